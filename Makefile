@@ -1,0 +1,50 @@
+# The two commands of this project: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PORT ?= 8080
+RATE_LIMIT_PER_MINUTE ?= 10
+
+ROOT := $(CURDIR)
+export PATH := $(ROOT)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export WASM_BINDGEN_BIN := $(HOME)/.cargo/bin/wasm-bindgen
+export WASM_OPT_BIN := $(ROOT)/node_modules/.bin/wasm-opt
+export WRANGLER_SEND_METRICS := false
+export TRUNK_OFFLINE := true
+
+.PHONY: run test tools tools-browser app worker test-native test-live test-wasm lint bench
+
+## make run: the local worker (workerd + local KV) and the browser app on http://127.0.0.1:$(PORT)
+run: tools app
+	scripts/serve.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state
+
+## make test: every test (native unit tests, the worker over HTTP, the app in Chromium, end to end)
+test: tools-browser lint test-native test-wasm test-live
+
+tools:
+	scripts/ensure-tools.sh
+
+tools-browser:
+	scripts/ensure-tools.sh browser
+
+app:
+	trunk build --release
+
+worker:
+	cd worker && worker-build --release
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p saywhatwant -p saywhatwant-api -- -D warnings
+
+test-native:
+	cargo test --workspace
+
+test-wasm:
+	scripts/test-wasm.sh
+
+# The live suites get a fresh worker under `wrangler dev` with a fresh local KV.
+test-live: app
+	scripts/with-worker.sh cargo test -p saywhatwant-e2e -- --test-threads=4
+
+bench:
+	cargo bench -p saywhatwant-api --bench kv_ops

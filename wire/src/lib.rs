@@ -1,0 +1,50 @@
+//! The comment stream's wire format, defined once for the worker, the browser app and the bot.
+//!
+//! Everything here is plain data and pure functions so that each side validates exactly the
+//! same way; see `docs/api.md` for the contract these types implement.
+
+mod comment;
+mod cursor;
+mod query;
+mod validate;
+
+pub use comment::{BotParams, Comment, MessageType};
+pub use cursor::{chrono_cmp, Cursor, CursorError, MAX_TIMESTAMP};
+pub use query::{CommentsQuery, Order, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
+pub use validate::{
+    is_valid_color, is_valid_id, parse_new_comment, parse_patch, FieldError, NewComment, Patch,
+    MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_USERNAME_CHARS,
+};
+
+/// Answer of `GET /api/comments`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommentsPage {
+    pub comments: Vec<Comment>,
+    pub has_more: bool,
+    /// What to send as `after` next time; `None` only when nothing at all is known yet.
+    pub cursor: Option<String>,
+    pub source: Source,
+}
+
+/// Where an answer came from: the `recent:comments` view or the individual comment keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Cache,
+    Fresh,
+}
+
+/// Answer of `GET /api/stats`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub total_messages: u64,
+}
+
+/// Body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub code: String,
+}

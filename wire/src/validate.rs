@@ -1,0 +1,441 @@
+//! Validation of request bodies. Every error names the field at fault so a person can fix it.
+//!
+//! Unknown fields are rejected (`unknown_field`) rather than ignored: a misspelt `usernme`
+//! silently dropped would lose what the sender meant.
+
+use serde_json::{Map, Value};
+
+use crate::{BotParams, Comment, MessageType};
+
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+pub const MAX_TEXT_CHARS: usize = 1000;
+pub const MAX_USERNAME_CHARS: usize = 16;
+const MAX_ID_LEN: usize = 64;
+const MAX_SHORT_CHARS: usize = 128;
+const MAX_CONTEXT_ITEMS: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct FieldError {
+    /// `invalid_json`, `unknown_field` or `invalid_field`.
+    pub code: &'static str,
+    /// The field at fault (`botParams.priority`), when there is one.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl FieldError {
+    fn invalid(field: &str, rule: &str) -> Self {
+        FieldError {
+            code: "invalid_field",
+            field: Some(field.to_owned()),
+            message: format!("`{field}` {rule}"),
+        }
+    }
+
+    fn unknown(field: &str, known: &[&str]) -> Self {
+        FieldError {
+            code: "unknown_field",
+            field: Some(field.to_owned()),
+            message: format!(
+                "`{field}` is not a known field (known: {})",
+                known.join(", ")
+            ),
+        }
+    }
+
+    fn json(detail: impl std::fmt::Display) -> Self {
+        FieldError {
+            code: "invalid_json",
+            field: None,
+            message: format!("the body must be a JSON object: {detail}"),
+        }
+    }
+}
+
+/// A POST body that passed validation; the worker adds the id, timestamp and domain.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewComment {
+    pub id: Option<String>,
+    pub text: String,
+    pub username: Option<String>,
+    pub color: Option<String>,
+    pub domain: Option<String>,
+    pub language: Option<String>,
+    pub message_type: MessageType,
+    pub misc: String,
+    pub context: Option<Vec<String>>,
+    pub bot_params: Option<BotParams>,
+}
+
+impl NewComment {
+    pub fn into_comment(self, id: String, timestamp: u64, default_domain: &str) -> Comment {
+        Comment {
+            id,
+            text: self.text,
+            timestamp,
+            username: self.username,
+            color: self.color,
+            domain: self.domain.unwrap_or_else(|| default_domain.to_owned()),
+            language: self.language.unwrap_or_else(|| "en".to_owned()),
+            message_type: self.message_type,
+            misc: self.misc,
+            context: self.context,
+            bot_params: self.bot_params,
+        }
+    }
+}
+
+/// A PATCH body: the only change a client may make to a stored comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patch {
+    pub processed: bool,
+}
+
+const COMMENT_FIELDS: &[&str] = &[
+    "id",
+    "text",
+    "timestamp",
+    "username",
+    "color",
+    "domain",
+    "language",
+    "message-type",
+    "misc",
+    "context",
+    "botParams",
+];
+const BOT_FIELDS: &[&str] = &["entity", "priority", "model", "nom", "ais", "processed"];
+
+pub fn is_valid_id(id: &str) -> bool {
+    (1..=MAX_ID_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `RRRGGGBBB`: nine digits, each three-digit channel 000–255.
+pub fn is_valid_color(c: &str) -> bool {
+    c.len() == 9
+        && c.bytes().all(|b| b.is_ascii_digit())
+        && (0..3).all(|i| c[i * 3..i * 3 + 3].parse::<u16>().is_ok_and(|v| v <= 255))
+}
+
+fn object(body: &[u8]) -> Result<Map<String, Value>, FieldError> {
+    match serde_json::from_slice::<Value>(body).map_err(FieldError::json)? {
+        Value::Object(map) => Ok(map),
+        other => Err(FieldError::json(format!("got {}", kind(&other)))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A string field, trimmed; `null` counts as absent.
+fn string(field: &str, v: &Value, max_chars: usize) -> Result<Option<String>, FieldError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => {
+            let t = s.trim();
+            if t.chars().count() > max_chars {
+                Err(FieldError::invalid(
+                    field,
+                    &format!("must be at most {max_chars} characters"),
+                ))
+            } else if t.is_empty() {
+                Ok(None)
+            } else {
+                Ok(Some(t.to_owned()))
+            }
+        }
+        other => Err(FieldError::invalid(
+            field,
+            &format!("must be a string, not {}", kind(other)),
+        )),
+    }
+}
+
+pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
+    let map = object(body)?;
+    let mut c = NewComment::default();
+    let mut text = None;
+    for (name, v) in &map {
+        match name.as_str() {
+            "id" => {
+                let id = string("id", v, MAX_ID_LEN)?;
+                if let Some(id) = &id {
+                    if !is_valid_id(id) {
+                        return Err(FieldError::invalid(
+                            "id",
+                            "must be 1–64 of A–Z, a–z, 0–9, `_` and `-`",
+                        ));
+                    }
+                }
+                c.id = id;
+            }
+            "text" => text = string("text", v, MAX_TEXT_CHARS)?,
+            // The server sets the time; a client's clock is never trusted.
+            "timestamp" => {}
+            "username" => c.username = string("username", v, MAX_USERNAME_CHARS)?,
+            "color" => {
+                c.color = string("color", v, 9)?;
+                if c.color.as_deref().is_some_and(|s| !is_valid_color(s)) {
+                    return Err(FieldError::invalid(
+                        "color",
+                        "must be nine digits RRRGGGBBB, each channel 000–255",
+                    ));
+                }
+            }
+            "domain" => c.domain = string("domain", v, MAX_SHORT_CHARS)?,
+            "language" => c.language = string("language", v, 35)?,
+            "message-type" => {
+                c.message_type = match v {
+                    Value::Null => MessageType::Human,
+                    Value::String(s) => MessageType::parse(s).ok_or_else(|| {
+                        FieldError::invalid("message-type", "must be `human` or `AI`")
+                    })?,
+                    _ => {
+                        return Err(FieldError::invalid(
+                            "message-type",
+                            "must be `human` or `AI`",
+                        ))
+                    }
+                }
+            }
+            "misc" => c.misc = string("misc", v, MAX_TEXT_CHARS)?.unwrap_or_default(),
+            "context" => c.context = context(v)?,
+            "botParams" => c.bot_params = bot_params(v)?,
+            other => return Err(FieldError::unknown(other, COMMENT_FIELDS)),
+        }
+    }
+    c.text = text.ok_or_else(|| {
+        FieldError::invalid(
+            "text",
+            &format!("is required: 1–{MAX_TEXT_CHARS} characters after trimming"),
+        )
+    })?;
+    Ok(c)
+}
+
+fn context(v: &Value) -> Result<Option<Vec<String>>, FieldError> {
+    let rule = || {
+        FieldError::invalid("context", &format!("must be an array of at most {MAX_CONTEXT_ITEMS} strings of at most {MAX_TEXT_CHARS} characters"))
+    };
+    match v {
+        Value::Null => Ok(None),
+        Value::Array(items) if items.len() <= MAX_CONTEXT_ITEMS => items
+            .iter()
+            .map(|i| match i {
+                Value::String(s) if s.chars().count() <= MAX_TEXT_CHARS => Ok(s.clone()),
+                _ => Err(rule()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        _ => Err(rule()),
+    }
+}
+
+fn bot_params(v: &Value) -> Result<Option<BotParams>, FieldError> {
+    let map = match v {
+        Value::Null => return Ok(None),
+        Value::Object(m) => m,
+        other => {
+            return Err(FieldError::invalid(
+                "botParams",
+                &format!("must be an object, not {}", kind(other)),
+            ))
+        }
+    };
+    let mut b = BotParams::default();
+    for (name, v) in map {
+        let field = format!("botParams.{name}");
+        match name.as_str() {
+            "entity" => b.entity = string(&field, v, MAX_SHORT_CHARS)?,
+            "model" => b.model = string(&field, v, MAX_SHORT_CHARS)?,
+            "ais" => b.ais = string(&field, v, MAX_SHORT_CHARS)?,
+            "priority" => {
+                b.priority = match v {
+                    Value::Null => None,
+                    _ => Some(v.as_u64().filter(|p| *p <= 99).ok_or_else(|| {
+                        FieldError::invalid(&field, "must be a whole number from 0 to 99")
+                    })? as u8),
+                }
+            }
+            "nom" => {
+                b.nom =
+                    match v {
+                        Value::Null => None,
+                        _ => Some(v.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(
+                            || FieldError::invalid(&field, "must be a whole number"),
+                        )?),
+                    }
+            }
+            "processed" => {
+                b.processed = match v {
+                    Value::Null => None,
+                    Value::Bool(p) => Some(*p),
+                    _ => return Err(FieldError::invalid(&field, "must be true or false")),
+                }
+            }
+            _ => return Err(FieldError::unknown(&field, BOT_FIELDS)),
+        }
+    }
+    Ok(Some(b))
+}
+
+/// `{"botParams": {"processed": true|false}}` and nothing else.
+pub fn parse_patch(body: &[u8]) -> Result<Patch, FieldError> {
+    let map = object(body)?;
+    let shape = "the body must be {\"botParams\": {\"processed\": true|false}}";
+    if let Some(other) = map.keys().find(|k| *k != "botParams") {
+        return Err(FieldError::unknown(other, &["botParams"]));
+    }
+    let bp = match map.get("botParams") {
+        Some(Value::Object(bp)) => bp,
+        _ => return Err(FieldError::invalid("botParams", shape)),
+    };
+    if let Some(other) = bp.keys().find(|k| *k != "processed") {
+        return Err(FieldError::unknown(
+            &format!("botParams.{other}"),
+            &["processed"],
+        ));
+    }
+    match bp.get("processed") {
+        Some(Value::Bool(p)) => Ok(Patch { processed: *p }),
+        _ => Err(FieldError::invalid(
+            "botParams.processed",
+            "must be true or false",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(body: &str) -> (String, &'static str) {
+        let e = parse_new_comment(body.as_bytes()).unwrap_err();
+        (e.field.unwrap_or_default(), e.code)
+    }
+
+    #[test]
+    fn accepts_a_full_comment_and_trims() {
+        let c = parse_new_comment(
+            br#"{"id":"abc-1","text":"  hi  ","timestamp":1,"username":" bob ","color":"255000128",
+                "domain":"x.org","language":"de","message-type":"AI","misc":"m","context":["a"],
+                "botParams":{"entity":"e","priority":5,"model":"m","nom":3,"ais":"a","processed":false}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.text.as_str(), c.username.as_deref()),
+            ("hi", Some("bob"))
+        );
+        assert_eq!(c.message_type, MessageType::Ai);
+        assert_eq!(c.bot_params.unwrap().processed, Some(false));
+        let stored =
+            parse_new_comment(br#"{"text":"x"}"#)
+                .unwrap()
+                .into_comment("i".into(), 7, "site");
+        assert_eq!(
+            (stored.domain.as_str(), stored.language.as_str()),
+            ("site", "en")
+        );
+    }
+
+    #[test]
+    fn each_rule_names_its_field() {
+        let long = "x".repeat(MAX_TEXT_CHARS + 1);
+        let cases = [
+            (r#"{}"#.to_string(), "text"),
+            (r#"{"text":"   "}"#.into(), "text"),
+            (format!(r#"{{"text":"{long}"}}"#), "text"),
+            (r#"{"text":5}"#.into(), "text"),
+            (
+                r#"{"text":"a","username":"seventeen chars!!"}"#.into(),
+                "username",
+            ),
+            (r#"{"text":"a","color":"256000000"}"#.into(), "color"),
+            (r#"{"text":"a","color":"red"}"#.into(), "color"),
+            (r#"{"text":"a","id":"has space"}"#.into(), "id"),
+            (
+                r#"{"text":"a","message-type":"bot"}"#.into(),
+                "message-type",
+            ),
+            (r#"{"text":"a","context":"no"}"#.into(), "context"),
+            (
+                r#"{"text":"a","botParams":{"priority":100}}"#.into(),
+                "botParams.priority",
+            ),
+            (
+                r#"{"text":"a","botParams":{"processed":"yes"}}"#.into(),
+                "botParams.processed",
+            ),
+        ];
+        for (body, field) in cases {
+            assert_eq!(
+                field_of(&body),
+                (field.to_string(), "invalid_field"),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            field_of(r#"{"text":"a","usernme":"x"}"#),
+            ("usernme".into(), "unknown_field")
+        );
+        assert_eq!(
+            field_of(r#"{"text":"a","botParams":{"x":1}}"#),
+            ("botParams.x".into(), "unknown_field")
+        );
+    }
+
+    #[test]
+    fn text_length_counts_characters_not_bytes() {
+        let emoji = "😀".repeat(MAX_TEXT_CHARS);
+        assert!(parse_new_comment(format!(r#"{{"text":"{emoji}"}}"#).as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn malformed_json_is_invalid_json() {
+        for body in ["", "{", "[1]", "\"text\"", "null"] {
+            assert_eq!(
+                parse_new_comment(body.as_bytes()).unwrap_err().code,
+                "invalid_json",
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn patch_accepts_only_processed() {
+        assert_eq!(
+            parse_patch(br#"{"botParams":{"processed":true}}"#).unwrap(),
+            Patch { processed: true }
+        );
+        for bad in [
+            r#"{}"#,
+            r#"{"botParams":{}}"#,
+            r#"{"botParams":{"processed":1}}"#,
+            r#"{"text":"x"}"#,
+            r#"{"botParams":{"processed":true,"model":"x"}}"#,
+            "nope",
+        ] {
+            assert!(parse_patch(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn colors() {
+        assert!(is_valid_color("000128255"));
+        for bad in ["", "12345678", "1234567890", "25525525a", "300000000"] {
+            assert!(!is_valid_color(bad), "{bad}");
+        }
+    }
+}
