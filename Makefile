@@ -37,14 +37,14 @@ lint:
 	cargo clippy --target wasm32-unknown-unknown -p saywhatwant -p saywhatwant-api -- -D warnings
 
 test-native:
-	cargo test --workspace
+	cargo test
 
 test-wasm:
 	scripts/test-wasm.sh
 
 # The live suites get a fresh worker under `wrangler dev` with a fresh local KV.
 test-live: app
-	scripts/with-worker.sh cargo test -p saywhatwant-e2e -- --test-threads=4
+	scripts/with-worker.sh --rate-limit 10 cargo test -p saywhatwant-e2e --test api --test history -- --test-threads=8
 
 bench:
 	cargo bench -p saywhatwant-api --bench kv_ops

@@ -1,0 +1,59 @@
+//! Past 1000 stored comments the original design's fresh read (the oldest 1000 keys) found
+//! nothing new. Here it must: 1200 comments stored, then new ones still arrive at once.
+
+use futures::stream::{self, StreamExt};
+use saywhatwant_e2e::{settle, Api};
+use serde_json::json;
+
+#[tokio::test]
+async fn with_more_than_1000_comments_stored_fresh_reads_still_find_the_newest() {
+    let api = Api::new();
+    let stored: Vec<_> = stream::iter(0..1200)
+        .map(|i| {
+            let api = &api;
+            // Ten posts per address stays within the per-address limit.
+            async move {
+                api.post(
+                    json!({"text": format!("history {i}"), "domain": "history.test"}),
+                    &format!("198.19.{}.{}", i / 10 / 200, i / 10 % 200),
+                )
+                .await
+            }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    assert_eq!(stored.len(), 1200);
+    settle().await;
+    let cursor = api
+        .page("/api/comments?limit=0&fresh=true")
+        .await
+        .cursor
+        .expect("cursor");
+    let newest = api
+        .post(
+            json!({"text": "the newest", "domain": "history.test"}),
+            "198.19.99.1",
+        )
+        .await;
+    settle().await;
+    let poll = api
+        .page(&format!(
+            "/api/comments?after={cursor}&limit=200&fresh=true"
+        ))
+        .await;
+    assert_eq!(poll.comments, vec![newest.clone()]);
+    let bot = api
+        .page("/api/comments?limit=100&domain=all&sort=timestamp&order=desc&fresh=true")
+        .await;
+    assert_eq!(bot.comments.first(), Some(&newest));
+    assert!(bot.has_more);
+    let stats = api.get("/api/stats").await;
+    assert!(
+        stats.body["totalMessages"]
+            .as_u64()
+            .is_some_and(|n| n >= 1201),
+        "{}",
+        stats.body
+    );
+}
