@@ -45,6 +45,7 @@ test-wasm:
 # The live suites get a fresh worker under `wrangler dev` with a fresh local KV.
 test-live: app
 	scripts/with-worker.sh --rate-limit 10 cargo test -p saywhatwant-e2e --test api --test history -- --test-threads=8
+	scripts/with-worker.sh --rate-limit 0 cargo test -p saywhatwant-e2e --test bot
 
 bench:
 	cargo bench -p saywhatwant-api --bench kv_ops

@@ -1,0 +1,136 @@
+//! `saywhatwant-bot`: answers comments in the stream. See `--help` and docs/bot.md.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+use saywhatwant_bot::{ApiClient, Bot, Echo, Identity, OpenAi};
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ResponderKind {
+    /// Repeats the comment back (deterministic; for tests and demos).
+    Echo,
+    /// An OpenAI-compatible chat completions endpoint (LM Studio, Ollama, vLLM).
+    Openai,
+}
+
+/// Polls the comment stream every few seconds and answers each human comment that asks for a
+/// bot (`botParams.processed: false`) exactly once, then marks it processed.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// The site or API to talk to (`make run` serves it on port 8080).
+    #[arg(long, env = "SWW_API", default_value = "http://127.0.0.1:8080")]
+    api: String,
+    /// The name the bot posts under (at most 16 characters).
+    #[arg(long, env = "SWW_BOT_NAME", default_value = "EchoBot")]
+    name: String,
+    /// The bot's colour, RRRGGGBBB.
+    #[arg(long, env = "SWW_BOT_COLOR", default_value = "120200255")]
+    color: String,
+    /// Where replies come from.
+    #[arg(long, value_enum, env = "SWW_RESPONDER", default_value = "echo")]
+    responder: ResponderKind,
+    /// OpenAI-compatible API root, for `--responder openai`.
+    #[arg(
+        long,
+        env = "OPENAI_BASE_URL",
+        default_value = "http://127.0.0.1:1234/v1"
+    )]
+    openai_url: String,
+    /// Model name, for `--responder openai`.
+    #[arg(long, env = "OPENAI_MODEL", default_value = "local-model")]
+    model: String,
+    /// Bearer token, for endpoints that want one.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    /// Answer only comments posted from this site (default: every site).
+    #[arg(long, env = "SWW_BOT_DOMAIN")]
+    domain: Option<String>,
+    /// Milliseconds between polls.
+    #[arg(long, default_value_t = 3000)]
+    interval_ms: u64,
+    /// Seconds before a request to the API or the model is abandoned (then retried).
+    #[arg(long, default_value_t = 30)]
+    timeout_secs: u64,
+    /// Poll once, answer, and exit (exit status 1 if that poll failed).
+    #[arg(long)]
+    once: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.name.trim().chars().count() > saywhatwant_wire::MAX_USERNAME_CHARS
+        || !saywhatwant_wire::is_valid_color(&args.color)
+    {
+        eprintln!(
+            "--name must be at most 16 characters and --color nine digits RRRGGGBBB (each 000–255)"
+        );
+        return ExitCode::from(2);
+    }
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let api = match ApiClient::new(&args.api, timeout) {
+        Ok(api) => api,
+        Err(e) => {
+            eprintln!("cannot set up HTTP: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let me = Identity {
+        name: args.name.trim().to_owned(),
+        color: args.color,
+    };
+    let interval = Duration::from_millis(args.interval_ms);
+    let domain = args.domain.filter(|d| d != "all");
+    match args.responder {
+        ResponderKind::Echo => {
+            run(
+                Bot::new(api, Echo, me).for_domain(domain),
+                interval,
+                args.once,
+            )
+            .await
+        }
+        ResponderKind::Openai => {
+            match OpenAi::new(&args.openai_url, &args.model, args.api_key, timeout) {
+                Ok(model) => {
+                    run(
+                        Bot::new(api, model, me).for_domain(domain),
+                        interval,
+                        args.once,
+                    )
+                    .await
+                }
+                Err(e) => {
+                    eprintln!("cannot set up HTTP: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+async fn run<R: saywhatwant_bot::Responder>(
+    mut bot: Bot<R>,
+    interval: Duration,
+    once: bool,
+) -> ExitCode {
+    if once {
+        return match bot.poll_once().await {
+            Ok(n) => {
+                println!("answered {n} comment(s)");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    eprintln!("{} polling every {interval:?}", bot.me.name);
+    tokio::select! {
+        _ = bot.run(interval) => ExitCode::SUCCESS,
+        _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+    }
+}
