@@ -122,7 +122,8 @@ impl Api {
     }
 }
 
-/// Fresh reads hold back the newest quarter second (see worker/src/walk.rs); wait that out.
+/// Fresh reads hold back the newest quarter second (worker/src/walk.rs) and may be served from a
+/// list page up to half a second old (worker/src/edge.rs); wait both out.
 pub async fn settle() {
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
 }

@@ -10,7 +10,7 @@ use saywhatwant_api::api::{self, Config, Ctx, Deferred, Request};
 use saywhatwant_api::keys::comment_key;
 use saywhatwant_api::memory_kv::{MemoryKv, OpCounts};
 use saywhatwant_api::rate_limit::Unlimited;
-use saywhatwant_api::{records, recent};
+use saywhatwant_api::{recent, records};
 use saywhatwant_wire::{Comment, MessageType};
 
 const NOW: u64 = 1_800_000_000_000;
@@ -41,13 +41,32 @@ fn seeded(n: u64) -> MemoryKv {
 }
 
 /// Runs one request; returns its KV operations (deferred work excluded) and its time.
-fn run(kv: &MemoryKv, method: &str, path: &str, query: &[(&str, String)], body: &str, now: u64, id: String) -> (OpCounts, Duration, u16) {
-    let config = Config { allowed_origin: "*".into(), rate_limit: false };
-    let ctx = Ctx { kv, limiter: &Unlimited, config: &config, now };
+fn run(
+    kv: &MemoryKv,
+    method: &str,
+    path: &str,
+    query: &[(&str, String)],
+    body: &str,
+    now: u64,
+    id: String,
+) -> (OpCounts, Duration, u16) {
+    let config = Config {
+        allowed_origin: "*".into(),
+        rate_limit: false,
+    };
+    let ctx = Ctx {
+        kv,
+        limiter: &Unlimited,
+        config: &config,
+        now,
+    };
     let req = Request {
         method,
         path,
-        query: query.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        query: query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
         origin: None,
         client_ip: Some("192.0.2.1"),
         content_length: Some(body.len()),
@@ -71,7 +90,13 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn fmt_ops(o: OpCounts) -> String {
-    format!("{} ({} list, {} get, {} put)", o.total(), o.lists, o.gets, o.puts)
+    format!(
+        "{} ({} list, {} get, {} put)",
+        o.total(),
+        o.lists,
+        o.gets,
+        o.puts
+    )
 }
 
 fn main() {
@@ -82,18 +107,72 @@ fn main() {
         // A reader polling after 5 s with 10 new comments; the bot's newest-100 poll.
         let cursor = format!("{}", NOW - 60_000);
         for i in 0..10 {
-            run(&kv, "POST", "/api/comments", &[], &format!(r#"{{"text":"new {i}"}}"#), NOW - 30_000 + i, format!("new{i}"));
+            run(
+                &kv,
+                "POST",
+                "/api/comments",
+                &[],
+                &format!(r#"{{"text":"new {i}"}}"#),
+                NOW - 30_000 + i,
+                format!("new{i}"),
+            );
         }
         let cases: Vec<(&str, &str, &str, Vec<(&str, String)>, &str)> = vec![
-            ("fresh poll, 10 new", "GET", "/api/comments", vec![("after", cursor.clone()), ("limit", "200".into()), ("fresh", "true".into())], ""),
-            ("bot poll (newest 100)", "GET", "/api/comments", vec![("limit", "100".into()), ("domain", "all".into()), ("sort", "timestamp".into()), ("order", "desc".into()), ("fresh", "true".into())], ""),
-            ("bulk load (warm view)", "GET", "/api/comments", vec![("limit", "200".into())], ""),
+            (
+                "fresh poll, 10 new",
+                "GET",
+                "/api/comments",
+                vec![
+                    ("after", cursor.clone()),
+                    ("limit", "200".into()),
+                    ("fresh", "true".into()),
+                ],
+                "",
+            ),
+            (
+                "bot poll (newest 100)",
+                "GET",
+                "/api/comments",
+                vec![
+                    ("limit", "100".into()),
+                    ("domain", "all".into()),
+                    ("sort", "timestamp".into()),
+                    ("order", "desc".into()),
+                    ("fresh", "true".into()),
+                ],
+                "",
+            ),
+            (
+                "bulk load (warm view)",
+                "GET",
+                "/api/comments",
+                vec![("limit", "200".into())],
+                "",
+            ),
             ("stats (warm view)", "GET", "/api/stats", vec![], ""),
-            ("PATCH oldest comment", "PATCH", "/api/comments/c0", vec![], r#"{"botParams":{"processed":true}}"#),
+            (
+                "PATCH oldest comment",
+                "PATCH",
+                "/api/comments/c0",
+                vec![],
+                r#"{"botParams":{"processed":true}}"#,
+            ),
         ];
         // Warm the view once (the one-time walk that counts the history).
-        let (cold, cold_time, _) = run(&kv, "GET", "/api/comments", &[("limit", "200".into())], "", NOW, String::new());
-        println!("| {n} | first bulk load (builds the view) | {} | {:.2?} |", fmt_ops(cold), cold_time);
+        let (cold, cold_time, _) = run(
+            &kv,
+            "GET",
+            "/api/comments",
+            &[("limit", "200".into())],
+            "",
+            NOW,
+            String::new(),
+        );
+        println!(
+            "| {n} | first bulk load (builds the view) | {} | {:.2?} |",
+            fmt_ops(cold),
+            cold_time
+        );
         for (name, method, path, query, body) in &cases {
             let mut times = Vec::with_capacity(RUNS);
             let mut ops = OpCounts::default();
@@ -103,12 +182,24 @@ fn main() {
                 ops = o;
                 times.push(t);
             }
-            println!("| {n} | {name} | {} | {:.2?} |", fmt_ops(ops), median(times));
+            println!(
+                "| {n} | {name} | {} | {:.2?} |",
+                fmt_ops(ops),
+                median(times)
+            );
         }
         let mut times = Vec::with_capacity(RUNS);
         let mut ops = OpCounts::default();
         for i in 0..RUNS {
-            let (o, t, status) = run(&kv, "POST", "/api/comments", &[], r#"{"text":"benchmark post","username":"bench"}"#, NOW + i as u64, format!("bench{i}"));
+            let (o, t, status) = run(
+                &kv,
+                "POST",
+                "/api/comments",
+                &[],
+                r#"{"text":"benchmark post","username":"bench"}"#,
+                NOW + i as u64,
+                format!("bench{i}"),
+            );
             assert_eq!(status, 201);
             ops = o;
             times.push(t);

@@ -4,9 +4,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
-use worker::{event, Context, Date, Env, Headers, KvStore};
+use worker::{event, Cache, Context, Date, Env, Headers, KvStore};
 
 use crate::api::{self, Config, Ctx, Deferred};
+use crate::edge::{EdgeCache, EdgeCachedKv};
 use crate::kv::{Kv, KvError, ListKey, ListPage};
 use crate::rate_limit::{RateLimiter, Unlimited};
 use crate::recent;
@@ -55,7 +56,43 @@ impl Kv for WorkersKv {
                 .collect(),
             cursor: page.cursor.filter(|c| !c.is_empty()),
             complete: page.list_complete,
+            as_of: None,
         })
+    }
+}
+
+/// The Workers Cache API: one per location, shared by every isolate there.
+struct WorkersEdgeCache {
+    cache: Cache,
+    /// Cache keys must be URLs; they live under the site's own origin.
+    origin: String,
+}
+
+impl WorkersEdgeCache {
+    fn url(&self, key: &str) -> String {
+        format!("{}/__edge-cache/{key}", self.origin)
+    }
+}
+
+impl EdgeCache for WorkersEdgeCache {
+    async fn get(&self, key: &str) -> Option<String> {
+        let mut hit = self.cache.get(self.url(key), false).await.ok()??;
+        hit.text().await.ok()
+    }
+
+    async fn put(&self, key: &str, value: String) {
+        let headers = Headers::new();
+        // The reader checks the page's own age; this only lets the cache drop it soon after.
+        if headers.set("Cache-Control", "public, max-age=5").is_err() {
+            return;
+        }
+        if let Ok(response) = worker::Response::ok(value) {
+            // A failed cache write only costs the next reader a KV list.
+            let _ = self
+                .cache
+                .put(self.url(key), response.with_headers(headers))
+                .await;
+        }
     }
 }
 
@@ -141,34 +178,34 @@ async fn fetch(
         body: &body,
     };
     let kv = WorkersKv(env.kv(KV_BINDING)?);
+    let edge = WorkersEdgeCache {
+        cache: Cache::default(),
+        origin: url.origin().ascii_serialization(),
+    };
+    let shared = EdgeCachedKv {
+        kv: &kv,
+        cache: &edge,
+        now,
+    };
     let outcome = match env.rate_limiter(LIMITER_BINDING) {
         Ok(limiter) => {
-            let limiter = Binding(limiter);
-            api::handle(
-                &Ctx {
-                    kv: &kv,
-                    limiter: &limiter,
-                    config: &config,
-                    now,
-                },
-                &request,
-                new_id,
-            )
-            .await
+            let ctx = Ctx {
+                kv: &shared,
+                limiter: &Binding(limiter),
+                config: &config,
+                now,
+            };
+            api::handle(&ctx, &request, new_id).await
         }
         // Without the binding (a misconfigured deployment) posting still works, unlimited.
         Err(_) => {
-            api::handle(
-                &Ctx {
-                    kv: &kv,
-                    limiter: &Unlimited,
-                    config: &config,
-                    now,
-                },
-                &request,
-                new_id,
-            )
-            .await
+            let ctx = Ctx {
+                kv: &shared,
+                limiter: &Unlimited,
+                config: &config,
+                now,
+            };
+            api::handle(&ctx, &request, new_id).await
         }
     };
     match outcome.deferred {

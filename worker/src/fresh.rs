@@ -8,7 +8,7 @@ use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, Cursor, Order, Sour
 use crate::keys::cursor_key;
 use crate::kv::{Kv, KvError, ListKey};
 use crate::records;
-use crate::walk::{watermark, NewestFirst, WalkError};
+use crate::walk::{NewestFirst, WalkError};
 
 /// A cursor further behind than this many list pages (1000 comments each) is refused with
 /// `cursor_expired` instead of breaking Workers' 1000-operations-per-request limit.
@@ -92,7 +92,7 @@ async fn newer_than<K: Kv>(
     let cursor = match (has_more, comments.last()) {
         (true, Some(last)) => Cursor::at(last),
         (true, None) => after.clone(),
-        (false, _) => caught_up(after, watermark(now)),
+        (false, _) => caught_up(after, walk.settled_until()),
     };
     Ok((comments, has_more, cursor))
 }
@@ -123,7 +123,7 @@ async fn newest<K: Kv>(
     Ok((
         comments,
         has_more || !exhausted,
-        Cursor::timestamp(watermark(now)),
+        Cursor::timestamp(walk.settled_until()),
     ))
 }
 

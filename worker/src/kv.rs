@@ -1,6 +1,7 @@
 //! The small KV interface the worker's logic runs on: the Workers KV binding in production,
 //! [`crate::memory_kv::MemoryKv`] in unit tests and benchmarks.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Workers KV's own limits, which the in-memory KV enforces too.
@@ -12,19 +13,22 @@ pub const MAX_METADATA_BYTES: usize = 1024;
 #[error("storage error: {0}")]
 pub struct KvError(pub String);
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListKey {
     pub name: String,
     pub metadata: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListPage {
     /// In ascending order of the keys' UTF-8 bytes, as Workers KV returns them.
     pub keys: Vec<ListKey>,
     /// Pass back to continue; `None` when `complete`.
     pub cursor: Option<String>,
     pub complete: bool,
+    /// When the page was read from KV, if it was served from a cache; `None` means just now.
+    #[serde(default)]
+    pub as_of: Option<u64>,
 }
 
 // The Workers runtime is single-threaded, so these futures need not be `Send`.

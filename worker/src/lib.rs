@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod comments;
+pub mod edge;
 pub mod error;
 pub mod fresh;
 pub mod keys;

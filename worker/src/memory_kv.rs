@@ -142,6 +142,7 @@ impl Kv for MemoryKv {
             keys,
             cursor,
             complete,
+            as_of: None,
         })
     }
 }

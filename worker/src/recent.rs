@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::fresh::{caught_up, page, Matcher};
 use crate::keys::RECENT_KEY;
 use crate::kv::{Kv, KvError};
-use crate::walk::{watermark, NewestFirst, WalkError};
+use crate::walk::{NewestFirst, WalkError};
 
 /// Comments kept in the view: the bulk load's window.
 pub const RECENT_SIZE: usize = 500;
@@ -165,7 +165,7 @@ pub async fn rebuild<K: Kv>(
     comments.reverse();
     Ok(RecentView {
         built_at: now,
-        watermark: watermark(now),
+        watermark: walk.settled_until(),
         total: prev.map_or(0, |p| p.total) + counted,
         newest_key: newest_key.or_else(|| stop_at.clone()),
         comments,

@@ -41,6 +41,11 @@ impl<'a, K: Kv> NewestFirst<'a, K> {
         }
     }
 
+    /// The newest timestamp this walk has treated as complete (for the answer's cursor).
+    pub fn settled_until(&self) -> u64 {
+        self.settled_until
+    }
+
     /// The next page of settled comment keys, newest first; `None` at the end of the store.
     /// A page may be empty while more follow.
     pub async fn next_page(&mut self) -> Result<Option<Vec<ListKey>>, WalkError> {
@@ -55,6 +60,11 @@ impl<'a, K: Kv> NewestFirst<'a, K> {
             .list(COMMENT_PREFIX, MAX_LIST_LIMIT, self.cursor.as_deref())
             .await?;
         self.pages += 1;
+        // A page from the edge cache shows the store as it was then: only what had settled by
+        // then may be passed over.
+        if let Some(as_of) = page.as_of {
+            self.settled_until = self.settled_until.min(watermark(as_of));
+        }
         self.done = page.complete;
         self.cursor = page.cursor;
         let settled_until = self.settled_until;

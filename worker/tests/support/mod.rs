@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use futures::executor::block_on;
 use saywhatwant_api::api::{self, Config, Ctx, Deferred, Request, Response};
+use saywhatwant_api::edge::{EdgeCachedKv, MemoryEdgeCache};
 use saywhatwant_api::keys::comment_key;
 use saywhatwant_api::memory_kv::{MemoryKv, OpCounts};
 use saywhatwant_api::rate_limit::RateLimiter;
@@ -34,6 +35,8 @@ pub struct Harness {
     pub limiter: CountingLimiter,
     pub config: Config,
     pub now: Cell<u64>,
+    /// When set, requests go through the per-location list cache, as in production.
+    pub edge: Option<MemoryEdgeCache>,
     next_id: Cell<u64>,
 }
 
@@ -74,6 +77,7 @@ impl Harness {
                 rate_limit: false,
             },
             now: Cell::new(T0),
+            edge: None,
             next_id: Cell::new(0),
         }
     }
@@ -155,16 +159,35 @@ impl Harness {
             content_length: Some(body.len()),
             body: body.as_bytes(),
         };
-        let ctx = Ctx {
-            kv: &self.kv,
-            limiter: &self.limiter,
-            config: &self.config,
-            now: self.now.get(),
-        };
         let id = self.next_id.get();
         self.next_id.set(id + 1);
         self.kv.reset_ops();
-        let outcome = block_on(api::handle(&ctx, &req, || format!("gen{id}")));
+        let now = self.now.get();
+        let outcome = match &self.edge {
+            Some(cache) => {
+                let shared = EdgeCachedKv {
+                    kv: &self.kv,
+                    cache,
+                    now,
+                };
+                let ctx = Ctx {
+                    kv: &shared,
+                    limiter: &self.limiter,
+                    config: &self.config,
+                    now,
+                };
+                block_on(api::handle(&ctx, &req, || format!("gen{id}")))
+            }
+            None => {
+                let ctx = Ctx {
+                    kv: &self.kv,
+                    limiter: &self.limiter,
+                    config: &self.config,
+                    now,
+                };
+                block_on(api::handle(&ctx, &req, || format!("gen{id}")))
+            }
+        };
         let ops = self.kv.ops();
         if deferred {
             // Deferred work runs as wait_until would run it, after the answer.
