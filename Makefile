@@ -48,4 +48,4 @@ test-live: app
 	scripts/with-worker.sh --rate-limit 0 cargo test -p saywhatwant-e2e --test bot
 
 bench:
-	cargo bench -p saywhatwant-api --bench kv_ops
+	cargo bench -p saywhatwant-api

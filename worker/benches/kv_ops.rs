@@ -84,6 +84,9 @@ fn run(
     (ops, elapsed, outcome.response.status)
 }
 
+/// (name, method, path, query, body)
+type Case<'a> = (&'a str, &'a str, &'a str, Vec<(&'a str, String)>, &'a str);
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -117,7 +120,7 @@ fn main() {
                 format!("new{i}"),
             );
         }
-        let cases: Vec<(&str, &str, &str, Vec<(&str, String)>, &str)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "fresh poll, 10 new",
                 "GET",
