@@ -10,14 +10,14 @@ export WASM_OPT_BIN := $(ROOT)/node_modules/.bin/wasm-opt
 export WRANGLER_SEND_METRICS := false
 export TRUNK_OFFLINE := true
 
-.PHONY: run test tools tools-browser app worker test-native test-live test-wasm lint bench
+.PHONY: run test tools tools-browser app worker test-native test-live test-wasm lint bench deploy deploy-check
 
 ## make run: the local worker (workerd + local KV) and the browser app on http://127.0.0.1:$(PORT)
 run: tools app
 	scripts/serve.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state
 
 ## make test: every test (native unit tests, the worker over HTTP, the app in Chromium, end to end)
-test: tools-browser lint test-native test-wasm test-live
+test: tools-browser lint test-native test-wasm test-live deploy-check
 
 tools:
 	scripts/ensure-tools.sh
@@ -49,3 +49,11 @@ test-live: app
 
 bench:
 	cargo bench -p saywhatwant-api
+
+## make deploy: the worker and the page to your Cloudflare account (see README)
+deploy: tools app
+	scripts/deploy.sh
+
+# Bundles the worker as `wrangler deploy` would and checks it fits Cloudflare's size limit.
+deploy-check: tools
+	scripts/deploy.sh --dry-run
