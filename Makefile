@@ -38,6 +38,7 @@ lint:
 
 test-native:
 	cargo test
+	cargo test -p saywhatwant-bot
 
 test-wasm:
 	scripts/test-wasm.sh
@@ -46,6 +47,7 @@ test-wasm:
 test-live: app
 	scripts/with-worker.sh --rate-limit 10 cargo test -p saywhatwant-e2e --test api --test history -- --test-threads=8
 	scripts/with-worker.sh --rate-limit 0 cargo test -p saywhatwant-e2e --test bot
+	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser --test browser_bulk -- --test-threads=3
 
 bench:
 	cargo bench -p saywhatwant-api

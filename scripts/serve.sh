@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the worker under `wrangler dev` (workerd + local KV), serving the built app from dist/ on
 # the same port, so the page and /api share one origin as they do behind Cloudflare.
-# Usage: scripts/serve.sh [--port N] [--rate-limit N] [--persist DIR] [--no-assets]
+# Usage: scripts/serve.sh [--port N] [--rate-limit N] [--persist DIR] [--assets DIR | --no-assets]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=8080 rate_limit=10 persist=worker/.wrangler/state assets=dist
@@ -10,6 +10,7 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --rate-limit) rate_limit=$2; shift 2 ;;
     --persist) persist=$2; shift 2 ;;
+    --assets) assets=$2; shift 2 ;;
     --no-assets) assets=; shift ;;
     *) echo "serve.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -21,7 +22,7 @@ export WRANGLER_SEND_METRICS=false
 persist=$(realpath -m "$persist")
 args=(dev --ip 127.0.0.1 --port "$port" --persist-to "$persist"
       --var "RATE_LIMIT_PER_MINUTE:${rate_limit:-10}" --show-interactive-dev-session=false)
-[ -n "$assets" ] && args+=(--assets "$PWD/$assets")
+[ -n "$assets" ] && args+=(--assets "$(realpath "$assets")")
 cd worker
 echo "serving on http://127.0.0.1:$port (API under /api; local KV in $persist)" >&2
 exec wrangler "${args[@]}"

@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
 # Starts a fresh worker (wrangler dev, empty local KV, the built app from dist/) on a free port,
 # runs the given command with SWW_BASE_URL pointing at it, and stops the worker afterwards.
-# Usage: scripts/with-worker.sh [--rate-limit N] command args...
+# SWW_DIST picks another build of the page than dist/.
+# With --browser it also starts chromedriver (Debian's) and sets SWW_WEBDRIVER_URL.
+# Usage: scripts/with-worker.sh [--rate-limit N] [--browser] command args...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate_limit=10
-if [ "${1:-}" = --rate-limit ]; then rate_limit=$2; shift 2; fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+rate_limit=10 browser=
+while :; do
+  case "${1:-}" in
+    --rate-limit) rate_limit=$2; shift 2 ;;
+    --browser) browser=1; shift ;;
+    *) break ;;
+  esac
+done
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 state=$(mktemp -d)
 log="$state/wrangler.log"
-setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" >"$log" 2>&1 &
+setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" --assets "${SWW_DIST:-dist}" >"$log" 2>&1 &
 pid=$!
-stop() { kill -TERM -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"; }
+driver=
+stop() {
+  [ -n "$driver" ] && { kill -TERM "$driver" 2>/dev/null || true; wait "$driver" 2>/dev/null || true; }
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$state"
+}
 trap stop EXIT
 # The first start compiles the worker; later ones take seconds.
 for _ in $(seq 1 600); do
@@ -21,4 +36,11 @@ for _ in $(seq 1 600); do
 done
 curl -sf "http://127.0.0.1:$port/api/health" >/dev/null || { tail -50 "$log" >&2; exit 1; }
 echo "worker ready on http://127.0.0.1:$port (rate limit: $rate_limit/min)" >&2
+if [ -n "$browser" ]; then
+  dport=$(free_port)
+  chromedriver --port="$dport" >"$state/chromedriver.log" 2>&1 &
+  driver=$!
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$dport/status" >/dev/null && break; sleep 0.2; done
+  export SWW_WEBDRIVER_URL="http://127.0.0.1:$dport"
+fi
 SWW_BASE_URL="http://127.0.0.1:$port" "$@"
