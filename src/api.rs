@@ -1,0 +1,226 @@
+//! The two requests the page makes: read comments, post one.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_timers::callback::Timeout;
+use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, ErrorBody};
+use web_sys::{AbortController, RequestCache};
+
+use crate::draft::NewCommentBody;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("Can't reach the server.")]
+    Network(String),
+    #[error("The server took too long to answer.")]
+    Timeout,
+    #[error("{message}")]
+    Http {
+        status: u16,
+        code: String,
+        message: String,
+        /// Seconds, from `Retry-After` (429).
+        retry_after: Option<u32>,
+    },
+    #[error("The server's answer could not be read.")]
+    Decode,
+}
+
+impl ApiError {
+    /// The fresh poll's cursor is too far behind to page from (410 `cursor_expired`).
+    pub fn is_cursor_expired(&self) -> bool {
+        matches!(self, ApiError::Http { status: 410, code, .. } if code == "cursor_expired")
+    }
+
+    /// What the console gets beyond the sentence for people.
+    pub fn detail(&self) -> &str {
+        match self {
+            ApiError::Network(d) => d,
+            ApiError::Http { code, .. } => code,
+            ApiError::Timeout | ApiError::Decode => "",
+        }
+    }
+
+    /// What to tell the person whose post failed.
+    pub fn for_poster(&self) -> String {
+        match self {
+            ApiError::Http {
+                status: 429,
+                retry_after,
+                ..
+            } => match retry_after {
+                Some(s) => format!("Too many messages. Try again in {s} s."),
+                None => "Too many messages. Try again in a moment.".to_owned(),
+            },
+            ApiError::Http {
+                status, message, ..
+            } if *status < 500 => message.clone(),
+            ApiError::Http { .. } => "The server had a problem. Try again.".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// An error answer as a value: the API's `{"error","code"}` body when there is one.
+pub fn http_error(status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
+    let (code, message) = match serde_json::from_str::<ErrorBody>(body) {
+        Ok(e) => (e.code, e.error),
+        Err(_) => (String::new(), format!("The server answered {status}.")),
+    };
+    ApiError::Http {
+        status,
+        code,
+        message,
+        retry_after: retry_after.and_then(|s| s.trim().parse().ok()),
+    }
+}
+
+/// The browser's own words for a failed fetch (its message, without formatting machinery).
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(match e {
+        gloo_net::Error::JsError(js) => js.message,
+        gloo_net::Error::GlooError(msg) => msg,
+        gloo_net::Error::SerdeError(_) => String::new(),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    base: String,
+    timeout_ms: u32,
+}
+
+impl Api {
+    pub fn new(base: &str, timeout_ms: u32) -> Self {
+        Api {
+            base: base.trim_end_matches('/').to_owned(),
+            timeout_ms,
+        }
+    }
+
+    pub fn comments_endpoint(&self) -> String {
+        format!("{}/comments", self.base)
+    }
+
+    pub async fn comments(&self, q: &CommentsQuery) -> Result<CommentsPage, ApiError> {
+        // The parameters go through gloo's own query builder: given a URL that already has a
+        // query, it would append a stray `&`.
+        let query = q.to_query_string();
+        let pairs = query.split('&').filter_map(|kv| kv.split_once('='));
+        let req = Request::get(&self.comments_endpoint())
+            .query(pairs)
+            .cache(RequestCache::NoStore);
+        let (_, body) = self.send(req, None).await?;
+        serde_json::from_str(&body).map_err(|_| ApiError::Decode)
+    }
+
+    /// 201 (stored) and 200 (already stored under this id) both give the stored comment.
+    pub async fn post(&self, body: &NewCommentBody<'_>) -> Result<Comment, ApiError> {
+        let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+        let req =
+            Request::post(&self.comments_endpoint()).header("Content-Type", "application/json");
+        let (_, body) = self.send(req, Some(json)).await?;
+        serde_json::from_str(&body).map_err(|_| ApiError::Decode)
+    }
+
+    /// Sends with a deadline; any answer outside 2xx becomes an [`ApiError::Http`].
+    async fn send(
+        &self,
+        req: RequestBuilder,
+        body: Option<String>,
+    ) -> Result<(u16, String), ApiError> {
+        let controller =
+            AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
+        let signal = controller.signal();
+        let req = req.abort_signal(Some(&signal));
+        let req = match body {
+            Some(b) => req.body(b),
+            None => req.build(),
+        }
+        .map_err(network)?;
+        // Dropped (and so cancelled) as soon as the answer is in.
+        let _deadline = Timeout::new(self.timeout_ms, move || controller.abort());
+        let failed = |e| {
+            if signal.aborted() {
+                ApiError::Timeout
+            } else {
+                network(e)
+            }
+        };
+        let resp: Response = req.send().await.map_err(failed)?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(failed)?;
+        if (200..300).contains(&status) {
+            Ok((status, text))
+        } else {
+            Err(http_error(
+                status,
+                &text,
+                resp.headers().get("Retry-After").as_deref(),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_become_values() {
+        let e = http_error(
+            410,
+            r#"{"error":"Your cursor is too old; load the newest comments again.","code":"cursor_expired"}"#,
+            None,
+        );
+        assert!(e.is_cursor_expired());
+        assert_eq!(
+            e.for_poster(),
+            "Your cursor is too old; load the newest comments again."
+        );
+        let gone = http_error(410, "not json", None);
+        assert!(!gone.is_cursor_expired());
+        assert_eq!(gone.to_string(), "The server answered 410.");
+    }
+
+    #[test]
+    fn rate_limits_say_when_to_retry() {
+        let e = http_error(
+            429,
+            r#"{"error":"slow down","code":"rate_limited"}"#,
+            Some(" 12 "),
+        );
+        assert!(matches!(
+            e,
+            ApiError::Http {
+                retry_after: Some(12),
+                ..
+            }
+        ));
+        assert_eq!(e.for_poster(), "Too many messages. Try again in 12 s.");
+        let e = http_error(429, "", Some("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(e.for_poster(), "Too many messages. Try again in a moment.");
+    }
+
+    #[test]
+    fn server_faults_are_not_blamed_on_the_poster() {
+        let e = http_error(
+            503,
+            r#"{"error":"KV is down: id 7f","code":"unavailable"}"#,
+            None,
+        );
+        assert_eq!(e.for_poster(), "The server had a problem. Try again.");
+        assert_eq!(
+            ApiError::Timeout.for_poster(),
+            "The server took too long to answer."
+        );
+    }
+
+    #[test]
+    fn the_base_can_be_another_origin() {
+        assert_eq!(
+            Api::new("https://api.example.org/api/", 1000).comments_endpoint(),
+            "https://api.example.org/api/comments"
+        );
+        assert_eq!(Api::new("/api", 1).comments_endpoint(), "/api/comments");
+    }
+}

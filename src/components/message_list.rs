@@ -1,0 +1,179 @@
+use std::sync::Arc;
+
+use leptos::either::Either;
+use leptos::html::Div;
+use leptos::prelude::*;
+use saywhatwant_wire::Comment;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+use crate::components::comment_row::CommentRow;
+use crate::components::pending_row::PendingRow;
+use crate::draft::{new_messages_label, Outgoing, SendState};
+use crate::scroll::{Anchor, Metrics, RowBox};
+use crate::state::StreamState;
+use crate::sync::Stream;
+
+/// The scrolling stream: a bounded window of rows (see `viewport`), oldest at the top. It sticks
+/// to the bottom while the reader is there and holds still while they read further up.
+#[component]
+pub fn MessageList(
+    state: StreamState,
+    stream: StoredValue<Stream, LocalStorage>,
+    window_rows: usize,
+    chunk_rows: usize,
+    utc_offset_min: i32,
+) -> impl IntoView {
+    let scroller = NodeRef::<Div>::new();
+    // Set when the window moves under the reader; the row they were looking at is put back.
+    let anchor = StoredValue::new(None::<Anchor>);
+
+    // The window of the timeline, then the posts on their way (always newest).
+    let rows = move || {
+        let mut rows: Vec<Row> = state.timeline.with(|t| {
+            let r = state.viewport.with(|v| v.range(t, window_rows));
+            t.items()[r].iter().cloned().map(Row::Posted).collect()
+        });
+        state
+            .outbox
+            .with(|o| rows.extend(o.iter().cloned().map(Row::Unsent)));
+        rows
+    };
+    let unseen = move || {
+        state
+            .timeline
+            .with(|t| state.viewport.with(|v| v.unseen(t, window_rows)))
+    };
+    let no_unseen = Signal::derive(move || unseen() == 0);
+    let unseen_label = Signal::derive(move || new_messages_label(unseen()));
+    let edge = Signal::derive(move || {
+        if state.loading_older.get() {
+            "Loading older comments…"
+        } else if state.history_start.get() {
+            "The start of what this browser has seen."
+        } else {
+            ""
+        }
+        .to_owned()
+    });
+
+    // After every change of the rendered rows, once the DOM has them: keep the reader's place.
+    Effect::new(move |_| {
+        state.timeline.track();
+        state.viewport.track();
+        state.outbox.track();
+        // By the next frame the list may be gone (unmounted): every access is a `try_`.
+        request_animation_frame(move || {
+            let Some(el) = scroller.try_get_untracked().flatten() else {
+                return;
+            };
+            let el: &HtmlElement = el.as_ref();
+            if let Some(top) = anchor
+                .try_update_value(Option::take)
+                .flatten()
+                .and_then(|a| a.scroll_top(&row_boxes(el)))
+            {
+                el.set_scroll_top(top.round() as i32);
+            } else if state.viewport.try_with_untracked(|v| v.is_following()) == Some(true) {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    });
+
+    let on_scroll = move |_| {
+        let Some(el) = scroller.try_get_untracked().flatten() else {
+            return;
+        };
+        let el: &HtmlElement = el.as_ref();
+        let m = metrics(el);
+        let Some(following) = state.viewport.try_with_untracked(|v| v.is_following()) else {
+            return;
+        };
+        if m.at_bottom() {
+            if !following {
+                anchor.set_value(Anchor::pick(&row_boxes(el), f64::from(el.scroll_top())));
+                state.viewport.update(|v| {
+                    state
+                        .timeline
+                        .with_untracked(|t| v.newer(t, window_rows, chunk_rows))
+                });
+            }
+        } else {
+            if following {
+                state
+                    .viewport
+                    .update(|v| state.timeline.with_untracked(|t| v.freeze(t, window_rows)));
+            }
+            if m.near_top() {
+                anchor.set_value(Anchor::pick(&row_boxes(el), f64::from(el.scroll_top())));
+                stream.with_value(|s| s.load_older());
+            }
+        }
+    };
+
+    let jump = move |_| {
+        anchor.set_value(None);
+        state.viewport.set(crate::viewport::Viewport::Following);
+    };
+
+    view! {
+        <div class="scroller" node_ref=scroller on:scroll=on_scroll tabindex="0" aria-label="Comments">
+            <p class="edge">{edge}</p>
+            <ol class="comments" data-testid="comments" role="log" aria-live="polite" aria-relevant="additions">
+                <For each=rows key=Row::key let:row>
+                    {match row {
+                        Row::Posted(comment) => Either::Left(view! { <CommentRow comment now=state.now utc_offset_min /> }),
+                        Row::Unsent(post) => Either::Right(view! { <PendingRow post stream /> }),
+                    }}
+                </For>
+            </ol>
+        </div>
+        <button type="button" class="jump" data-testid="new-messages" hidden=no_unseen on:click=jump>
+            {unseen_label}
+        </button>
+    }
+}
+
+/// One list, so one keyed diff, for stored comments and unsent posts alike.
+#[derive(Clone)]
+enum Row {
+    Posted(Arc<Comment>),
+    Unsent(Outgoing),
+}
+
+impl Row {
+    /// Ids never contain `~`; an unsent post re-renders when its state changes.
+    fn key(&self) -> String {
+        match self {
+            Row::Posted(c) => c.id.clone(),
+            Row::Unsent(p) => match p.state {
+                SendState::Sending => format!("~{}~sending", p.id),
+                SendState::Failed(_) => format!("~{}~failed", p.id),
+            },
+        }
+    }
+}
+
+fn metrics(el: &HtmlElement) -> Metrics {
+    Metrics {
+        top: f64::from(el.scroll_top()),
+        height: f64::from(el.scroll_height()),
+        client: f64::from(el.client_height()),
+    }
+}
+
+/// Where each rendered row is, relative to the top of the list (the scroller is the rows'
+/// offset parent: `position: relative` in the stylesheet).
+fn row_boxes(scroller: &HtmlElement) -> Vec<RowBox> {
+    let Ok(list) = scroller.query_selector_all("[data-testid=comment]") else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+        .map(|row| RowBox {
+            id: row.get_attribute("data-id").unwrap_or_default(),
+            top: f64::from(row.offset_top()),
+            height: f64::from(row.offset_height()),
+        })
+        .collect()
+}

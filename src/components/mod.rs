@@ -1,0 +1,12 @@
+//! The view: one component per file, reading the signals in `state`.
+
+pub mod comment_row;
+pub mod comments_stream;
+pub mod composer;
+pub mod connection_status;
+pub mod linked_text;
+pub mod message_list;
+pub mod notice;
+pub mod pending_row;
+
+pub use comments_stream::CommentsStream;

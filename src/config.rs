@@ -1,0 +1,85 @@
+//! Every tunable number of the app in one place, so tests can run the real code with short
+//! intervals and their own IndexedDB database.
+
+/// Where the API lives. Set `SWW_API_BASE` at build time when the worker is on another origin
+/// (for example `https://api.example.org/api`); by default the page and the API share one.
+pub const API_BASE: &str = match option_env!("SWW_API_BASE") {
+    Some(base) => base,
+    None => "/api",
+};
+
+/// The longest message the page lets a person send (the API itself allows more, for bots).
+pub const MAX_MESSAGE_CHARS: usize = 201;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub api_base: String,
+    /// IndexedDB database; the page contract fixes `SayWhatWant`.
+    pub db_name: String,
+    /// Prefix of the localStorage keys (name, colour, draft, unsent posts).
+    pub storage_prefix: String,
+    /// How many comments the first (cached) load asks for.
+    pub bulk_limit: usize,
+    /// How many comments one poll asks for.
+    pub poll_limit: usize,
+    pub poll_interval_ms: u32,
+    /// A hidden tab polls no more often than this.
+    pub hidden_interval_ms: u32,
+    pub max_backoff_ms: u32,
+    /// A request that has not answered by then is aborted and counts as failed, so one hung
+    /// connection cannot stall polling (only one request is ever in flight).
+    pub request_timeout_ms: u32,
+    /// Rows in the DOM at most: the window over the timeline that is rendered.
+    pub window_rows: usize,
+    /// How far one scroll to either end moves the window.
+    pub chunk_rows: usize,
+    /// Comments kept in memory while following the newest; older ones are re-read from
+    /// IndexedDB when the reader scrolls back.
+    pub memory_rows: usize,
+    /// IndexedDB keeps at most this many comments and prunes the oldest.
+    pub store_cap: u32,
+    /// How often relative times ("5m") are refreshed.
+    pub clock_tick_ms: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            api_base: API_BASE.trim_end_matches('/').to_owned(),
+            db_name: "SayWhatWant".to_owned(),
+            storage_prefix: "sww.".to_owned(),
+            bulk_limit: 200,
+            poll_limit: 200,
+            poll_interval_ms: 5_000,
+            hidden_interval_ms: 30_000,
+            max_backoff_ms: 30_000,
+            request_timeout_ms: 15_000,
+            window_rows: 500,
+            chunk_rows: 100,
+            memory_rows: 2_000,
+            store_cap: 50_000,
+            clock_tick_ms: 20_000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_respect_the_contract() {
+        let s = Settings::default();
+        assert_eq!(s.db_name, "SayWhatWant");
+        assert!(
+            !s.api_base.ends_with('/'),
+            "paths are joined as {{base}}/comments"
+        );
+        assert!(
+            s.bulk_limit <= saywhatwant_wire::MAX_LIMIT
+                && s.poll_limit <= saywhatwant_wire::MAX_LIMIT
+        );
+        assert!(s.memory_rows >= s.window_rows + s.chunk_rows);
+        assert!(s.hidden_interval_ms >= 30_000);
+    }
+}

@@ -1,0 +1,29 @@
+//! Say What Want, the browser app: a real-time comment stream.
+//!
+//! Data flows one way: network (`api`) → IndexedDB (`store`, `persist`) → signals (`state`) →
+//! view (`components`), driven by `sync`. The modules without browser APIs (`timeline`,
+//! `viewport`, `poll`, `reltime`, `linkify`, `color`, `draft`, `scroll`) hold the logic and
+//! are tested natively; the rest is tested in a headless browser (`browser_tests`).
+
+pub mod api;
+pub mod browser;
+pub mod color;
+pub mod components;
+pub mod config;
+pub mod draft;
+pub mod linkify;
+pub mod persist;
+pub mod poll;
+pub mod prefs;
+pub mod reltime;
+pub mod scroll;
+pub mod state;
+pub mod store;
+pub mod sync;
+pub mod timeline;
+pub mod viewport;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
+
+pub use components::CommentsStream;

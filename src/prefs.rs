@@ -1,0 +1,121 @@
+//! What the page remembers in localStorage: name, colour, the unsent draft and unsent posts.
+//!
+//! localStorage may be missing or refuse writes (private mode, quota); then nothing is
+//! remembered and everything else works the same.
+
+use web_sys::Storage;
+
+use crate::draft::{Outgoing, SendState};
+
+#[derive(Clone)]
+pub struct Prefs {
+    prefix: String,
+}
+
+impl Prefs {
+    pub fn new(prefix: &str) -> Self {
+        Prefs {
+            prefix: prefix.to_owned(),
+        }
+    }
+
+    fn storage() -> Option<Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        Self::storage()?
+            .get_item(&format!("{}{key}", self.prefix))
+            .ok()
+            .flatten()
+    }
+
+    fn set(&self, key: &str, value: &str) {
+        if let Some(s) = Self::storage() {
+            let key = format!("{}{key}", self.prefix);
+            let _ = if value.is_empty() {
+                s.remove_item(&key)
+            } else {
+                s.set_item(&key, value)
+            };
+        }
+    }
+
+    pub fn username(&self) -> String {
+        self.get("username").unwrap_or_default()
+    }
+
+    pub fn set_username(&self, name: &str) {
+        self.set("username", name);
+    }
+
+    /// `RRRGGGBBB`, or `None` on the first visit.
+    pub fn color(&self) -> Option<String> {
+        self.get("color")
+            .filter(|c| saywhatwant_wire::is_valid_color(c))
+    }
+
+    pub fn set_color(&self, wire: &str) {
+        self.set("color", wire);
+    }
+
+    pub fn draft(&self) -> String {
+        self.get("draft").unwrap_or_default()
+    }
+
+    pub fn set_draft(&self, text: &str) {
+        self.set("draft", text);
+    }
+
+    /// Posts not yet confirmed, to send again (same ids) after a reload.
+    pub fn outbox(&self) -> Vec<Outgoing> {
+        let Some(saved) = self
+            .get("outbox")
+            .and_then(|json| js_sys::JSON::parse(&json).ok())
+        else {
+            return Vec::new();
+        };
+        // Each post is [id, text, username, color]; written by `set_outbox` below. (Plain JS
+        // arrays rather than serde: its derived code would cost more than this.)
+        js_sys::Array::from(&saved)
+            .iter()
+            .filter_map(|post| {
+                let field = |i| {
+                    js_sys::Reflect::get_u32(&post, i)
+                        .ok()
+                        .and_then(|v| v.as_string())
+                };
+                Some(Outgoing {
+                    id: field(0).filter(|id| saywhatwant_wire::is_valid_id(id))?,
+                    text: field(1)?,
+                    username: field(2),
+                    color: field(3),
+                    state: SendState::Sending,
+                })
+            })
+            .collect()
+    }
+
+    pub fn set_outbox(&self, posts: &[Outgoing]) {
+        let list = js_sys::Array::new();
+        for p in posts {
+            let opt =
+                |v: &Option<String>| v.as_deref().map_or(wasm_bindgen::JsValue::NULL, Into::into);
+            let post = js_sys::Array::of4(
+                &p.id.as_str().into(),
+                &p.text.as_str().into(),
+                &opt(&p.username),
+                &opt(&p.color),
+            );
+            list.push(&post);
+        }
+        let json = match posts {
+            [] => String::new(),
+            _ => js_sys::JSON::stringify(&list)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default(),
+        };
+        self.set("outbox", &json);
+    }
+}

@@ -1,0 +1,185 @@
+//! IndexedDB: the comments this browser has seen, kept between visits.
+//!
+//! Database `SayWhatWant`, store `messages`, key path `id`, values the comments as served (the
+//! page contract). An index on `timestamp` reads the newest first and pages back through
+//! history without loading it all.
+
+use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
+use saywhatwant_wire::Comment;
+use wasm_bindgen::JsValue;
+
+use crate::timeline::Pos;
+
+const STORE: &str = "messages";
+const BY_TIME: &str = "timestamp";
+/// 2 adds the `timestamp` index to a version-1 database made by an earlier page.
+const VERSION: u32 = 2;
+
+/// Which IndexedDB step failed. (The browser's own error is not formatted: the code to format
+/// it would cost a few KB of the page's size budget.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("IndexedDB could not {0}")]
+pub struct StoreError(pub &'static str);
+
+trait Step<T> {
+    fn step(self, what: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T, E> Step<T> for Result<T, E> {
+    fn step(self, what: &'static str) -> Result<T, StoreError> {
+        self.map_err(|_| StoreError(what))
+    }
+}
+
+impl<T> Step<T> for Option<T> {
+    fn step(self, what: &'static str) -> Result<T, StoreError> {
+        self.ok_or(StoreError(what))
+    }
+}
+
+pub struct Store {
+    db: Rexie,
+}
+
+impl Store {
+    pub async fn open(name: &str) -> Result<Store, StoreError> {
+        let db = Rexie::builder(name)
+            .version(VERSION)
+            .add_object_store(
+                ObjectStore::new(STORE)
+                    .key_path("id")
+                    .add_index(Index::new(BY_TIME, "timestamp")),
+            )
+            .build()
+            .await
+            .step("open the database")?;
+        Ok(Store { db })
+    }
+
+    /// Saves a batch in one transaction; a comment already stored is overwritten by the newer copy.
+    pub async fn put_all(&self, comments: &[Comment]) -> Result<(), StoreError> {
+        if comments.is_empty() {
+            return Ok(());
+        }
+        let mut values = Vec::with_capacity(comments.len());
+        for c in comments {
+            values.push(to_js(c).step("encode a comment")?);
+        }
+        let what = "save comments";
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .step(what)?;
+        let store = tx.store(STORE).step(what)?;
+        store
+            .put_all(values.into_iter().map(|v| (v, None)))
+            .await
+            .step(what)?;
+        tx.done().await.step(what)?;
+        Ok(())
+    }
+
+    /// The newest `n`, oldest first (by timestamp).
+    pub async fn newest(&self, n: u32) -> Result<Vec<Comment>, StoreError> {
+        let mut out = self.scan_back(None, n, 0).await?;
+        out.reverse();
+        Ok(out)
+    }
+
+    /// Up to `n` comments that come before `pos` in the stream, oldest first (by timestamp).
+    pub async fn before(&self, pos: &Pos, n: u32) -> Result<Vec<Comment>, StoreError> {
+        let mut skip = 0;
+        loop {
+            // Up to and including `pos`'s millisecond, whose comments may fall on either side.
+            let batch = self.scan_back(Some(pos.timestamp), n, skip).await?;
+            let full = batch.len() as u32 == n;
+            let mut older: Vec<Comment> = batch
+                .into_iter()
+                .filter(|c| pos.locate(c).is_lt())
+                .collect();
+            if !older.is_empty() || !full {
+                // Time order; the timeline settles ties within a millisecond when it merges.
+                older.reverse();
+                return Ok(older);
+            }
+            // A whole batch of the same millisecond, all at or after `pos`: look further.
+            skip += n;
+        }
+    }
+
+    pub async fn count(&self) -> Result<u32, StoreError> {
+        let what = "count comments";
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadOnly)
+            .step(what)?;
+        tx.store(STORE).step(what)?.count(None).await.step(what)
+    }
+
+    /// Deletes the oldest comments beyond `cap`. Returns how many went.
+    pub async fn prune(&self, cap: u32) -> Result<u32, StoreError> {
+        let count = self.count().await?;
+        if count <= cap {
+            return Ok(0);
+        }
+        let what = "prune old comments";
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .step(what)?;
+        let store = tx.store(STORE).step(what)?;
+        // The index's keys in time order; getAllKeys gives their primary keys (the ids).
+        let index = store.index(BY_TIME).step(what)?;
+        let ids = index
+            .get_all_keys(None, Some(count - cap))
+            .await
+            .step(what)?;
+        let n = ids.len() as u32;
+        for id in ids {
+            store.delete(id).await.step(what)?;
+        }
+        tx.done().await.step(what)?;
+        Ok(n)
+    }
+
+    /// Newest first, at or before the timestamp `upto`, skipping the first `skip`.
+    async fn scan_back(
+        &self,
+        upto: Option<u64>,
+        n: u32,
+        skip: u32,
+    ) -> Result<Vec<Comment>, StoreError> {
+        let what = "read comments";
+        let range = match upto {
+            Some(ts) => {
+                Some(KeyRange::upper_bound(&JsValue::from_f64(ts as f64), Some(false)).step(what)?)
+            }
+            None => None,
+        };
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadOnly)
+            .step(what)?;
+        let index = tx.store(STORE).step(what)?.index(BY_TIME).step(what)?;
+        let rows = index
+            .scan(
+                range,
+                Some(n),
+                (skip > 0).then_some(skip),
+                Some(Direction::Prev),
+            )
+            .await
+            .step(what)?;
+        // A record this page cannot read (written by another version) is skipped, not fatal.
+        Ok(rows.into_iter().filter_map(|(_, v)| from_js(&v)).collect())
+    }
+}
+
+fn to_js(c: &Comment) -> Option<JsValue> {
+    js_sys::JSON::parse(&serde_json::to_string(c).ok()?).ok()
+}
+
+fn from_js(v: &JsValue) -> Option<Comment> {
+    let json: String = js_sys::JSON::stringify(v).ok()?.into();
+    serde_json::from_str(&json).ok()
+}

@@ -1,0 +1,352 @@
+//! The data flow: network → IndexedDB → signals. One bulk load, history from IndexedDB, then
+//! fresh polls, one request at a time; plus the posts the person sends.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use saywhatwant_wire::Comment;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+
+use crate::api::Api;
+use crate::browser::{is_visible, now_ms, random, random_bytes, sleep_or_wake};
+use crate::config::Settings;
+use crate::draft::{client_id, Outgoing, SendState};
+use crate::persist::Persist;
+use crate::poll::{Next, Poller};
+use crate::prefs::Prefs;
+use crate::state::StreamState;
+use crate::timeline::Pos;
+
+/// The running stream. Cheap to clone; [`Stream::stop`] ends its loops.
+#[derive(Clone)]
+pub struct Stream(Rc<Inner>);
+
+struct Inner {
+    settings: Settings,
+    api: Api,
+    state: StreamState,
+    prefs: Prefs,
+    persist: Rc<Persist>,
+    alive: Cell<bool>,
+    wake: UnboundedSender<()>,
+}
+
+impl Stream {
+    pub fn start(settings: Settings, state: StreamState, prefs: Prefs) -> Stream {
+        let (wake, wake_rx) = unbounded();
+        let notice = state.notice;
+        let persist = Persist::new(settings.store_cap, move |msg| {
+            notice.try_set(Some(msg));
+        });
+        let inner = Rc::new(Inner {
+            api: Api::new(&settings.api_base, settings.request_timeout_ms),
+            settings,
+            state,
+            prefs,
+            persist,
+            alive: Cell::new(true),
+            wake,
+        });
+        let stream = Stream(inner);
+        spawn_local(stream.clone().poll_loop(wake_rx));
+        spawn_local(stream.clone().load_history());
+        spawn_local(stream.clone().tick());
+        stream.resend_saved_posts();
+        stream
+    }
+
+    /// Ends polling at once; nothing is written to the signals afterwards.
+    pub fn stop(&self) {
+        self.0.alive.set(false);
+        self.0.wake.close_channel();
+    }
+
+    fn alive(&self) -> bool {
+        self.0.alive.get()
+    }
+
+    /// Takes comments from anywhere: saved first, then shown.
+    fn receive(&self, comments: Vec<Comment>) {
+        if comments.is_empty() || !self.alive() {
+            return;
+        }
+        self.0.persist.save(comments.clone());
+        let s = &self.0.state;
+        s.timeline.try_update(|t| t.merge(comments));
+        // While following the newest, memory keeps a bounded tail; the rest is in IndexedDB.
+        if s.viewport.try_with_untracked(|v| v.is_following()) == Some(true)
+            && s.timeline.try_with_untracked(|t| t.len()).unwrap_or(0) > self.0.settings.memory_rows
+        {
+            let keep = self.0.settings.window_rows + self.0.settings.chunk_rows;
+            s.timeline.try_update(|t| t.keep_newest(keep));
+            s.history_start.try_set(false);
+        }
+    }
+
+    async fn poll_loop(self, mut wake_rx: UnboundedReceiver<()>) {
+        let _listeners = WakeListeners::attach(&self.0.wake);
+        let settings = &self.0.settings;
+        let mut poller = Poller::new();
+        while self.alive() {
+            let query = poller.query(settings);
+            let next = match self.0.api.comments(&query).await {
+                Ok(page) => {
+                    let next = poller.on_page(&page);
+                    self.receive(page.comments);
+                    next
+                }
+                Err(e) if e.is_cursor_expired() => poller.on_cursor_expired(),
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("poll failed: {e} {}", e.detail()).into());
+                    poller.on_failure();
+                    Next::Later
+                }
+            };
+            if !self.alive() {
+                break;
+            }
+            self.0.state.status.try_set(poller.status());
+            if next == Next::Later {
+                let delay = poller.delay_ms(settings, is_visible(), random());
+                if !sleep_or_wake(delay, &mut wake_rx).await {
+                    break;
+                }
+                // Several wake-ups while asleep still mean one request.
+                while wake_rx.try_recv().is_ok() {}
+            }
+        }
+    }
+
+    async fn load_history(self) {
+        let Some(store) = self.0.persist.open(&self.0.settings.db_name).await else {
+            self.0.state.history_start.try_set(true);
+            return;
+        };
+        match store.newest(self.0.settings.window_rows as u32).await {
+            Ok(history) => {
+                let few = history.len() < self.0.settings.window_rows;
+                if self.alive() {
+                    let s = &self.0.state;
+                    s.timeline.try_update(|t| t.merge(history));
+                    s.history_start.try_set(few);
+                }
+            }
+            Err(e) => web_sys::console::warn_1(&e.to_string().into()),
+        }
+    }
+
+    async fn tick(self) {
+        loop {
+            TimeoutFuture::new(self.0.settings.clock_tick_ms).await;
+            if !self.alive() || self.0.state.now.try_set(now_ms()).is_some() {
+                break;
+            }
+        }
+    }
+
+    /// The reader reached the top: older rows from memory, else from IndexedDB.
+    pub fn load_older(&self) {
+        let s = self.0.state;
+        let (window, chunk) = (self.0.settings.window_rows, self.0.settings.chunk_rows);
+        let moved = s
+            .viewport
+            .try_update(|v| s.timeline.with_untracked(|t| v.older(t, window, chunk)))
+            .unwrap_or(false);
+        if moved || s.loading_older.get_untracked() || s.history_start.get_untracked() {
+            return;
+        }
+        let (Some(store), Some(oldest)) = (
+            self.0.persist.store(),
+            s.timeline
+                .with_untracked(|t| t.oldest().map(|c| Pos::of(c))),
+        ) else {
+            s.history_start.set(true);
+            return;
+        };
+        s.loading_older.set(true);
+        let this = self.clone();
+        spawn_local(async move {
+            let older = store.before(&oldest, chunk as u32).await;
+            if !this.alive() {
+                return;
+            }
+            match older {
+                Ok(older) if !older.is_empty() => {
+                    s.timeline.try_update(|t| t.merge(older));
+                    s.viewport
+                        .try_update(|v| s.timeline.with_untracked(|t| v.older(t, window, chunk)));
+                }
+                Ok(_) => {
+                    s.history_start.try_set(true);
+                }
+                Err(e) => {
+                    web_sys::console::warn_1(&e.to_string().into());
+                    s.history_start.try_set(true);
+                }
+            }
+            s.loading_older.try_set(false);
+        });
+    }
+
+    /// Shows the post at once and sends it; it stays in the outbox until the server has it.
+    pub fn send(&self, text: String, username: Option<String>, color: Option<String>) {
+        let post = Outgoing {
+            id: client_id(random_bytes()),
+            text,
+            username,
+            color,
+            state: SendState::Sending,
+        };
+        let id = post.id.clone();
+        self.0.state.outbox.update(|o| o.push(post));
+        self.0
+            .state
+            .viewport
+            .set(crate::viewport::Viewport::Following);
+        self.save_outbox();
+        self.post(id);
+    }
+
+    /// Sends a failed post again, under the same id, so it can never be stored twice.
+    pub fn retry(&self, id: &str) {
+        self.set_state(id, SendState::Sending);
+        self.post(id.to_owned());
+    }
+
+    /// Takes a failed post out of the stream and back into the composer.
+    pub fn edit(&self, id: &str) {
+        let s = self.0.state;
+        let Some(post) = s
+            .outbox
+            .with_untracked(|o| o.iter().find(|p| p.id == id).cloned())
+        else {
+            return;
+        };
+        s.outbox.update(|o| o.retain(|p| p.id != id));
+        s.draft.update(|d| {
+            *d = if d.trim().is_empty() {
+                post.text
+            } else {
+                format!("{}\n{}", d.trim_end(), post.text)
+            }
+        });
+        self.0.prefs.set_draft(&s.draft.get_untracked());
+        self.save_outbox();
+    }
+
+    fn resend_saved_posts(&self) {
+        let saved = self.0.prefs.outbox();
+        let ids: Vec<String> = saved.iter().map(|p| p.id.clone()).collect();
+        self.0.state.outbox.set(
+            saved
+                .into_iter()
+                .map(|p| Outgoing {
+                    state: SendState::Sending,
+                    ..p
+                })
+                .collect(),
+        );
+        for id in ids {
+            self.post(id);
+        }
+    }
+
+    fn post(&self, id: String) {
+        let this = self.clone();
+        spawn_local(async move {
+            let s = this.0.state;
+            let Some(post) = s
+                .outbox
+                .try_with_untracked(|o| o.iter().find(|p| p.id == id).cloned())
+                .flatten()
+            else {
+                return;
+            };
+            let answer = this.0.api.post(&post.body()).await;
+            if !this.alive() {
+                return;
+            }
+            match answer {
+                Ok(stored) => {
+                    s.outbox.try_update(|o| o.retain(|p| p.id != id));
+                    this.receive(vec![stored]);
+                }
+                Err(e) => this.set_state(&id, SendState::Failed(e.for_poster())),
+            }
+            this.save_outbox();
+        });
+    }
+
+    fn set_state(&self, id: &str, state: SendState) {
+        self.0.state.outbox.try_update(|o| {
+            if let Some(p) = o.iter_mut().find(|p| p.id == id) {
+                p.state = state;
+            }
+        });
+    }
+
+    fn save_outbox(&self) {
+        if let Some(posts) = self.0.state.outbox.try_with_untracked(|o| o.clone()) {
+            self.0.prefs.set_outbox(&posts);
+        }
+    }
+}
+
+/// Wakes the poll loop when the tab is shown again or the network comes back; the listeners
+/// go when the loop ends.
+struct WakeListeners {
+    on_visible: Closure<dyn FnMut()>,
+    on_online: Closure<dyn FnMut()>,
+}
+
+impl WakeListeners {
+    fn attach(wake: &UnboundedSender<()>) -> Option<Self> {
+        let window = web_sys::window()?;
+        let document = window.document()?;
+        let tx = wake.clone();
+        let on_visible = Closure::<dyn FnMut()>::new(move || {
+            if is_visible() {
+                let _ = tx.unbounded_send(());
+            }
+        });
+        let tx = wake.clone();
+        let on_online = Closure::<dyn FnMut()>::new(move || {
+            let _ = tx.unbounded_send(());
+        });
+        document
+            .add_event_listener_with_callback(
+                "visibilitychange",
+                on_visible.as_ref().unchecked_ref(),
+            )
+            .ok()?;
+        window
+            .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref())
+            .ok()?;
+        Some(WakeListeners {
+            on_visible,
+            on_online,
+        })
+    }
+}
+
+impl Drop for WakeListeners {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            if let Some(document) = window.document() {
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    self.on_visible.as_ref().unchecked_ref(),
+                );
+            }
+            let _ = window.remove_event_listener_with_callback(
+                "online",
+                self.on_online.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
