@@ -38,8 +38,8 @@ pub struct Settings {
     pub memory_rows: usize,
     /// IndexedDB keeps at most this many comments and prunes the oldest.
     pub store_cap: u32,
-    /// How often relative times ("5m") are refreshed.
-    pub clock_tick_ms: u32,
+    /// Opening IndexedDB that takes longer than this (another tab blocks an upgrade) gives up.
+    pub store_open_timeout_ms: u32,
 }
 
 impl Default for Settings {
@@ -58,7 +58,7 @@ impl Default for Settings {
             chunk_rows: 100,
             memory_rows: 2_000,
             store_cap: 50_000,
-            clock_tick_ms: 20_000,
+            store_open_timeout_ms: 5_000,
         }
     }
 }

@@ -7,6 +7,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use gloo_timers::callback::Timeout;
 use saywhatwant_wire::Comment;
 
 use crate::store::{Store, StoreError};
@@ -50,8 +51,25 @@ impl Persist {
     }
 
     /// Opens the store and returns it (for reading history), then writes what queued meanwhile.
-    pub async fn open(self: &Rc<Self>, name: &str) -> Option<Rc<Store>> {
-        let store = match Store::open(name).await {
+    /// An open that another tab blocks (an old version kept open there) counts as failed after
+    /// `timeout_ms`, so the queue cannot grow without end.
+    pub async fn open(self: &Rc<Self>, name: &str, timeout_ms: u32) -> Option<Rc<Store>> {
+        let this = self.clone();
+        let give_up = Timeout::new(timeout_ms, move || {
+            if this.is_opening() {
+                this.slot.replace(Slot::Unavailable);
+                this.warn_once(
+                    UNAVAILABLE,
+                    &StoreError("open in time (another tab blocks it?)"),
+                );
+            }
+        });
+        let opened = Store::open(name).await;
+        drop(give_up);
+        if !self.is_opening() {
+            return None;
+        }
+        let store = match opened {
             Ok(s) => Rc::new(s),
             Err(e) => {
                 self.slot.replace(Slot::Unavailable);
@@ -69,6 +87,10 @@ impl Persist {
         }
         self.write(store.clone(), queued).await;
         Some(store)
+    }
+
+    fn is_opening(&self) -> bool {
+        matches!(*self.slot.borrow(), Slot::Opening(_))
     }
 
     pub fn store(&self) -> Option<Rc<Store>> {

@@ -5,7 +5,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 use wasm_bindgen::closure::Closure;
@@ -55,7 +54,6 @@ impl Stream {
         let stream = Stream(inner);
         spawn_local(stream.clone().poll_loop(wake_rx));
         spawn_local(stream.clone().load_history());
-        spawn_local(stream.clone().tick());
         stream.resend_saved_posts();
         stream
     }
@@ -111,6 +109,8 @@ impl Stream {
                 break;
             }
             self.0.state.status.try_set(poller.status());
+            // Relative times ("5m") are measured against this; a poll is a fine clock tick.
+            self.0.state.now.try_set(now_ms());
             if next == Next::Later {
                 let delay = poller.delay_ms(settings, is_visible(), random());
                 if !sleep_or_wake(delay, &mut wake_rx).await {
@@ -123,7 +123,13 @@ impl Stream {
     }
 
     async fn load_history(self) {
-        let Some(store) = self.0.persist.open(&self.0.settings.db_name).await else {
+        let settings = &self.0.settings;
+        let Some(store) = self
+            .0
+            .persist
+            .open(&settings.db_name, settings.store_open_timeout_ms)
+            .await
+        else {
             self.0.state.history_start.try_set(true);
             return;
         };
@@ -137,15 +143,6 @@ impl Stream {
                 }
             }
             Err(e) => web_sys::console::warn_1(&e.to_string().into()),
-        }
-    }
-
-    async fn tick(self) {
-        loop {
-            TimeoutFuture::new(self.0.settings.clock_tick_ms).await;
-            if !self.alive() || self.0.state.now.try_set(now_ms()).is_some() {
-                break;
-            }
         }
     }
 

@@ -35,7 +35,6 @@ pub fn settings(name: &str) -> Settings {
         hidden_interval_ms: 40,
         max_backoff_ms: 160,
         request_timeout_ms: 2_000,
-        clock_tick_ms: 1_000,
         ..Settings::default()
     }
 }

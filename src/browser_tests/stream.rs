@@ -240,3 +240,36 @@ async fn showing_the_tab_again_polls_at_once() {
     until("polled at once", || page.ids().len() == 1).await;
     assert_eq!(server.borrow().gets().len(), before + 1);
 }
+
+#[wasm_bindgen_test]
+async fn with_indexeddb_blocked_by_the_browser_the_page_still_works() {
+    let (server, settings) = setup("blocked");
+    server.borrow_mut().add("hello");
+    let window: wasm_bindgen::JsValue = web_sys::window().unwrap().into();
+    let key = wasm_bindgen::JsValue::from_str("indexedDB");
+    let original = js_sys::Object::get_own_property_descriptor(&window.clone().into(), &key);
+    // What private modes and storage policies do: touching indexedDB throws.
+    let thrower = js_sys::Function::new_no_args(
+        "throw new DOMException('blocked by the test', 'SecurityError');",
+    );
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"get".into(), &thrower).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&window.clone().into(), &key, &descriptor);
+
+    let page = Page::mount(settings);
+    until("the comment shows", || page.ids().len() == 1).await;
+    until("the notice shows", || {
+        page.all("[data-testid=storage-notice]").len() == 1
+    })
+    .await;
+    page.one("[data-testid=storage-notice] button").click();
+    until("dismissed", || {
+        page.all("[data-testid=storage-notice]").is_empty()
+    })
+    .await;
+    server.borrow_mut().add("still live");
+    until("polling goes on", || page.ids().len() == 2).await;
+
+    js_sys::Object::define_property(&window.into(), &key, &original.into());
+}
