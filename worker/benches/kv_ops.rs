@@ -2,45 +2,17 @@
 //! 10 000 and 100 000 stored comments, on the metering in-memory KV. Prints a Markdown table
 //! for docs/benchmarks.md. Run: `make bench`.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use futures::executor::block_on;
-use saywhatwant_api::api::{self, Config, Ctx, Deferred, Request};
-use saywhatwant_api::keys::comment_key;
+use common::{call, seeded, NOW};
 use saywhatwant_api::memory_kv::{MemoryKv, OpCounts};
-use saywhatwant_api::rate_limit::Unlimited;
-use saywhatwant_api::{recent, records};
-use saywhatwant_wire::{Comment, MessageType};
 
-const NOW: u64 = 1_800_000_000_000;
 const RUNS: usize = 200;
 
-fn seeded(n: u64) -> MemoryKv {
-    let kv = MemoryKv::new();
-    for i in 0..n {
-        let ts = NOW - 60_000 - n + i;
-        let c = Comment {
-            id: format!("c{i}"),
-            text: format!("a typical comment of a few words, number {i}"),
-            timestamp: ts,
-            username: Some("someone".into()),
-            color: Some("200120080".into()),
-            domain: "saywhatwant.app".into(),
-            language: "en".into(),
-            message_type: MessageType::Human,
-            misc: String::new(),
-            context: None,
-            bot_params: None,
-        };
-        let (value, metadata) = records::encode(&c).expect("encodable");
-        kv.seed(comment_key(ts, &c.id), value, metadata);
-        kv.seed(format!("id:{}", c.id), comment_key(ts, &c.id), None);
-    }
-    kv
-}
-
-/// Runs one request; returns its KV operations (deferred work excluded) and its time.
+/// Runs one request; returns its KV operations (deferred work excluded), time and status.
 fn run(
     kv: &MemoryKv,
     method: &str,
@@ -50,38 +22,12 @@ fn run(
     now: u64,
     id: String,
 ) -> (OpCounts, Duration, u16) {
-    let config = Config {
-        allowed_origin: "*".into(),
-        rate_limit: false,
-    };
-    let ctx = Ctx {
-        kv,
-        limiter: &Unlimited,
-        config: &config,
-        now,
-    };
-    let req = Request {
-        method,
-        path,
-        query: query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-        origin: None,
-        client_ip: Some("192.0.2.1"),
-        content_length: Some(body.len()),
-        body: body.as_bytes(),
-    };
     kv.reset_ops();
-    let started = Instant::now();
-    let outcome = block_on(api::handle(&ctx, &req, move || id));
-    let elapsed = started.elapsed();
-    let ops = kv.ops();
-    if let Some(Deferred::StoreRecent(view)) = &outcome.deferred {
-        block_on(recent::store(kv, view)).expect("store view");
-    }
-    black_box(&outcome.response.body);
-    (ops, elapsed, outcome.response.status)
+    let answer = call(kv, method, path, query, body, now, id);
+    let (ops, elapsed) = (kv.ops(), answer.elapsed);
+    let (status, body) = answer.finish(kv);
+    black_box(body);
+    (ops, elapsed, status)
 }
 
 /// (name, method, path, query, body)

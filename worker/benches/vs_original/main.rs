@@ -2,21 +2,21 @@
 //! in-memory KV and the same workloads. Prints Markdown for docs/benchmarks.md.
 //! Run: `make bench`.
 
+// Shared with kv_ops, which uses more of it.
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
 mod original;
 
 use std::time::{Duration, Instant};
 
+use common::{call, comment, NOW};
 use futures::executor::block_on;
-use saywhatwant_api::api::{self, Config, Ctx, Deferred, Request};
 use saywhatwant_api::edge::{EdgeCachedKv, MemoryEdgeCache};
-use saywhatwant_api::keys::comment_key;
 use saywhatwant_api::kv::Kv;
 use saywhatwant_api::memory_kv::{MemoryKv, OpCounts};
-use saywhatwant_api::rate_limit::Unlimited;
-use saywhatwant_api::{recent, records};
-use saywhatwant_wire::{Comment, CommentsPage, MessageType};
+use saywhatwant_wire::{Comment, CommentsPage};
 
-const NOW: u64 = 1_800_000_000_000;
 const MINUTES_PER_MONTH: f64 = 43_200.0;
 /// Price list (paid plan, beyond included amounts), dollars per million.
 const READ: f64 = 0.50;
@@ -25,93 +25,31 @@ const REQUEST: f64 = 0.30;
 /// Cloudflare locations the readers are assumed to be spread over.
 const LOCATIONS: f64 = 10.0;
 
-fn comment(ts: u64, id: String) -> Comment {
-    Comment {
-        id,
-        text: "a typical comment of a few words".into(),
-        timestamp: ts,
-        username: Some("someone".into()),
-        color: Some("200120080".into()),
-        domain: "saywhatwant.app".into(),
-        language: "en".into(),
-        message_type: MessageType::Human,
-        misc: String::new(),
-        context: None,
-        bot_params: None,
-    }
-}
-
 /// Both designs' stores holding `n` comments, one per millisecond up to a minute ago.
 fn seed(n: u64) -> (MemoryKv, MemoryKv) {
-    let (ours, theirs) = (MemoryKv::new(), MemoryKv::new());
+    let theirs = MemoryKv::new();
     for i in 0..n {
         let c = comment(NOW - 60_000 - n + i, format!("c{i}"));
-        let (value, metadata) = records::encode(&c).expect("encodable");
-        ours.seed(comment_key(c.timestamp, &c.id), value.clone(), metadata);
-        ours.seed(
-            format!("id:{}", c.id),
-            comment_key(c.timestamp, &c.id),
+        theirs.seed(
+            original::key(&c),
+            serde_json::to_string(&c).expect("json"),
             None,
         );
-        theirs.seed(original::key(&c), value, None);
     }
-    (ours, theirs)
+    (common::seeded(n), theirs)
 }
 
 fn get<K: Kv>(kv: &K, query: &[(&str, String)], now: u64) -> CommentsPage {
-    let config = Config {
-        allowed_origin: "*".into(),
-        rate_limit: false,
-    };
-    let ctx = Ctx {
-        kv,
-        limiter: &Unlimited,
-        config: &config,
-        now,
-    };
-    let req = Request {
-        method: "GET",
-        path: "/api/comments",
-        query: query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-        origin: None,
-        client_ip: None,
-        content_length: None,
-        body: b"",
-    };
-    let outcome = block_on(api::handle(&ctx, &req, String::new));
-    if let Some(Deferred::StoreRecent(view)) = outcome.deferred {
-        block_on(recent::store(kv, &view)).expect("store");
-    }
-    serde_json::from_str(&outcome.response.body).expect("a page")
+    let (status, body) = call(kv, "GET", "/api/comments", query, "", now, String::new()).finish(kv);
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("a page")
 }
 
 fn post_ours(kv: &MemoryKv, c: &Comment, now: u64) {
-    let config = Config {
-        allowed_origin: "*".into(),
-        rate_limit: false,
-    };
-    let ctx = Ctx {
-        kv,
-        limiter: &Unlimited,
-        config: &config,
-        now,
-    };
-    let body =
-        serde_json::to_string(&serde_json::json!({"id": c.id, "text": c.text})).expect("json");
-    let req = Request {
-        method: "POST",
-        path: "/api/comments",
-        query: vec![],
-        origin: None,
-        client_ip: None,
-        content_length: None,
-        body: body.as_bytes(),
-    };
-    let r = block_on(api::handle(&ctx, &req, String::new)).response;
-    assert_eq!(r.status, 201, "{}", r.body);
+    let body = serde_json::json!({"id": c.id, "text": c.text}).to_string();
+    let (status, answer) =
+        call(kv, "POST", "/api/comments", &[], &body, now, String::new()).finish(kv);
+    assert_eq!(status, 201, "{answer}");
 }
 
 fn timed<T>(f: impl Fn() -> T) -> (T, Duration) {
@@ -269,9 +207,7 @@ fn readers() {
         ours.reset_ops();
         for (t, reader) in polls {
             while next_post <= t {
-                let c = comment(next_post, format!("live{n}"));
-                let (value, metadata) = records::encode(&c).expect("encodable");
-                ours.seed(comment_key(c.timestamp, &c.id), value, metadata);
+                common::seed(&ours, &comment(next_post, format!("live{n}")));
                 n += 1;
                 next_post += 60;
             }
