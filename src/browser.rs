@@ -37,11 +37,19 @@ pub fn is_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
-/// Sleeps `ms`, or less when something arrives on `wake` (the tab was shown, the network came
-/// back). Returns false when `wake` is closed: the page is going away.
-pub async fn sleep_or_wake(ms: u32, wake: &mut UnboundedReceiver<()>) -> bool {
+pub enum Wait {
+    Slept,
+    /// Something arrived on `wake`: the tab was shown, the network came back.
+    Woken,
+    /// `wake` is closed: the page is going away.
+    Closed,
+}
+
+/// Sleeps `ms`, or less when something arrives on `wake`.
+pub async fn sleep_or_wake(ms: u32, wake: &mut UnboundedReceiver<()>) -> Wait {
     match select(TimeoutFuture::new(ms), wake.next()).await {
-        Either::Left(_) => true,
-        Either::Right((woken, _)) => woken.is_some(),
+        Either::Left(_) => Wait::Slept,
+        Either::Right((Some(()), _)) => Wait::Woken,
+        Either::Right((None, _)) => Wait::Closed,
     }
 }

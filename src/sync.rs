@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::api::Api;
-use crate::browser::{is_visible, now_ms, random, random_bytes, sleep_or_wake};
+use crate::browser::{is_visible, now_ms, random, random_bytes, sleep_or_wake, Wait};
 use crate::config::Settings;
 use crate::draft::{client_id, Outgoing, SendState};
 use crate::persist::Persist;
@@ -111,15 +111,37 @@ impl Stream {
             self.0.state.status.try_set(poller.status());
             // Relative times ("5m") are measured against this; a poll is a fine clock tick.
             self.0.state.now.try_set(now_ms());
-            if next == Next::Later {
-                let delay = poller.delay_ms(settings, is_visible(), random());
-                if !sleep_or_wake(delay, &mut wake_rx).await {
-                    break;
-                }
-                // Several wake-ups while asleep still mean one request.
-                while wake_rx.try_recv().is_ok() {}
+            if next == Next::Later && !self.wait(&poller, &mut wake_rx).await {
+                break;
             }
         }
+    }
+
+    /// Waits until the next request is due. A tab hidden while waiting waits for the hidden
+    /// interval; being shown again or coming back online ends the wait at once. False when the
+    /// stream is stopping.
+    async fn wait(&self, poller: &Poller, wake_rx: &mut UnboundedReceiver<()>) -> bool {
+        let settings = &self.0.settings;
+        let jitter = random();
+        let started = now_ms();
+        let mut delay = poller.delay_ms(settings, is_visible(), jitter);
+        loop {
+            match sleep_or_wake(delay, wake_rx).await {
+                Wait::Closed => return false,
+                Wait::Woken => break,
+                Wait::Slept => {
+                    let due = u64::from(poller.delay_ms(settings, is_visible(), jitter));
+                    let waited = now_ms().saturating_sub(started);
+                    if waited >= due {
+                        break;
+                    }
+                    delay = (due - waited) as u32;
+                }
+            }
+        }
+        // Several wake-ups while asleep still mean one request.
+        while wake_rx.try_recv().is_ok() {}
+        true
     }
 
     async fn load_history(self) {

@@ -273,3 +273,44 @@ async fn with_indexeddb_blocked_by_the_browser_the_page_still_works() {
 
     js_sys::Object::define_property(&window.into(), &key, &original.into());
 }
+
+/// Makes the document report `hidden` (or its real state again).
+fn pretend_hidden(hidden: bool) {
+    let document: js_sys::Object = web_sys::window().unwrap().document().unwrap().into();
+    let key = wasm_bindgen::JsValue::from_str("visibilityState");
+    if hidden {
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"value".into(), &"hidden".into()).unwrap();
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+        js_sys::Object::define_property(&document, &key, &descriptor);
+    } else {
+        js_sys::Reflect::delete_property(&document, &key).unwrap();
+    }
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .dispatch_event(&web_sys::Event::new("visibilitychange").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_hidden_tab_polls_rarely_and_at_once_when_shown() {
+    let (server, mut s) = setup("hidden");
+    s.poll_interval_ms = 40;
+    s.hidden_interval_ms = 600;
+    let page = Page::mount(s);
+    until("live", || page.status() == "live").await;
+    pretend_hidden(true);
+    sleep(100).await;
+    let before = server.borrow().gets().len();
+    sleep(1_000).await;
+    let hidden_polls = server.borrow().gets().len() - before;
+    pretend_hidden(false);
+    assert!(
+        hidden_polls <= 2,
+        "{hidden_polls} polls in 1 s while hidden (every 600 ms at most)"
+    );
+    server.borrow_mut().add("while hidden");
+    until("shown again: polled at once", || page.ids().len() == 1).await;
+}

@@ -324,3 +324,38 @@ async fn the_dom_holds_a_bounded_window_and_pages_back_through_indexeddb() {
     sorted.sort();
     assert_eq!(ids, sorted, "rows stay in time order");
 }
+
+#[wasm_bindgen_test]
+async fn ten_thousand_stored_comments_load_into_a_bounded_window() {
+    let (server, settings) = setup("tenk");
+    let store = crate::store::Store::open(&settings.db_name).await.unwrap();
+    for chunk in 0..10 {
+        let batch: Vec<_> = (0..1_000)
+            .map(|i| {
+                let n = chunk * 1_000 + i;
+                crate::timeline::tests::comment(1_000_000 + n, &format!("k{n:05}"))
+            })
+            .collect();
+        store.put_all(&batch).await.unwrap();
+    }
+    server.borrow_mut().add("live");
+    let window = settings.window_rows;
+    let started = js_sys::Date::now();
+    let page = Page::mount(settings);
+    until("the newest rows", || page.ids().len() == window).await;
+    let rendered = js_sys::Date::now() - started;
+    web_sys::console::log_1(
+        &format!("10 000 stored: {window} rows on screen after {rendered} ms").into(),
+    );
+    let ids = page.ids();
+    assert_eq!(
+        ids.last().map(|id| id.starts_with('s')),
+        Some(true),
+        "the live one is newest"
+    );
+    assert_eq!(
+        ids[0],
+        format!("k{:05}", 10_000 - window + 1),
+        "the newest stored ones above it"
+    );
+}
