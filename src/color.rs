@@ -129,10 +129,12 @@ pub fn display_css(wire: Option<&str>) -> String {
         .css()
 }
 
+/// `h` in degrees, `[0, 360]`. (`%` on floats is left out on purpose: in wasm it brings a
+/// software `fmod` with 128-bit division, a kilobyte and a half for one colour on first visit.)
 fn hsl(h: f64, s: f64, l: f64) -> Rgb {
     let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
-    let hp = (h % 360.0) / 60.0;
-    let x = c * (1.0 - (hp % 2.0 - 1.0).abs());
+    let hp = if h >= 360.0 { h - 360.0 } else { h } / 60.0;
+    let x = c * (1.0 - (hp - 2.0 * (hp / 2.0).floor() - 1.0).abs());
     let (r, g, b) = match hp as u32 {
         0 => (c, x, 0.0),
         1 => (x, c, 0.0),
