@@ -14,7 +14,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-if ! command -v worker-build >/dev/null || ! worker-build --version 2>/dev/null | grep -q ' 0\.8\.'; then
+if ! command -v worker-build >/dev/null || ! worker-build --version 2>/dev/null | grep -Eq '(^| )0\.8\.'; then
   log "installing worker-build 0.8"
   cargo install worker-build --version '~0.8'
 fi
