@@ -298,6 +298,25 @@ async fn the_dom_holds_a_bounded_window_and_pages_back_through_indexeddb() {
     assert_eq!(page.ids().len(), 40);
 
     let scroller = page.one(".scroller");
+    // The row at the top stays where the reader sees it while older rows arrive above it.
+    let first = page.ids()[0].clone();
+    let on_screen = |id: &str| {
+        let row = page.one(&format!("[data-id='{id}']"));
+        row.offset_top() - scroller.scroll_top()
+    };
+    scroller.set_scroll_top(0);
+    scroller
+        .dispatch_event(&Event::new("scroll").unwrap())
+        .unwrap();
+    let before = on_screen(&first);
+    until("older rows above", || page.ids()[0] != first).await;
+    sleep(50).await;
+    assert!(
+        (on_screen(&first) - before).abs() <= 1,
+        "the reader's row did not move"
+    );
+    assert!(scroller.scroll_top() > 0);
+
     let mut seen_oldest = String::new();
     for _ in 0..20 {
         scroller.set_scroll_top(0);

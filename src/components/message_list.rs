@@ -25,7 +25,7 @@ pub fn MessageList(
     utc_offset_min: i32,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
-    // Set when the window moves under the reader; the row they were looking at is put back.
+    // The row at the top of the view as of the reader's last scroll.
     let anchor = StoredValue::new(None::<Anchor>);
 
     // The window of the timeline, then the posts on their way (always newest).
@@ -57,7 +57,8 @@ pub fn MessageList(
         .to_owned()
     });
 
-    // After every change of the rendered rows, once the DOM has them: keep the reader's place.
+    // After every change of the rendered rows, once the DOM has them: stick to the bottom while
+    // following, else put the row the reader was looking at back where it was.
     Effect::new(move |_| {
         state.timeline.track();
         state.viewport.track();
@@ -68,14 +69,16 @@ pub fn MessageList(
                 return;
             };
             let el: &HtmlElement = el.as_ref();
-            if let Some(top) = anchor
-                .try_update_value(Option::take)
-                .flatten()
-                .and_then(|a| a.scroll_top(&row_boxes(el)))
-            {
-                el.set_scroll_top(top.round() as i32);
-            } else if state.viewport.try_with_untracked(|v| v.is_following()) == Some(true) {
-                el.set_scroll_top(el.scroll_height());
+            match state.viewport.try_with_untracked(|v| v.is_following()) {
+                Some(true) => el.set_scroll_top(el.scroll_height()),
+                Some(false) => {
+                    let top = anchor
+                        .try_with_value(|a| a.as_ref().and_then(|a| a.scroll_top(&row_boxes(el))));
+                    if let Some(top) = top.flatten() {
+                        el.set_scroll_top(top.round() as i32);
+                    }
+                }
+                None => {}
             }
         });
     });
@@ -89,15 +92,17 @@ pub fn MessageList(
         let Some(following) = state.viewport.try_with_untracked(|v| v.is_following()) else {
             return;
         };
+        if following && m.at_bottom() {
+            return;
+        }
+        // Where the reader is now: kept in place whatever the window does next.
+        anchor.set_value(Anchor::pick(&row_boxes(el), f64::from(el.scroll_top())));
         if m.at_bottom() {
-            if !following {
-                anchor.set_value(Anchor::pick(&row_boxes(el), f64::from(el.scroll_top())));
-                state.viewport.update(|v| {
-                    state
-                        .timeline
-                        .with_untracked(|t| v.newer(t, window_rows, chunk_rows))
-                });
-            }
+            state.viewport.update(|v| {
+                state
+                    .timeline
+                    .with_untracked(|t| v.newer(t, window_rows, chunk_rows))
+            });
         } else {
             if following {
                 state
@@ -105,7 +110,6 @@ pub fn MessageList(
                     .update(|v| state.timeline.with_untracked(|t| v.freeze(t, window_rows)));
             }
             if m.near_top() {
-                anchor.set_value(Anchor::pick(&row_boxes(el), f64::from(el.scroll_top())));
                 stream.with_value(|s| s.load_older());
             }
         }
