@@ -10,14 +10,14 @@ export WASM_OPT_BIN := $(ROOT)/node_modules/.bin/wasm-opt
 export WRANGLER_SEND_METRICS := false
 export TRUNK_OFFLINE := true
 
-.PHONY: run test tools tools-browser app worker test-native test-live test-wasm lint bench deploy deploy-check
+.PHONY: run test tools tools-browser app worker test-native test-live test-wasm lint bench deploy deploy-check size-check
 
 ## make run: the local worker (workerd + local KV) and the browser app on http://127.0.0.1:$(PORT)
 run: tools app
 	scripts/serve.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state
 
 ## make test: every test (native unit tests, the worker over HTTP, the app in Chromium, end to end)
-test: tools-browser lint test-native test-wasm test-live deploy-check
+test: tools-browser lint test-native test-wasm test-live size-check deploy-check
 
 tools:
 	scripts/ensure-tools.sh
@@ -49,8 +49,14 @@ test-live: app
 	scripts/with-worker.sh --rate-limit 0 cargo test -p saywhatwant-e2e --test bot
 	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser --test browser_bulk -- --test-threads=3
 
-bench:
+## make bench: KV ops and time per request, this design against the original, and browser
+## numbers in headless Chromium (its heap section polls for an hour; SWW_HEAP_MINUTES=5 is quicker)
+bench: tools-browser app
 	cargo bench -p saywhatwant-api
+	scripts/with-worker.sh --rate-limit 0 --browser cargo bench -p saywhatwant-e2e --bench browser
+
+size-check: app
+	scripts/check-size.sh
 
 ## make deploy: the worker and the page to your Cloudflare account (see README)
 deploy: tools app

@@ -146,12 +146,20 @@ impl Browser {
         .await;
     }
 
-    /// Runs `source` in every new document before the page's own scripts (DevTools protocol).
+    /// A DevTools protocol command.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let body = json!({"cmd": cmd, "params": params});
+        self.call(reqwest::Method::POST, "/goog/cdp/execute", Some(body))
+            .await
+    }
+
+    /// Runs `source` in every new document before the page's own scripts.
     pub async fn before_each_page(&self, source: &str) {
-        let cmd =
-            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
-        self.call(reqwest::Method::POST, "/goog/cdp/execute", Some(cmd))
-            .await;
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": source}),
+        )
+        .await;
     }
 
     /// Polls `script` (which returns a value) until it is truthy; returns it and the time taken.

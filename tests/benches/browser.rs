@@ -1,0 +1,241 @@
+//! Browser numbers from real headless Chromium against the real worker (`make bench-browser`):
+//! transfer size, navigation to first comment, a full render with 10 000 comments in IndexedDB,
+//! post-to-other-tab latency over 20 posts, and the JS heap across an hour of polling.
+//! Prints Markdown for docs/benchmarks.md. Sections: `size load render latency heap`
+//! (all by default); `SWW_HEAP_MINUTES` shortens the heap run.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use saywhatwant_e2e::page::{open, token, wait_shown};
+use saywhatwant_e2e::{base_url, settle, Api};
+use serde_json::json;
+
+/// Records when the first comment row and the wasm download appear, from the page's own clock.
+const FIRST_COMMENT_PROBE: &str = "new MutationObserver((_, obs) => {
+    if (document.querySelector('[data-testid=comment]')) {
+        window.__firstComment = performance.now();
+        obs.disconnect();
+    }
+}).observe(document, {subtree: true, childList: true});";
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn gzip_size(path: &std::path::Path) -> u64 {
+    let out = Command::new("gzip")
+        .arg("-9c")
+        .arg(path)
+        .output()
+        .expect("gzip runs");
+    out.stdout.len() as u64
+}
+
+fn size() {
+    let dist = std::env::var("SWW_DIST")
+        .unwrap_or_else(|_| format!("{}/../dist", env!("CARGO_MANIFEST_DIR")));
+    let mut total = (0, 0);
+    println!("| file | raw bytes | gzip -9 bytes |\n|---|---:|---:|");
+    let mut files: Vec<_> = std::fs::read_dir(&dist)
+        .expect("a built dist/")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for f in files.iter().filter(|f| {
+        f.extension()
+            .is_some_and(|e| e == "wasm" || e == "js" || e == "css")
+    }) {
+        let raw = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        let gz = gzip_size(f);
+        total = (total.0 + raw, total.1 + gz);
+        println!(
+            "| {} | {raw} | {gz} |",
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
+    }
+    println!("| **wasm + js + css** | {} | **{}** |\n", total.0, total.1);
+}
+
+async fn load(api: &Api) {
+    for i in 0..50 {
+        api.post(json!({"text": format!("load bench {i}")}), "198.18.80.1")
+            .await;
+    }
+    settle().await;
+    let b = open().await; // warms the worker's view and the HTTP cache
+    b.before_each_page(FIRST_COMMENT_PROBE).await;
+    let (mut nav, mut after_wasm) = (Vec::new(), Vec::new());
+    for _ in 0..10 {
+        b.refresh().await;
+        let v = b
+            .wait_for("the first comment", "return window.__firstComment && [window.__firstComment, performance.getEntriesByType('resource').find(e => e.name.endsWith('.wasm'))?.responseEnd ?? 0];", json!([]), Duration::from_secs(20))
+            .await
+            .0;
+        let (first, wasm) = (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0));
+        nav.push(first);
+        after_wasm.push(first - wasm);
+    }
+    println!(
+        "| navigation → first comment on screen (warm cache) | median {:.0} ms, max {:.0} ms |",
+        median(nav.clone()),
+        nav.iter().cloned().fold(0.0, f64::max)
+    );
+    println!(
+        "| wasm downloaded → first comment on screen | median {:.0} ms |",
+        median(after_wasm)
+    );
+    b.quit().await;
+}
+
+async fn render() {
+    let b = open().await;
+    // 10 000 comments straight into the app's IndexedDB store, older than anything on the server.
+    let fill = "return new Promise((resolve, reject) => {
+        const req = indexedDB.open('SayWhatWant');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+            const db = req.result;
+            const tx = db.transaction('messages', 'readwrite');
+            const store = tx.objectStore('messages');
+            const base = Date.now() - 86400000;
+            for (let i = 0; i < 10000; i++) {
+                store.put({id: 'idb' + i, text: 'stored comment ' + i, timestamp: base + i * 1000,
+                    username: 'history', color: '180200120', domain: 'bench', language: 'en',
+                    'message-type': 'human', misc: ''});
+            }
+            tx.oncomplete = () => { db.close(); resolve(10000); };
+            tx.onerror = () => reject(tx.error);
+        };
+    });";
+    let n = b.js(fill, json!([])).await;
+    assert_eq!(n, 10000);
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        b.refresh().await;
+        b.wait_for("500 rows", "return document.querySelectorAll('[data-testid=comments] [data-testid=comment]').length >= 500;", json!([]), Duration::from_secs(30)).await;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!(
+        "| 10 000 comments in IndexedDB: reload → 500 rows rendered | median {:.0} ms |",
+        median(times)
+    );
+    // Scrolling to the top pages older rows in from IndexedDB.
+    let oldest_shown =
+        "return Math.min(...Array.from(document.querySelectorAll('[data-testid=comment-text]'))
+        .map(e => /^stored comment (\\d+)$/.exec(e.textContent)).filter(m => m).map(m => +m[1]));";
+    let before = b.js(oldest_shown, json!([])).await.as_f64().unwrap_or(0.0);
+    let started = Instant::now();
+    b.js(
+        "document.querySelector('[data-testid=comments]').closest('.scroller').scrollTop = 0;",
+        json!([]),
+    )
+    .await;
+    let older = oldest_shown.replace("return Math.min", "return arguments[0] > Math.min");
+    b.wait_for(
+        "older rows",
+        &older,
+        json!([before]),
+        Duration::from_secs(30),
+    )
+    .await;
+    println!(
+        "| scroll to the top → older rows from IndexedDB on screen | {:.0} ms |",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    b.quit().await;
+}
+
+async fn latency(api: &Api) {
+    let b = open().await;
+    let mut times = Vec::new();
+    for i in 0..20 {
+        // Spread over the poll cycle so every phase is sampled.
+        tokio::time::sleep(Duration::from_millis(1_300 + (i * 370) % 2_000)).await;
+        let text = token(&format!("latency {i}"));
+        let started = Instant::now();
+        api.post(json!({"text": text}), "198.18.81.1").await;
+        wait_shown(&b, &text, true).await;
+        times.push(started.elapsed().as_secs_f64());
+    }
+    let max = times.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "| post (HTTP) → shown in an open tab, 20 posts | p50 {:.2} s, max {:.2} s |",
+        median(times),
+        max
+    );
+    b.quit().await;
+}
+
+async fn heap(api: &Api, minutes: u64) {
+    let b = open().await;
+    let sample = || async {
+        b.cdp("HeapProfiler.collectGarbage", json!({})).await;
+        let used = b.cdp("Runtime.getHeapUsage", json!({})).await;
+        used["usedSize"].as_f64().unwrap_or(0.0) / 1024.0
+    };
+    let start = sample().await;
+    let started = Instant::now();
+    let mut last = start;
+    let mut posted = 0;
+    while started.elapsed() < Duration::from_secs(minutes * 60) {
+        // A comment every 15 s, so the page keeps receiving, storing and rendering.
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            api.post(
+                json!({"text": format!("heap bench {posted}")}),
+                &format!("198.18.82.{}", posted / 9 % 250),
+            )
+            .await;
+            posted += 1;
+        }
+        last = sample().await;
+        eprintln!("{:>3} min: {last:.0} KiB", started.elapsed().as_secs() / 60);
+    }
+    let polls = b.js("return performance.getEntriesByType('resource').filter(e => e.name.includes('fresh=true')).length;", json!([])).await;
+    println!("| JS heap after GC: at start → after {minutes} min of polling ({polls} polls, {posted} comments received) | {start:.0} KiB → {last:.0} KiB |");
+    b.quit().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
+    let api = Api::new();
+    println!(
+        "Measured with: `{}` against {}\n",
+        std::env::args().collect::<Vec<_>>().join(" "),
+        base_url()
+    );
+    if run("size") {
+        size();
+    }
+    println!("| measurement | result |\n|---|---|");
+    if run("load") {
+        load(&api).await;
+    }
+    if run("render") {
+        render().await;
+    }
+    if run("latency") {
+        latency(&api).await;
+    }
+    if run("heap") {
+        heap(
+            &api,
+            std::env::var("SWW_HEAP_MINUTES")
+                .ok()
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(60),
+        )
+        .await;
+    }
+}
