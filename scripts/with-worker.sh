@@ -22,7 +22,8 @@ setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$st
 pid=$!
 driver=
 stop() {
-  [ -n "$driver" ] && { kill -TERM "$driver" 2>/dev/null || true; wait "$driver" 2>/dev/null || true; }
+  # The whole group: browsers a failed test never closed go with their driver.
+  [ -n "$driver" ] && { kill -TERM -- "-$driver" 2>/dev/null || true; wait "$driver" 2>/dev/null || true; }
   kill -TERM -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   rm -rf "$state"
@@ -38,7 +39,7 @@ curl -sf "http://127.0.0.1:$port/api/health" >/dev/null || { tail -50 "$log" >&2
 echo "worker ready on http://127.0.0.1:$port (rate limit: $rate_limit/min)" >&2
 if [ -n "$browser" ]; then
   dport=$(free_port)
-  chromedriver --port="$dport" >"$state/chromedriver.log" 2>&1 &
+  setsid chromedriver --port="$dport" >"$state/chromedriver.log" 2>&1 &
   driver=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$dport/status" >/dev/null && break; sleep 0.2; done
   export SWW_WEBDRIVER_URL="http://127.0.0.1:$dport"
