@@ -141,6 +141,11 @@ async fn route<K: Kv, R: RateLimiter>(
         _ if req.method == "OPTIONS" => return (Ok(empty(204)), None),
         _ => return (Err(ApiError::NoRoute(req.path.to_owned())), None),
     };
+    // Refused before anything reads the body; the Workers layer does not read one announced
+    // too large, so this is the one place that answers it.
+    if req.content_length.is_some_and(too_large) || too_large(req.body.len()) {
+        return (Err(ApiError::TooLarge), None);
+    }
     match (req.method, path) {
         ("OPTIONS", _) => (Ok(empty(204)), None),
         ("GET", "/api/health") => (Ok(json(200, &serde_json::json!({ "ok": true }))), None),
@@ -225,9 +230,6 @@ async fn post_comment<K: Kv, R: RateLimiter>(
     req: &Request<'_>,
     generated_id: impl FnOnce() -> String,
 ) -> Result<Response, ApiError> {
-    if req.content_length.is_some_and(too_large) || too_large(req.body.len()) {
-        return Err(ApiError::TooLarge);
-    }
     let new = parse_new_comment(req.body)?;
     // Checked after validation so a malformed post does not use up the sender's allowance.
     if ctx.config.rate_limit {
@@ -254,9 +256,6 @@ async fn patch_comment<K: Kv, R>(
 ) -> Result<Response, ApiError> {
     if !saywhatwant_wire::is_valid_id(id) {
         return Err(ApiError::BadId);
-    }
-    if too_large(body.len()) {
-        return Err(ApiError::TooLarge);
     }
     let patch = parse_patch(body)?;
     match comments::patch(ctx.kv, id, patch).await? {
