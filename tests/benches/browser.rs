@@ -2,7 +2,8 @@
 //! transfer size, navigation to first comment, a full render with 10 000 comments in IndexedDB,
 //! post-to-other-tab latency over 20 posts, and the JS heap across an hour of polling.
 //! Prints Markdown for docs/benchmarks.md. Sections: `size load render latency heap`
-//! (all by default); `SWW_HEAP_MINUTES` shortens the heap run.
+//! (all by default); `SWW_HEAP_MINUTES` shortens the heap run, `SWW_HEAP_QUIET=1` runs it with no
+//! new comments.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -173,6 +174,7 @@ async fn latency(api: &Api) {
 }
 
 async fn heap(api: &Api, minutes: u64) {
+    let quiet = std::env::var_os("SWW_HEAP_QUIET").is_some();
     let b = open().await;
     let sample = || async {
         b.cdp("HeapProfiler.collectGarbage", json!({})).await;
@@ -184,9 +186,13 @@ async fn heap(api: &Api, minutes: u64) {
     let mut last = start;
     let mut posted = 0;
     while started.elapsed() < Duration::from_secs(minutes * 60) {
-        // A comment every 15 s, so the page keeps receiving, storing and rendering.
+        // A comment every 15 s, so the page keeps receiving, storing and rendering; with
+        // SWW_HEAP_QUIET set, none: the control that shows what polling alone costs.
         for _ in 0..4 {
             tokio::time::sleep(Duration::from_secs(15)).await;
+            if quiet {
+                continue;
+            }
             api.post(
                 json!({"text": format!("heap bench {posted}")}),
                 &format!("198.18.82.{}", posted / 9 % 250),
