@@ -172,25 +172,27 @@ async fn get_comments<K: Kv, R>(ctx: &Ctx<'_, K, R>, req: &Request<'_>) -> Route
         Ok(q) => q,
         Err(e) => return (Err(e.into()), None),
     };
+    let mut deferred = None;
     if !q.fresh {
-        match current_view(ctx).await {
-            Ok((view, deferred)) => {
-                if let Some(page) = view.answer(&q) {
-                    let mut r = json(200, &page);
-                    r.headers
-                        .push(("Cache-Control", "public, max-age=5".into()));
-                    return (Ok(r), deferred);
-                }
-            }
+        let (view, d) = match current_view(ctx).await {
+            Ok(v) => v,
             Err(e) => return (Err(e), None),
+        };
+        if let Some(page) = view.answer(&q) {
+            let mut r = json(200, &page);
+            r.headers
+                .push(("Cache-Control", "public, max-age=5".into()));
+            return (Ok(r), d);
         }
+        // The view cannot answer this one, but a view just rebuilt is still worth storing.
+        deferred = d;
     }
     let result = fresh::read(ctx.kv, &q, ctx.now).await.map(|page| {
         let mut r = json(200, &page);
         r.headers.push(("Cache-Control", "no-store".into()));
         r
     });
-    (result.map_err(ApiError::from), None)
+    (result.map_err(ApiError::from), deferred)
 }
 
 /// The recent view, rebuilt first when it is missing or too old; plus the write to defer.

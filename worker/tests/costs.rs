@@ -229,3 +229,23 @@ fn comments_too_large_for_metadata_cost_one_get_each() {
         }
     );
 }
+
+#[test]
+fn a_view_rebuilt_for_a_request_it_cannot_answer_is_still_stored() {
+    let h = Harness::with_history(2_000);
+    // More than the view holds: answered fresh, but the view built on the way is kept.
+    assert_eq!(
+        h.page("/api/comments?limit=800").source,
+        saywhatwant_wire::Source::Fresh
+    );
+    let (_, ops) = h.ops_of("GET", "/api/comments?limit=50", "");
+    assert_eq!(
+        ops,
+        OpCounts {
+            gets: 1,
+            puts: 0,
+            lists: 0
+        },
+        "served from the stored view"
+    );
+}
