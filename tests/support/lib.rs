@@ -57,6 +57,18 @@ impl Api {
     /// Sends a request as the client at `ip` (wrangler dev passes `CF-Connecting-IP` through;
     /// in production Cloudflare sets it and a client cannot).
     pub async fn send(&self, method: &str, path: &str, body: Option<String>, ip: &str) -> Answer {
+        self.try_send(method, path, body, ip)
+            .await
+            .expect("the worker answers")
+    }
+
+    pub async fn try_send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        ip: &str,
+    ) -> Result<Answer, reqwest::Error> {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
         let mut req = self
             .http
@@ -65,20 +77,20 @@ impl Api {
         if let Some(body) = body {
             req = req.header("Content-Type", "application/json").body(body);
         }
-        let resp = req.send().await.expect("the worker answers");
+        let resp = req.send().await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let text = resp.text().await.expect("a body");
+        let text = resp.text().await?;
         let body = if text.is_empty() {
             Value::Null
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Answer {
+        Ok(Answer {
             status,
             headers,
             body,
-        }
+        })
     }
 
     pub async fn get(&self, path: &str) -> Answer {
