@@ -11,6 +11,7 @@ pub mod color;
 pub mod components;
 pub mod config;
 pub mod draft;
+pub mod filter;
 pub mod linkify;
 pub mod persist;
 pub mod poll;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::draft::Outgoing;
+use crate::filter::{Channel, Lens};
 use crate::poll::Status;
 use crate::timeline::Timeline;
 use crate::viewport::Viewport;
@@ -11,6 +12,12 @@ use crate::viewport::Viewport;
 #[derive(Clone, Copy)]
 pub struct StreamState {
     pub timeline: RwSignal<Timeline>,
+    /// What the reader chose to see: channel, filters, search.
+    pub lens: RwSignal<Lens>,
+    /// The timeline as the lens shows it; the viewport is a window over this. Kept up to date
+    /// by [`StreamState::update_timeline`] and [`StreamState::set_lens`] (a memo would cost
+    /// more of the download).
+    shown: RwSignal<Timeline>,
     pub viewport: RwSignal<Viewport>,
     /// Posts not yet confirmed by the server, oldest first.
     pub outbox: RwSignal<Vec<Outgoing>>,
@@ -28,8 +35,13 @@ pub struct StreamState {
 
 impl StreamState {
     pub fn new(now: u64, draft: String) -> Self {
+        let timeline = RwSignal::new(Timeline::new());
+        let lens = RwSignal::new(Lens::default());
+        let shown = RwSignal::new(Timeline::new());
         StreamState {
-            timeline: RwSignal::new(Timeline::new()),
+            timeline,
+            shown,
+            lens,
             viewport: RwSignal::new(Viewport::Following),
             outbox: RwSignal::new(Vec::new()),
             status: RwSignal::new(Status::Connecting),
@@ -40,4 +52,49 @@ impl StreamState {
             draft: RwSignal::new(draft),
         }
     }
+
+    /// Changes what the reader sees, and shows the newest matching comments.
+    pub fn set_lens(&self, next: Lens) {
+        self.lens.set(next);
+        self.refresh_shown();
+        self.viewport.set(Viewport::Following);
+    }
+
+    /// Every change of the timeline goes through here, so the shown one follows.
+    pub fn update_timeline(&self, change: impl FnOnce(&mut Timeline)) {
+        self.timeline.try_update(change);
+        self.refresh_shown();
+    }
+
+    fn refresh_shown(&self) {
+        let shown = self.lens.try_with_untracked(|l| {
+            self.timeline
+                .with_untracked(|t| narrow(l, t).unwrap_or_else(|| t.clone()))
+        });
+        if let Some(shown) = shown {
+            self.shown.try_set(shown);
+        }
+    }
+
+    /// The timeline as the lens shows it (the viewport is a window over this), tracked.
+    pub fn with_shown<R>(&self, f: impl FnOnce(&Timeline) -> R) -> R {
+        self.shown.with(f)
+    }
+
+    pub fn track_shown(&self) {
+        self.shown.track();
+    }
+
+    pub fn with_shown_untracked<R>(&self, f: impl FnOnce(&Timeline) -> R) -> R {
+        self.shown.with_untracked(f)
+    }
+
+    pub fn channel(&self) -> Channel {
+        self.lens.with_untracked(|l| l.channel)
+    }
+}
+
+/// `None` when the lens shows everything (the timeline itself then).
+fn narrow(l: &Lens, t: &Timeline) -> Option<Timeline> {
+    (!l.shows_all()).then(|| t.filtered(|c| l.shows(c)))
 }

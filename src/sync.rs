@@ -75,13 +75,15 @@ impl Stream {
         }
         self.0.persist.save(comments.clone());
         let s = &self.0.state;
-        s.timeline.try_update(|t| t.merge(comments));
+        s.update_timeline(|t| {
+            t.merge(comments);
+        });
         // While following the newest, memory keeps a bounded tail; the rest is in IndexedDB.
         if s.viewport.try_with_untracked(|v| v.is_following()) == Some(true)
             && s.timeline.try_with_untracked(|t| t.len()).unwrap_or(0) > self.0.settings.memory_rows
         {
             let keep = self.0.settings.window_rows + self.0.settings.chunk_rows;
-            s.timeline.try_update(|t| t.keep_newest(keep));
+            s.update_timeline(|t| t.keep_newest(keep));
             s.history_start.try_set(false);
         }
     }
@@ -160,7 +162,9 @@ impl Stream {
                 let few = history.len() < self.0.settings.window_rows;
                 if self.alive() {
                     let s = &self.0.state;
-                    s.timeline.try_update(|t| t.merge(history));
+                    s.update_timeline(|t| {
+                        t.merge(history);
+                    });
                     s.history_start.try_set(few);
                 }
             }
@@ -174,7 +178,7 @@ impl Stream {
         let (window, chunk) = (self.0.settings.window_rows, self.0.settings.chunk_rows);
         let moved = s
             .viewport
-            .try_update(|v| s.timeline.with_untracked(|t| v.older(t, window, chunk)))
+            .try_update(|v| s.with_shown_untracked(|t| v.older(t, window, chunk)))
             .unwrap_or(false);
         if moved || s.loading_older.get_untracked() || s.history_start.get_untracked() {
             return;
@@ -196,9 +200,19 @@ impl Stream {
             }
             match older {
                 Ok(older) if !older.is_empty() => {
-                    s.timeline.try_update(|t| t.merge(older));
-                    s.viewport
-                        .try_update(|v| s.timeline.with_untracked(|t| v.older(t, window, chunk)));
+                    s.update_timeline(|t| {
+                        t.merge(older);
+                    });
+                    let moved = s
+                        .viewport
+                        .try_update(|v| s.with_shown_untracked(|t| v.older(t, window, chunk)));
+                    if moved == Some(false) {
+                        // A filter hid the whole chunk: read further back, until the view
+                        // moves or history ends.
+                        s.loading_older.try_set(false);
+                        this.load_older();
+                        return;
+                    }
                 }
                 Ok(_) => {
                     s.history_start.try_set(true);

@@ -46,6 +46,18 @@ pub struct Timeline {
     items: Vec<Arc<Comment>>,
 }
 
+/// The same rows, shared: cheap, and all a memo of a filtered view needs to know.
+impl PartialEq for Timeline {
+    fn eq(&self, other: &Self) -> bool {
+        self.items.len() == other.items.len()
+            && self
+                .items
+                .iter()
+                .zip(&other.items)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+    }
+}
+
 impl Timeline {
     pub fn new() -> Self {
         Self::default()
@@ -111,6 +123,22 @@ impl Timeline {
             self.items.sort_unstable_by(by_time);
         }
         added
+    }
+
+    /// The comments `keep` says yes to, shared with this timeline (so still in order).
+    pub fn filtered(&self, keep: impl Fn(&Comment) -> bool) -> Timeline {
+        let mut items = Vec::new();
+        for c in &self.items {
+            if keep(c) {
+                items.push(c.clone());
+            }
+        }
+        Timeline { items }
+    }
+
+    /// Finds a comment by id (a linear scan: for clicks, not for loops).
+    pub fn find(&self, id: &str) -> Option<&Arc<Comment>> {
+        self.items.iter().find(|c| c.id == id)
     }
 
     /// Forgets all but the newest `keep` comments (they stay in IndexedDB).

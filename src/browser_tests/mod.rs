@@ -3,6 +3,7 @@
 
 mod composer;
 mod fake_server;
+mod filters;
 mod store;
 mod stream;
 mod view;

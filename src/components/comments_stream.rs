@@ -3,8 +3,10 @@ use leptos::prelude::*;
 use crate::browser::{now_ms, utc_offset_min};
 use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
+use crate::components::filter_bar::FilterBar;
 use crate::components::message_list::MessageList;
 use crate::components::notice::Notice;
+use crate::components::row_events;
 use crate::config::Settings;
 use crate::prefs::Prefs;
 use crate::state::StreamState;
@@ -25,13 +27,14 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let utc_offset_min = utc_offset_min();
 
     view! {
-        <div class="app">
+        <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
             <header class="top">
                 <h1>"Say What Want"</h1>
                 <ConnectionStatus status=state.status />
             </header>
             <Notice notice=state.notice />
             <main class="stream">
+                <FilterBar />
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>
             <footer class="bottom">

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use crate::components::comment_row::CommentRow;
+use crate::components::filter_bar;
 use crate::components::pending_row::PendingRow;
 use crate::draft::{new_messages_label, Outgoing, SendState};
 use crate::scroll::{Anchor, Metrics, RowBox};
@@ -25,12 +26,13 @@ pub fn MessageList(
     utc_offset_min: i32,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
+    filter_bar::follow(state, scroller);
     // The row at the top of the view as of the reader's last scroll.
     let anchor = StoredValue::new(None::<Anchor>);
 
     // The window of the timeline, then the posts on their way (always newest).
     let rows = move || {
-        let mut rows: Vec<Row> = state.timeline.with(|t| {
+        let mut rows: Vec<Row> = state.with_shown(|t| {
             let r = state.viewport.with(|v| v.range(t, window_rows));
             t.items()[r].iter().cloned().map(Row::Posted).collect()
         });
@@ -39,11 +41,7 @@ pub fn MessageList(
             .with(|o| rows.extend(o.iter().cloned().map(Row::Unsent)));
         rows
     };
-    let unseen = move || {
-        state
-            .timeline
-            .with(|t| state.viewport.with(|v| v.unseen(t, window_rows)))
-    };
+    let unseen = move || state.with_shown(|t| state.viewport.with(|v| v.unseen(t, window_rows)));
     let no_unseen = Signal::derive(move || unseen() == 0);
     let unseen_label = Signal::derive(move || new_messages_label(unseen()));
     let edge = Signal::derive(move || {
@@ -60,7 +58,7 @@ pub fn MessageList(
     // After every change of the rendered rows, once the DOM has them: stick to the bottom while
     // following, else put the row the reader was looking at back where it was.
     Effect::new(move |_| {
-        state.timeline.track();
+        state.track_shown();
         state.viewport.track();
         state.outbox.track();
         // By the next frame the list may be gone (unmounted): every access is a `try_`.
@@ -98,16 +96,14 @@ pub fn MessageList(
         // Where the reader is now: kept in place whatever the window does next.
         anchor.set_value(Anchor::pick(&row_boxes(el), f64::from(el.scroll_top())));
         if m.at_bottom() {
-            state.viewport.update(|v| {
-                state
-                    .timeline
-                    .with_untracked(|t| v.newer(t, window_rows, chunk_rows))
-            });
+            state
+                .viewport
+                .update(|v| state.with_shown_untracked(|t| v.newer(t, window_rows, chunk_rows)));
         } else {
             if following {
                 state
                     .viewport
-                    .update(|v| state.timeline.with_untracked(|t| v.freeze(t, window_rows)));
+                    .update(|v| state.with_shown_untracked(|t| v.freeze(t, window_rows)));
             }
             if m.near_top() {
                 stream.with_value(|s| s.load_older());
@@ -115,24 +111,21 @@ pub fn MessageList(
         }
     };
 
-    let jump = move |_| {
-        anchor.set_value(None);
-        state.viewport.set(crate::viewport::Viewport::Following);
-    };
-
     view! {
         <div class="scroller" node_ref=scroller on:scroll=on_scroll tabindex="0" aria-label="Comments">
             <p class="edge">{edge}</p>
-            <ol class="comments" data-testid="comments" role="log" aria-live="polite" aria-relevant="additions">
+            <ol
+                class="comments"
+                data-testid="comments" role="log" aria-live="polite" aria-relevant="additions">
                 <For each=rows key=Row::key let:row>
                     {match row {
                         Row::Posted(comment) => Either::Left(view! { <CommentRow comment now=state.now utc_offset_min /> }),
-                        Row::Unsent(post) => Either::Right(view! { <PendingRow post stream /> }),
+                        Row::Unsent(post) => Either::Right(view! { <PendingRow post /> }),
                     }}
                 </For>
             </ol>
         </div>
-        <button type="button" class="jump" data-testid="new-messages" hidden=no_unseen on:click=jump>
+        <button type="button" class="jump" data-testid="new-messages" hidden=no_unseen data-act="jump">
             {unseen_label}
         </button>
     }

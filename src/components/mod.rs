@@ -4,9 +4,11 @@ pub mod comment_row;
 pub mod comments_stream;
 pub mod composer;
 pub mod connection_status;
+pub mod filter_bar;
 pub mod linked_text;
 pub mod message_list;
 pub mod notice;
 pub mod pending_row;
+pub mod row_events;
 
 pub use comments_stream::CommentsStream;

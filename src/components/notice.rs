@@ -20,7 +20,7 @@ pub fn Notice(notice: RwSignal<Option<&'static str>>) -> impl IntoView {
     view! {
         <p class="notice" role="status" data-testid=testid hidden=hidden>
             <span>{text}</span>
-            <button type="button" aria-label="Dismiss" on:click=move |_| notice.set(None)>
+            <button type="button" aria-label="Dismiss" data-act="dismiss">
                 "×"
             </button>
         </p>

@@ -2,12 +2,12 @@ use leptos::prelude::*;
 
 use crate::color::display_css;
 use crate::draft::{Outgoing, SendState};
-use crate::sync::Stream;
 
 /// A post the server has not confirmed yet: sending, or failed with a way to retry. Its text
-/// stays here until it is stored or taken back into the composer.
+/// stays here until it is stored or taken back into the composer. Its buttons are handled by
+/// the page's one click listener (`row_events`).
 #[component]
-pub fn PendingRow(post: Outgoing, stream: StoredValue<Stream, LocalStorage>) -> impl IntoView {
+pub fn PendingRow(post: Outgoing) -> impl IntoView {
     let name = post
         .username
         .clone()
@@ -16,8 +16,6 @@ pub fn PendingRow(post: Outgoing, stream: StoredValue<Stream, LocalStorage>) -> 
         SendState::Sending => ("pending", None),
         SendState::Failed(why) => ("failed", Some(why.clone())),
     };
-    let retry_id = post.id.clone();
-    let edit_id = post.id.clone();
     view! {
         <li
             class=format!("comment {status}")
@@ -39,11 +37,11 @@ pub fn PendingRow(post: Outgoing, stream: StoredValue<Stream, LocalStorage>) -> 
                     type="button"
                     class="retry"
                     data-testid="retry-button"
-                    on:click=move |_| stream.with_value(|s| s.retry(&retry_id))
+                    data-act="retry"
                 >
                     "Retry"
                 </button>
-                <button type="button" class="edit" on:click=move |_| stream.with_value(|s| s.edit(&edit_id))>
+                <button type="button" class="edit" data-act="edit">
                     "Edit"
                 </button>
             </div>
