@@ -40,9 +40,12 @@ impl Channel {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Channel::All, Channel::Human, Channel::Ai]
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+        match s {
+            "ALL" | "all" => Some(Channel::All),
+            "human" => Some(Channel::Human),
+            "AI" | "ai" => Some(Channel::Ai),
+            _ => None,
+        }
     }
 
     pub fn index(self) -> usize {
@@ -255,9 +258,6 @@ pub fn needle(typed: &str) -> String {
 /// Lowercase, for comparing without case. In the page the browser's own Unicode tables do it
 /// (Rust's would add kilobytes to the download); natively Rust's, which agree.
 pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_ascii_lowercase();
-    }
     #[cfg(target_arch = "wasm32")]
     return js_sys::JsString::from(s).to_lower_case().into();
     #[cfg(not(target_arch = "wasm32"))]

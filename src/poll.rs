@@ -3,7 +3,7 @@
 //! The cursor only ever moves forward on an answer that arrived: a failed request leaves it
 //! where it was, so the next successful poll brings everything missed in between, once.
 
-use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor};
+use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, MessageType};
 
 use crate::config::Settings;
 
@@ -47,6 +47,8 @@ pub enum Next {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Poller {
     phase: Phase,
+    /// The poll's `type`: the channel the reader chose (`None`: both).
+    channel: Option<MessageType>,
     failures: u32,
     status: Status,
 }
@@ -61,6 +63,7 @@ impl Poller {
     pub fn new() -> Self {
         Poller {
             phase: Phase::Bulk,
+            channel: None,
             failures: 0,
             status: Status::Connecting,
         }
@@ -82,7 +85,22 @@ impl Poller {
         }
     }
 
+    /// Another channel starts over with a bulk load: a cursor of one channel has moved past
+    /// what that channel did not ask for, which a wider channel would then never get.
+    pub fn set_channel(&mut self, channel: Option<MessageType>) {
+        if channel != self.channel {
+            self.channel = channel;
+            self.phase = Phase::Bulk;
+        }
+    }
+
     pub fn query(&self, s: &Settings) -> CommentsQuery {
+        let mut q = self.query_all(s);
+        q.message_type = self.channel;
+        q
+    }
+
+    fn query_all(&self, s: &Settings) -> CommentsQuery {
         match &self.phase {
             Phase::Bulk => CommentsQuery {
                 limit: s.bulk_limit,
@@ -158,6 +176,30 @@ impl Poller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_channel_is_the_polls_type_and_changing_it_starts_over() {
+        let s = Settings::default();
+        let mut p = Poller::new();
+        assert_eq!(p.query(&s).message_type, None);
+        p.set_channel(Some(MessageType::Ai));
+        let page = CommentsPage {
+            comments: vec![],
+            has_more: false,
+            cursor: Some("5".into()),
+            source: saywhatwant_wire::Source::Cache,
+        };
+        p.on_page(&page);
+        let q = p.query(&s);
+        assert_eq!(q.message_type, Some(MessageType::Ai));
+        assert!(q.after.is_some() && q.fresh);
+        assert!(q.to_query_string().contains("type=AI"));
+        p.set_channel(Some(MessageType::Ai));
+        assert!(p.query(&s).after.is_some(), "same channel: same cursor");
+        p.set_channel(None);
+        let q = p.query(&s);
+        assert_eq!((q.after, q.message_type, q.fresh), (None, None, false));
+    }
     use saywhatwant_wire::Source;
 
     fn page(cursor: Option<&str>, has_more: bool) -> CommentsPage {

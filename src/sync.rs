@@ -64,6 +64,11 @@ impl Stream {
         self.0.wake.close_channel();
     }
 
+    /// Polls at once (the reader chose another channel).
+    pub fn wake(&self) {
+        let _ = self.0.wake.unbounded_send(());
+    }
+
     fn alive(&self) -> bool {
         self.0.alive.get()
     }
@@ -93,6 +98,8 @@ impl Stream {
         let settings = &self.0.settings;
         let mut poller = Poller::new();
         while self.alive() {
+            let channel = self.0.state.lens.try_with_untracked(|l| l.channel);
+            poller.set_channel(channel.and_then(|c| c.message_type()));
             let query = poller.query(settings);
             let next = match self.0.api.comments(&query).await {
                 Ok(page) => {

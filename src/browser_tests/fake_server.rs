@@ -126,9 +126,9 @@ impl Server {
             Some(after) => self
                 .comments
                 .iter()
-                .filter(|c| after.is_before(c))
+                .filter(|c| after.is_before(c) && q.matches(c))
                 .collect(),
-            None => self.comments.iter().collect(),
+            None => self.comments.iter().filter(|c| q.matches(c)).collect(),
         };
         let (slice, has_more) = match &q.after {
             Some(_) => (&newer[..newer.len().min(q.limit)], newer.len() > q.limit),

@@ -32,8 +32,8 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <h1>"Say What Want"</h1>
                 <ConnectionStatus status=state.status />
             </header>
-            <Notice notice=state.notice />
             <main class="stream">
+                <Notice />
                 <FilterBar />
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>

@@ -2,51 +2,62 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::{Document, Element};
 
-use crate::filter::Filters;
+use crate::components::notice;
+use crate::filter::{Channel, Filters};
 use crate::state::StreamState;
 
-/// The active filters as removable chips, and a switch that turns them all off and on without
-/// forgetting them. Hidden while there are none. Clicks are handled by the page's one
+/// The channel (Human, AI, both), the active filters as removable chips, and a switch that
+/// turns the filters off and on without forgetting them (shown while there are any). Clicks are handled by the page's one
 /// listener (`row_events`), by each button's `data-act`.
 ///
 /// Built with plain DOM calls: reactive attributes and a reactive list of buttons would cost
 /// kilobytes of rendering code for a handful of buttons (docs/app.md, size).
 #[component]
 pub fn FilterBar() -> impl IntoView {
-    view! { <div class="filters" data-testid="filter-bar" role="group" aria-label="Filters" hidden></div> }
+    view! { <div class="filters" data-testid="filter-bar" role="group" aria-label="View"></div> }
 }
 
-/// Draws the bar again whenever the filters change. `sibling` is the element right after the
-/// bar (the stream's scroller, whose node the list already holds: a second node reference
-/// costs more of the download than this).
+/// Draws the bar again whenever the channel or the filters change, and the notice before it
+/// whenever that changes. `sibling` is the element right after the bar (the stream's scroller,
+/// whose node the list already holds: a node reference or an effect of their own costs more
+/// of the download than this).
 pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
     Effect::new(move |_| {
-        let filters = state.lens.with(|l| l.filters.clone());
         let bar = sibling.get().and_then(|el| el.previous_element_sibling());
-        if let Some(bar) = bar {
-            render(&bar, &filters);
+        let note = bar.as_ref().and_then(|b| b.previous_element_sibling());
+        if let Some(note) = note {
+            state.notice.with(|n| notice::show(&note, *n));
         }
+        state.lens.with(|l| {
+            if let Some(bar) = bar {
+                render(&bar, l.channel, &l.filters);
+            }
+        });
     });
 }
 
 /// Every text is a text node, never markup.
 #[inline(never)]
-fn render(el: &Element, f: &Filters) {
+fn render(el: &Element, channel: Channel, f: &Filters) {
     el.set_text_content(None);
-    if f.is_empty() {
-        let _ = el.set_attribute("hidden", "");
-        return;
-    }
-    let _ = el.remove_attribute("hidden");
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let label = if f.active {
-        "Filters on"
-    } else {
-        "Filters off"
-    };
-    if let Some(b) = button(&doc, el, "toggle", label) {
+    for (c, act, label, testid) in [
+        (Channel::Human, "mt:human", "Human", "channel-human"),
+        (Channel::Ai, "mt:AI", "AI", "channel-ai"),
+        (Channel::All, "mt:ALL", "Both", "channel-all"),
+    ] {
+        if let Some(b) = button(&doc, el, act, label) {
+            let _ = b.set_attribute("data-testid", testid);
+            let _ = b.set_attribute("aria-pressed", if c == channel { "true" } else { "false" });
+        }
+    }
+    if f.is_empty() {
+        return;
+    }
+    // On or off is `aria-pressed` (styled), so the label stays put.
+    if let Some(b) = button(&doc, el, "toggle", "Filters") {
         let _ = b.set_attribute("data-testid", "filter-toggle");
         let _ = b.set_attribute("aria-pressed", if f.active { "true" } else { "false" });
     }

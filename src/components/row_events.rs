@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::filter::{word_at, Lens, User};
+use crate::filter::{word_at, Channel, Lens, User};
 use crate::state::StreamState;
 use crate::sync::Stream;
 use crate::viewport::Viewport;
@@ -50,12 +50,20 @@ pub fn on_click(
         (None, None) => false,
     };
     if changed {
+        let channel = lens.channel != state.channel();
         state.set_lens(lens);
+        if channel {
+            stream.with_value(Stream::wake);
+        }
     }
 }
 
-/// The filter bar: `toggle`, or the index of a chip to remove.
+/// The filter bar: a channel (`mt:…`), `toggle`, or the index of a chip to remove.
 fn act_on(act: &str, lens: &mut Lens) -> bool {
+    if let Some(c) = act.strip_prefix("mt:").and_then(Channel::parse) {
+        lens.channel = c;
+        return true;
+    }
     let f = &mut lens.filters;
     match act.parse::<usize>() {
         Ok(i) => f.remove_at(i),
