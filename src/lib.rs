@@ -12,6 +12,7 @@ pub mod components;
 pub mod config;
 pub mod draft;
 pub mod filter;
+pub mod hash;
 pub mod linkify;
 pub mod persist;
 pub mod poll;
@@ -22,6 +23,7 @@ pub mod state;
 pub mod store;
 pub mod sync;
 pub mod timeline;
+pub mod url_state;
 pub mod viewport;
 
 #[cfg(all(test, target_arch = "wasm32"))]
