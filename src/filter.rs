@@ -266,11 +266,14 @@ pub fn fold(s: &str) -> String {
 
 /// `needle` (from [`needle`]) is in the text or the username, whatever the case.
 pub fn search_matches(needle: &str, c: &Comment) -> bool {
+    text_matches(needle, &c.text, c.username.as_deref())
+}
+
+/// The search rule on the two fields it reads (IndexedDB's search reads only these).
+pub fn text_matches(needle: &str, text: &str, username: Option<&str>) -> bool {
     needle.is_empty()
-        || fold(&c.text).contains(needle)
-        || c.username
-            .as_deref()
-            .is_some_and(|u| fold(u).contains(needle))
+        || fold(text).contains(needle)
+        || username.is_some_and(|u| fold(u).contains(needle))
 }
 
 /// Letters and digits of any script. Without Unicode's tables (kilobytes in the download):

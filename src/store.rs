@@ -6,8 +6,9 @@
 
 use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use saywhatwant_wire::Comment;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
+use crate::filter::text_matches;
 use crate::timeline::Pos;
 
 const STORE: &str = "messages";
@@ -107,6 +108,38 @@ impl Store {
         }
     }
 
+    /// The newest `limit` comments (oldest first) that the search `needle` (see
+    /// `filter::needle`) finds, among everything stored. The `timestamp` index gives them in
+    /// time order, read from the newest, stopping at `limit` matches; only the text and
+    /// username of each record are read, and only matches are decoded.
+    pub async fn search(&self, needle: &str, limit: usize) -> Result<Vec<Comment>, StoreError> {
+        let what = "search comments";
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadOnly)
+            .step(what)?;
+        let index = tx.store(STORE).step(what)?.index(BY_TIME).step(what)?;
+        // One getAll (a cursor would cost a round trip per record), in time order.
+        let rows = index.get_all(None, None).await.step(what)?;
+        let mut found = Vec::new();
+        for v in rows.iter().rev() {
+            // The browser's lowercase and `includes` first, without copying every text out of
+            // JS (the same test `filter::fold` makes); then the rule itself on what passed.
+            if !(js_has(v, "text", needle) || js_has(v, "username", needle)) {
+                continue;
+            }
+            let text = field(v, "text").unwrap_or_default();
+            if text_matches(needle, &text, field(v, "username").as_deref()) {
+                found.extend(from_js(v));
+                if found.len() >= limit {
+                    break;
+                }
+            }
+        }
+        found.reverse();
+        Ok(found)
+    }
+
     pub async fn count(&self) -> Result<u32, StoreError> {
         let what = "count comments";
         let tx = self
@@ -173,6 +206,19 @@ impl Store {
         // A record this page cannot read (written by another version) is skipped, not fatal.
         Ok(rows.into_iter().filter_map(|(_, v)| from_js(&v)).collect())
     }
+}
+
+fn js_has(v: &JsValue, key: &str, needle: &str) -> bool {
+    js_sys::Reflect::get(v, &JsValue::from_str(key))
+        .ok()
+        .and_then(|s| s.dyn_into::<js_sys::JsString>().ok())
+        .is_some_and(|s| s.to_lower_case().includes(needle, 0))
+}
+
+fn field(v: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(v, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
 }
 
 fn to_js(c: &Comment) -> Option<JsValue> {

@@ -107,3 +107,43 @@ async fn skips_records_it_cannot_read() {
     tx.done().await.unwrap();
     assert_eq!(ids(&store.newest(10).await.unwrap()), ["ok"]);
 }
+
+#[wasm_bindgen_test]
+async fn search_reads_everything_stored_and_measures_ten_thousand() {
+    let store = open("store-search").await;
+    for chunk in 0..10 {
+        let batch: Vec<_> = (0..1_000)
+            .map(|i| {
+                let n = chunk * 1_000 + i;
+                let mut c = comment(1_000 + n, &format!("k{n:05}"));
+                // One in a hundred says the word, in any case; one more is by "Needler".
+                if n % 100 == 7 {
+                    c.text = format!("a NeEdLe in comment {n}");
+                }
+                if n == 5_000 {
+                    c.username = Some("Needler".into());
+                }
+                c
+            })
+            .collect();
+        store.put_all(&batch).await.unwrap();
+    }
+    let started = js_sys::Date::now();
+    let found = store.search("needle", 500).await.unwrap();
+    let ms = js_sys::Date::now() - started;
+    web_sys::console::log_1(&format!("search over 10 000 stored comments: {ms} ms").into());
+    assert_eq!(found.len(), 101);
+    assert_eq!(found[0].id, "k00007", "oldest first");
+    assert!(found.iter().any(|c| c.id == "k05000"), "usernames too");
+    let newest = store.search("needle", 3).await.unwrap();
+    assert_eq!(
+        ids(&newest),
+        ["k09707", "k09807", "k09907"],
+        "the newest matches"
+    );
+    assert!(store
+        .search("nothing like it", 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
