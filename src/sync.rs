@@ -207,15 +207,17 @@ impl Stream {
             }
             match older {
                 Ok(older) if !older.is_empty() => {
+                    let shown = || s.with_shown_untracked(|t| t.len());
+                    let before = shown();
                     s.update_timeline(|t| {
                         t.merge(older);
                     });
-                    let moved = s
-                        .viewport
+                    s.viewport
                         .try_update(|v| s.with_shown_untracked(|t| v.older(t, window, chunk)));
-                    if moved == Some(false) {
-                        // A filter hid the whole chunk: read further back, until the view
-                        // moves or history ends.
+                    if shown() == before {
+                        // A filter hid the whole chunk: read further back, until a row the
+                        // reader can see comes or history ends. (Without filters every chunk
+                        // shows, so this never repeats.)
                         s.loading_older.try_set(false);
                         this.load_older();
                         return;
