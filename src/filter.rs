@@ -47,10 +47,6 @@ impl Channel {
             _ => None,
         }
     }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
 }
 
 /// Someone, as the stream shows them: a name and (when the rule has one) a colour.

@@ -46,18 +46,6 @@ pub struct Timeline {
     items: Vec<Arc<Comment>>,
 }
 
-/// The same rows, shared: cheap, and all a memo of a filtered view needs to know.
-impl PartialEq for Timeline {
-    fn eq(&self, other: &Self) -> bool {
-        self.items.len() == other.items.len()
-            && self
-                .items
-                .iter()
-                .zip(&other.items)
-                .all(|(a, b)| Arc::ptr_eq(a, b))
-    }
-}
-
 impl Timeline {
     pub fn new() -> Self {
         Self::default()
