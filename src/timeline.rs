@@ -244,6 +244,17 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_filtered_view_shares_the_rows_in_order() {
+        let mut t = Timeline::new();
+        t.merge((0..6).map(|i| comment(i, &format!("c{i}"))));
+        let even = t.filtered(|c| c.timestamp % 2 == 0);
+        assert_eq!(ids(&even), ["c0", "c2", "c4"]);
+        assert!(Arc::ptr_eq(&even.items()[1], &t.items()[2]));
+        assert_eq!(t.find("c3").map(|c| c.timestamp), Some(3));
+        assert!(t.find("nope").is_none());
+    }
+
+    #[test]
     fn keep_newest_forgets_ids_so_they_can_come_back() {
         let mut t = Timeline::new();
         t.merge((0..10).map(|i| comment(i, &format!("c{i}"))));
