@@ -25,11 +25,7 @@ async fn with_more_than_1000_comments_stored_fresh_reads_still_find_the_newest()
         .await;
     assert_eq!(stored.len(), 1200);
     settle().await;
-    let cursor = api
-        .page("/api/comments?limit=0&fresh=true")
-        .await
-        .cursor
-        .expect("cursor");
+    let cursor = api.now_cursor().await;
     let newest = api
         .post(
             json!({"text": "the newest", "domain": "history.test"}),

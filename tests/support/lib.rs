@@ -117,6 +117,14 @@ impl Api {
         serde_json::from_value(a.body).expect("a comment")
     }
 
+    /// The cursor of the present: a fresh poll from it returns only what comes next.
+    pub async fn now_cursor(&self) -> String {
+        self.page("/api/comments?limit=0&fresh=true")
+            .await
+            .cursor
+            .expect("a cursor")
+    }
+
     /// Follows the cursor from `start` until caught up, `limit` at a time.
     pub async fn drain(&self, start: &str, limit: usize, filter: &str) -> Vec<Comment> {
         let mut cursor = start.to_owned();
