@@ -2,7 +2,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
-use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, ErrorBody};
+use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, ErrorBody, Stats};
 use web_sys::{AbortController, RequestCache};
 
 use crate::draft::NewCommentBody;
@@ -110,6 +110,13 @@ impl Api {
             .query(pairs)
             .cache(RequestCache::NoStore);
         let (_, body) = self.send(req, None).await?;
+        serde_json::from_str(&body).map_err(|_| ApiError::Decode)
+    }
+
+    pub async fn stats(&self) -> Result<Stats, ApiError> {
+        let (_, body) = self
+            .send(Request::get(&format!("{}/stats", self.base)), None)
+            .await?;
         serde_json::from_str(&body).map_err(|_| ApiError::Decode)
     }
 

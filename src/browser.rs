@@ -1,9 +1,14 @@
-//! The few things the app asks of the browser itself: time, randomness, visibility.
+//! The few things the app asks of the browser itself: time, randomness, visibility, the
+//! clipboard and downloads.
 
 use futures::channel::mpsc::UnboundedReceiver;
 use futures::future::{select, Either};
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::{on_cleanup, StoredValue, UpdateValue};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, Event, EventTarget, HtmlAnchorElement, Url};
 
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
@@ -52,4 +57,59 @@ pub async fn sleep_or_wake(ms: u32, wake: &mut UnboundedReceiver<()>) -> Wait {
         Either::Right((Some(()), _)) => Wait::Woken,
         Either::Right((None, _)) => Wait::Closed,
     }
+}
+
+/// Puts `text` on the clipboard (the browser asks for nothing: it follows a click).
+pub fn copy_text(text: &str) {
+    if let Some(w) = web_sys::window() {
+        // The promise settles by itself; a refusal leaves the clipboard as it was.
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Offers `text` as a download named `name`.
+pub fn save_text(name: &str, text: &str) -> Option<()> {
+    let opts = BlobPropertyBag::new();
+    opts.set_type("text/plain;charset=utf-8");
+    let parts = js_sys::Array::of1(&text.into());
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &opts).ok()?;
+    let url = Url::create_object_url_with_blob(&blob).ok()?;
+    let a: HtmlAnchorElement = web_sys::window()?
+        .document()?
+        .create_element("a")
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // The download has its own reference by now; the URL would otherwise live as long as the page.
+    gloo_timers::callback::Timeout::new(1_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    Some(())
+}
+
+/// One handler for some events of `target`, removed when the component that made it goes.
+pub fn listen(
+    target: EventTarget,
+    events: &'static [&'static str],
+    f: impl FnMut(Event) + 'static,
+) {
+    let f = Closure::<dyn FnMut(Event)>::new(f);
+    for e in events {
+        let _ = target.add_event_listener_with_callback(e, f.as_ref().unchecked_ref());
+    }
+    let held = StoredValue::new_local(Some((target, f)));
+    on_cleanup(move || {
+        held.try_update_value(|h| {
+            if let Some((target, f)) = h.take() {
+                for e in events {
+                    let _ =
+                        target.remove_event_listener_with_callback(e, f.as_ref().unchecked_ref());
+                }
+            }
+        });
+    });
 }

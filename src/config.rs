@@ -11,6 +11,9 @@ pub const API_BASE: &str = match option_env!("SWW_API_BASE") {
 /// The longest message the page lets a person send (the API itself allows more, for bots).
 pub const MAX_MESSAGE_CHARS: usize = 201;
 
+/// How long the search box waits after the last key before it searches.
+pub const SEARCH_DEBOUNCE_MS: u32 = 150;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub api_base: String,

@@ -301,6 +301,18 @@ pub fn word(s: &str) -> Option<String> {
     (!w.is_empty() && w.chars().all(is_word_char)).then(|| fold(w))
 }
 
+/// The distinct words of `text`, in order, at most `max`: what the message menu offers to block.
+pub fn words_of(text: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in text.split(|ch| !is_word_char(ch)).filter_map(word) {
+        if out.len() == max {
+            break;
+        }
+        push_once(&mut out, w);
+    }
+    out
+}
+
 /// The word around character offset `at` (UTF-16, as the DOM counts) of `text`: what a click
 /// there means.
 pub fn word_at(text: &str, at: u32) -> Option<String> {
@@ -478,5 +490,15 @@ mod tests {
         assert_eq!(word_at(t, 24).as_deref(), Some("x"));
         assert_eq!(word_at("😀 ok", 3).as_deref(), Some("ok"), "UTF-16 offsets");
         assert_eq!(word_at("a  b", 2), None);
+    }
+
+    #[test]
+    fn a_message_offers_its_distinct_words() {
+        assert_eq!(
+            words_of("Spam, spam & eggs! -- it's SPAM https://x.io", 10),
+            ["spam", "eggs", "it's", "https", "x", "io"]
+        );
+        assert_eq!(words_of("a b c d", 2), ["a", "b"]);
+        assert!(words_of("!!! 🙂 …", 5).is_empty());
     }
 }

@@ -25,21 +25,25 @@ enum Slot {
 
 pub struct Persist {
     slot: RefCell<Slot>,
-    /// An upper bound of the stored count, so the real count is only read when pruning may be due.
-    approx: Cell<u32>,
     cap: u32,
     warned: Cell<bool>,
     warn: Box<dyn Fn(&'static str)>,
+    /// Told how many comments are stored, after opening and after every write.
+    counted: Box<dyn Fn(u32)>,
 }
 
 impl Persist {
-    pub fn new(cap: u32, warn: impl Fn(&'static str) + 'static) -> Rc<Self> {
+    pub fn new(
+        cap: u32,
+        warn: impl Fn(&'static str) + 'static,
+        counted: impl Fn(u32) + 'static,
+    ) -> Rc<Self> {
         Rc::new(Persist {
             slot: RefCell::new(Slot::Opening(Vec::new())),
-            approx: Cell::new(0),
             cap,
             warned: Cell::new(false),
             warn: Box::new(warn),
+            counted: Box::new(counted),
         })
     }
 
@@ -81,10 +85,7 @@ impl Persist {
             Slot::Opening(q) => q,
             _ => Vec::new(),
         };
-        match store.count().await {
-            Ok(n) => self.approx.set(n),
-            Err(e) => web_sys::console::warn_1(&e.to_string().into()),
-        }
+        self.count(&store).await;
         self.write(store.clone(), queued).await;
         Some(store)
     }
@@ -125,12 +126,24 @@ impl Persist {
             self.warn_once(WRITE_FAILED, &e);
             return;
         }
-        self.approx
-            .set(self.approx.get().saturating_add(batch.len() as u32));
-        if self.approx.get() > self.cap {
+        if self.count(&store).await > self.cap {
             match store.prune(self.cap).await {
-                Ok(_) => self.approx.set(self.cap),
+                Ok(_) => (self.counted)(self.cap),
                 Err(e) => web_sys::console::warn_1(&e.to_string().into()),
+            }
+        }
+    }
+
+    /// The exact count (one cheap read per batch), which the page shows and pruning needs.
+    async fn count(&self, store: &Store) -> u32 {
+        match store.count().await {
+            Ok(n) => {
+                (self.counted)(n);
+                n
+            }
+            Err(e) => {
+                web_sys::console::warn_1(&e.to_string().into());
+                0
             }
         }
     }

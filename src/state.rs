@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::draft::Outgoing;
 use crate::filter::{Channel, Lens};
 use crate::poll::Status;
+use crate::scroll::Anchor;
 use crate::timeline::Timeline;
 use crate::viewport::Viewport;
 
@@ -31,6 +32,12 @@ pub struct StreamState {
     pub history_start: RwSignal<bool>,
     /// The text being written (a failed post can be put back into it).
     pub draft: RwSignal<String>,
+    /// The row at the top of the view as of the reader's last scroll.
+    pub anchor: StoredValue<Option<Anchor>>,
+    /// Where the reader was in each channel (Both, Human, AI), to come back to.
+    places: StoredValue<[(Viewport, Option<Anchor>); 3]>,
+    /// Comments in this browser's IndexedDB, and in the whole stream (`/api/stats`).
+    pub counts: RwSignal<(Option<u32>, Option<u64>)>,
 }
 
 impl StreamState {
@@ -50,14 +57,28 @@ impl StreamState {
             loading_older: RwSignal::new(false),
             history_start: RwSignal::new(false),
             draft: RwSignal::new(draft),
+            anchor: StoredValue::new(None),
+            places: StoredValue::new(Default::default()),
+            counts: RwSignal::new((None, None)),
         }
     }
 
-    /// Changes what the reader sees, and shows the newest matching comments.
+    /// Changes what the reader sees, and shows the newest matching comments; another channel
+    /// comes back where the reader left it.
     pub fn set_lens(&self, next: Lens) {
+        let (from, to) = (self.channel(), next.channel);
+        let mut place = (Viewport::Following, None);
+        if from != to {
+            let here = (self.viewport.get_untracked(), self.anchor.get_value());
+            self.places.update_value(|p| {
+                p[from as usize] = here;
+                place = std::mem::take(&mut p[to as usize]);
+            });
+        }
         self.lens.set(next);
         self.refresh_shown();
-        self.viewport.set(Viewport::Following);
+        self.anchor.set_value(place.1);
+        self.viewport.set(place.0);
     }
 
     /// Every change of the timeline goes through here, so the shown one follows.
@@ -97,4 +118,51 @@ impl StreamState {
 /// `None` when the lens shows everything (the timeline itself then).
 fn narrow(l: &Lens, t: &Timeline) -> Option<Timeline> {
     (!l.shows_all()).then(|| t.filtered(|c| l.shows(c)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::tests::comment;
+
+    #[test]
+    fn each_channel_comes_back_where_the_reader_left_it() {
+        let owner = Owner::new();
+        owner.set();
+        let s = StreamState::new(0, String::new());
+        s.update_timeline(|t| {
+            t.merge((0..50).map(|i| comment(i, &format!("c{i}"))));
+        });
+        s.viewport
+            .update(|v| s.with_shown_untracked(|t| v.freeze(t, 10)));
+        let reading = s.viewport.get_untracked();
+        assert!(!reading.is_following());
+        let here = Anchor {
+            id: "c41".into(),
+            offset: -3.0,
+        };
+        s.anchor.set_value(Some(here.clone()));
+
+        let human = |channel| Lens {
+            channel,
+            ..s.lens.get_untracked()
+        };
+        s.set_lens(human(Channel::Human));
+        assert!(
+            s.viewport.get_untracked().is_following(),
+            "a new channel starts at the newest"
+        );
+        assert_eq!(s.anchor.get_value(), None);
+        s.set_lens(human(Channel::All));
+        assert_eq!(s.viewport.get_untracked(), reading);
+        assert_eq!(s.anchor.get_value(), Some(here));
+
+        let mut filtered = s.lens.get_untracked();
+        filtered.search = "c4".into();
+        s.set_lens(filtered);
+        assert!(
+            s.viewport.get_untracked().is_following(),
+            "a new search or filter shows the newest matches"
+        );
+    }
 }

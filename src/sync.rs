@@ -14,7 +14,9 @@ use wasm_bindgen_futures::spawn_local;
 use crate::api::Api;
 use crate::browser::{is_visible, now_ms, random, random_bytes, sleep_or_wake, Wait};
 use crate::config::Settings;
+use crate::counts::stats_due;
 use crate::draft::{client_id, Outgoing, SendState};
+use crate::filter::needle;
 use crate::persist::Persist;
 use crate::poll::{Next, Poller};
 use crate::prefs::Prefs;
@@ -33,15 +35,23 @@ struct Inner {
     persist: Rc<Persist>,
     alive: Cell<bool>,
     wake: UnboundedSender<()>,
+    /// When `/api/stats` was last asked.
+    stats_at: Cell<Option<u64>>,
 }
 
 impl Stream {
     pub fn start(settings: Settings, state: StreamState, prefs: Prefs) -> Stream {
         let (wake, wake_rx) = unbounded();
-        let notice = state.notice;
-        let persist = Persist::new(settings.store_cap, move |msg| {
-            notice.try_set(Some(msg));
-        });
+        let (notice, counts) = (state.notice, state.counts);
+        let persist = Persist::new(
+            settings.store_cap,
+            move |msg| {
+                notice.try_set(Some(msg));
+            },
+            move |n| {
+                counts.try_update(|c| c.0 = Some(n));
+            },
+        );
         let inner = Rc::new(Inner {
             api: Api::new(&settings.api_base, settings.request_timeout_ms),
             settings,
@@ -50,6 +60,7 @@ impl Stream {
             persist,
             alive: Cell::new(true),
             wake,
+            stats_at: Cell::new(None),
         });
         let stream = Stream(inner);
         spawn_local(stream.clone().poll_loop(wake_rx));
@@ -84,7 +95,9 @@ impl Stream {
             t.merge(comments);
         });
         // While following the newest, memory keeps a bounded tail; the rest is in IndexedDB.
+        // (Not while searching: the matches read from IndexedDB would go again.)
         if s.viewport.try_with_untracked(|v| v.is_following()) == Some(true)
+            && s.lens.try_with_untracked(|l| l.search.is_empty()) == Some(true)
             && s.timeline.try_with_untracked(|t| t.len()).unwrap_or(0) > self.0.settings.memory_rows
         {
             let keep = self.0.settings.window_rows + self.0.settings.chunk_rows;
@@ -120,10 +133,55 @@ impl Stream {
             self.0.state.status.try_set(poller.status());
             // Relative times ("5m") are measured against this; a poll is a fine clock tick.
             self.0.state.now.try_set(now_ms());
+            self.count_all().await;
             if next == Next::Later && !self.wait(&poller, &mut wake_rx).await {
                 break;
             }
         }
+    }
+
+    /// The stream's total, asked for at most every `STATS_EVERY_MS`, in the poll loop (so
+    /// the page still has one request in flight at most).
+    async fn count_all(&self) {
+        let now = now_ms();
+        if !stats_due(self.0.stats_at.get(), now) {
+            return;
+        }
+        self.0.stats_at.set(Some(now));
+        if let Ok(stats) = self.0.api.stats().await {
+            self.0
+                .state
+                .counts
+                .try_update(|c| c.1 = Some(stats.total_messages));
+        }
+    }
+
+    /// Searches what is shown, and brings the newest matches from all of IndexedDB into memory
+    /// (where the lens shows them).
+    pub fn search(&self, typed: &str) {
+        let s = self.0.state;
+        let mut lens = s.lens.get_untracked();
+        let needle = needle(typed);
+        if lens.search == needle {
+            return;
+        }
+        lens.search = needle.clone();
+        s.set_lens(lens);
+        let Some(store) = self.0.persist.store().filter(|_| !needle.is_empty()) else {
+            return;
+        };
+        let this = self.clone();
+        spawn_local(async move {
+            let found = store.search(&needle, this.0.settings.window_rows).await;
+            let current = s.lens.try_with_untracked(|l| l.search == needle);
+            match found {
+                Ok(found) if current == Some(true) => s.update_timeline(|t| {
+                    t.merge(found);
+                }),
+                Ok(_) => {}
+                Err(e) => web_sys::console::warn_1(&e.to_string().into()),
+            }
+        });
     }
 
     /// Waits until the next request is due. A tab hidden while waiting waits for the hidden

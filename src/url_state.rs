@@ -1,14 +1,9 @@
 //! The view in the page's URL hash (the format is `hash`): read when the page opens and on
 //! back/forward, written whenever the view changes.
-//!
-//! Not wired into the page yet: it adds about 3.8 KB gzip, over the size budget (docs/app.md,
-//! "Reading tools"). Wiring it is `read` + `lens_of` + `follow` in `CommentsStream` before the
-//! stream starts, and `write` in the bar's effect (`filter_bar::follow`).
 
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
+use crate::browser::listen;
 use crate::filter::Lens;
 use crate::hash::{format, parse, HashView};
 use crate::state::StreamState;
@@ -47,25 +42,17 @@ pub fn write(lens: &Lens, first: bool) {
     };
 }
 
-/// Back and forward (and an edited hash) change the view; the listener goes with the page.
+/// Back and forward (and an edited hash) change the view.
 pub fn follow(state: StreamState) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let on_change = Closure::<dyn FnMut()>::new(move || {
+    listen(window.into(), &["hashchange"], move |_| {
         if let Some(now) = state.lens.try_get_untracked() {
             let next = lens_of(read(), &now);
             if next != now {
                 state.set_lens(next);
             }
         }
-    });
-    let _ =
-        window.add_event_listener_with_callback("hashchange", on_change.as_ref().unchecked_ref());
-    let held = StoredValue::new_local((window, on_change));
-    on_cleanup(move || {
-        held.try_with_value(|(w, f)| {
-            let _ = w.remove_event_listener_with_callback("hashchange", f.as_ref().unchecked_ref());
-        });
     });
 }

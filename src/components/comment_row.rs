@@ -33,6 +33,16 @@ pub fn CommentRow(comment: Arc<Comment>, now: RwSignal<u64>, utc_offset_min: i32
                 >
                     {Signal::derive(move || reltime::relative(now.get(), ts, utc_offset_min))}
                 </time>
+                <button
+                    type="button"
+                    class="more"
+                    data-act="menu"
+                    data-testid="message-menu-button"
+                    aria-label="Message actions"
+                    aria-haspopup="menu"
+                >
+                    "⋯"
+                </button>
             </div>
             <p class="text" data-testid="comment-text">
                 <LinkedText text=comment.text.clone() />

@@ -5,19 +5,35 @@ use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::filter_bar::FilterBar;
 use crate::components::message_list::MessageList;
+use crate::components::message_menu::MessageMenu;
 use crate::components::notice::Notice;
 use crate::components::row_events;
+use crate::components::search_box::SearchBox;
 use crate::config::Settings;
+use crate::counts;
 use crate::prefs::Prefs;
 use crate::state::StreamState;
 use crate::sync::Stream;
+use crate::url_state;
 
 /// The whole page: the live stream of comments and the composer under it.
 #[component]
 pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl IntoView {
     let settings = settings.unwrap_or_default();
     let prefs = Prefs::new(&settings.storage_prefix);
+    // A link can say who the reader is (`uis`) and what they see; it is read before anything
+    // starts, so the first poll already asks for the linked channel.
+    let linked = url_state::read();
+    if let Some(me) = &linked.identity {
+        prefs.set_username(&me.name);
+        if let Some(c) = &me.color {
+            prefs.set_color(c);
+        }
+    }
     let state = StreamState::new(now_ms(), prefs.draft());
+    state.set_lens(url_state::lens_of(linked, &Default::default()));
+    url_state::follow(state);
+    row_events::listen_for_menus(state);
     let (window_rows, chunk_rows) = (settings.window_rows, settings.chunk_rows);
     let running = Stream::start(settings, state, prefs.clone());
     let stop = StoredValue::new_local(running.clone());
@@ -29,17 +45,28 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     view! {
         <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
             <header class="top">
-                <h1>"Say What Want"</h1>
+                <h1>
+                    <button type="button" class="title" data-act="title" aria-haspopup="menu">
+                        "Say What Want"
+                    </button>
+                </h1>
+                <span class="counts" data-testid="counts">
+                    {move || state.counts.with(|c| counts::label(c.0, c.1))}
+                </span>
                 <ConnectionStatus status=state.status />
             </header>
             <main class="stream">
                 <Notice />
-                <FilterBar />
+                <div class="tools">
+                    <FilterBar />
+                    <SearchBox stream />
+                </div>
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>
             <footer class="bottom">
                 <Composer draft=state.draft prefs stream />
             </footer>
+            <MessageMenu />
         </div>
     }
 }

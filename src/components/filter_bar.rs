@@ -5,6 +5,7 @@ use web_sys::{Document, Element};
 use crate::components::notice;
 use crate::filter::{Channel, Filters};
 use crate::state::StreamState;
+use crate::url_state;
 
 /// The channel (Human, AI, both), the active filters as removable chips, and a switch that
 /// turns the filters off and on without forgetting them (shown while there are any). Clicks are handled by the page's one
@@ -18,13 +19,14 @@ pub fn FilterBar() -> impl IntoView {
 }
 
 /// Draws the bar again whenever the channel or the filters change, and the notice before it
-/// whenever that changes. `sibling` is the element right after the bar (the stream's scroller,
+/// whenever that changes. `sibling` is the element right after the tools row (the stream's scroller,
 /// whose node the list already holds: a node reference or an effect of their own costs more
 /// of the download than this).
 pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
-    Effect::new(move |_| {
-        let bar = sibling.get().and_then(|el| el.previous_element_sibling());
-        let note = bar.as_ref().and_then(|b| b.previous_element_sibling());
+    Effect::new(move |first: Option<()>| {
+        let tools = sibling.get().and_then(|el| el.previous_element_sibling());
+        let bar = tools.as_ref().and_then(|t| t.first_element_child());
+        let note = tools.as_ref().and_then(|b| b.previous_element_sibling());
         if let Some(note) = note {
             state.notice.with(|n| notice::show(&note, *n));
         }
@@ -32,6 +34,8 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
             if let Some(bar) = bar {
                 render(&bar, l.channel, &l.filters);
             }
+            // The first time only tidies the link the page was opened with.
+            url_state::write(l, first.is_none());
         });
     });
 }

@@ -27,8 +27,7 @@ pub fn MessageList(
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
     filter_bar::follow(state, scroller);
-    // The row at the top of the view as of the reader's last scroll.
-    let anchor = StoredValue::new(None::<Anchor>);
+    let anchor = state.anchor;
 
     // The window of the timeline, then the posts on their way (always newest).
     let rows = move || {

@@ -7,8 +7,10 @@ pub mod connection_status;
 pub mod filter_bar;
 pub mod linked_text;
 pub mod message_list;
+pub mod message_menu;
 pub mod notice;
 pub mod pending_row;
 pub mod row_events;
+pub mod search_box;
 
 pub use comments_stream::CommentsStream;

@@ -1,15 +1,25 @@
-//! What clicks mean, handled by one listener for the whole page (each distinct handler costs
-//! its own copy of the event code): a username filters by that person, a word in the text by
-//! that word, and buttons with a `data-act` do what it says.
+//! What clicks, right-clicks, long-presses and keys mean, handled by two listeners for the
+//! whole page (each distinct handler costs its own copy of the event code): a username filters
+//! by that person, a word in the text by that word, a comment's menu acts on it, and buttons
+//! with a `data-act` do what it says.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 
+use crate::browser::listen;
+use crate::components::message_menu;
 use crate::filter::{word_at, Channel, Lens, User};
 use crate::state::StreamState;
 use crate::sync::Stream;
 use crate::viewport::Viewport;
+
+/// A touch held this long opens the comment's menu.
+const LONG_PRESS_MS: u32 = 500;
 
 fn closest(el: &Element, selector: &str) -> Option<Element> {
     el.closest(selector).ok().flatten()
@@ -23,10 +33,33 @@ pub fn on_click(
     let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
         return;
     };
-    let act = closest(&target, "[data-act]").and_then(|b| b.get_attribute("data-act"));
+    let button = closest(&target, "[data-act]");
+    let act = button.as_ref().and_then(|b| b.get_attribute("data-act"));
     let id = closest(&target, "[data-testid=comment]").and_then(|r| r.get_attribute("data-id"));
+    if closest(&target, ".menu").is_none() {
+        message_menu::close(false);
+    }
     let mut lens = state.lens.get_untracked();
     let changed = match (act.as_deref(), id) {
+        (Some(a), _) if a.starts_with("m:") => {
+            button.is_some_and(|b| message_menu::act(a, &b, state, &mut lens))
+        }
+        (Some("menu"), Some(id)) => {
+            if let (Some(c), Some(b)) =
+                (state.with_shown_untracked(|t| t.find(&id).cloned()), button)
+            {
+                let r = b.get_bounding_client_rect();
+                message_menu::for_comment(&c, r.left(), r.bottom());
+            }
+            false
+        }
+        (Some("title"), _) => {
+            if let Some(b) = button {
+                let r = b.get_bounding_client_rect();
+                message_menu::for_title(r.left(), r.bottom());
+            }
+            false
+        }
         (Some("retry"), Some(id)) => {
             stream.with_value(|s| s.retry(&id));
             false
@@ -97,4 +130,65 @@ fn clicked_word() -> Option<String> {
     }
     // A click on text leaves the caret in that text node (offsets then count characters).
     word_at(&sel.anchor_node()?.text_content()?, sel.anchor_offset())
+}
+
+/// Right-click and long-press open a comment's menu; arrow keys and Escape work the menu.
+pub fn listen_for_menus(state: StreamState) {
+    let pressing = Rc::new(Cell::new(None::<Timeout>));
+    let pressed = Rc::new(Cell::new(false));
+    let events = &[
+        "contextmenu",
+        "keydown",
+        "pointerdown",
+        "pointerup",
+        "pointercancel",
+        "touchend",
+    ];
+    listen(document().into(), events, move |ev: Event| {
+        match ev.type_().as_str() {
+            "keydown" => {
+                let key = ev.dyn_ref::<KeyboardEvent>().map(KeyboardEvent::key);
+                if key.is_some_and(|k| message_menu::on_key(&k)) {
+                    ev.prevent_default();
+                }
+            }
+            "contextmenu" => {
+                if open_at(&ev, state) {
+                    ev.prevent_default();
+                }
+            }
+            "pointerdown"
+                if ev
+                    .dyn_ref::<PointerEvent>()
+                    .is_some_and(|p| p.pointer_type() == "touch") =>
+            {
+                let (ev, pressed) = (ev.clone(), pressed.clone());
+                pressed.set(false);
+                pressing.set(Some(Timeout::new(LONG_PRESS_MS, move || {
+                    pressed.set(open_at(&ev, state));
+                })));
+            }
+            // The finger lifted after a long-press: no click follows (it would close the menu).
+            "touchend" if pressed.replace(false) => ev.prevent_default(),
+            _ => drop(pressing.take()),
+        }
+    });
+}
+
+/// Opens the menu of the comment under the pointer of `ev`; false when there is none.
+fn open_at(ev: &Event, state: StreamState) -> bool {
+    let Some(m) = ev.dyn_ref::<MouseEvent>() else {
+        return false;
+    };
+    let row = ev
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|t| closest(&t, "[data-testid=comment]"))
+        .and_then(|r| r.get_attribute("data-id"))
+        .and_then(|id| state.with_shown_untracked(|t| t.find(&id).cloned()));
+    let Some(c) = row else {
+        return false;
+    };
+    message_menu::for_comment(&c, f64::from(m.client_x()), f64::from(m.client_y()));
+    true
 }

@@ -173,17 +173,61 @@ async fn latency(api: &Api) {
     b.quit().await;
 }
 
+/// What the page holds, measured after a forced GC: the JS heap, and the counters that would
+/// show a leak of DOM nodes, listeners, documents or timing entries.
+struct HeapSample {
+    heap_kib: f64,
+    nodes: u64,
+    listeners: u64,
+    documents: u64,
+    entries: u64,
+}
+
+impl std::fmt::Display for HeapSample {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.1} KiB, {} DOM nodes, {} listeners, {} documents, {} performance entries",
+            self.heap_kib, self.nodes, self.listeners, self.documents, self.entries
+        )
+    }
+}
+
+async fn heap_sample(b: &saywhatwant_e2e::webdriver::Browser) -> HeapSample {
+    b.cdp("HeapProfiler.collectGarbage", json!({})).await;
+    let used = b.cdp("Runtime.getHeapUsage", json!({})).await;
+    let metrics = b.cdp("Performance.getMetrics", json!({})).await;
+    let metric = |name: &str| {
+        metrics["metrics"]
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["name"] == name))
+            .and_then(|m| m["value"].as_f64())
+            .unwrap_or(0.0) as u64
+    };
+    // Counted after the heap is read: the count itself makes (short-lived) entry objects.
+    let entries = b
+        .cdp(
+            "Runtime.evaluate",
+            json!({"expression": "performance.getEntries().length", "returnByValue": true}),
+        )
+        .await;
+    HeapSample {
+        heap_kib: used["usedSize"].as_f64().unwrap_or(0.0) / 1024.0,
+        nodes: metric("Nodes"),
+        listeners: metric("JSEventListeners"),
+        documents: metric("Documents"),
+        entries: entries["result"]["value"].as_u64().unwrap_or(0),
+    }
+}
+
 async fn heap(api: &Api, minutes: u64) {
     let quiet = std::env::var_os("SWW_HEAP_QUIET").is_some();
     let b = open().await;
-    let sample = || async {
-        b.cdp("HeapProfiler.collectGarbage", json!({})).await;
-        let used = b.cdp("Runtime.getHeapUsage", json!({})).await;
-        used["usedSize"].as_f64().unwrap_or(0.0) / 1024.0
-    };
-    let start = sample().await;
+    b.cdp("Performance.enable", json!({})).await;
+    let start = heap_sample(&b).await;
+    eprintln!("  0 min: {start}");
     let started = Instant::now();
-    let mut last = start;
+    let mut last = start.heap_kib;
     let mut posted = 0;
     while started.elapsed() < Duration::from_secs(minutes * 60) {
         // A comment every 15 s, so the page keeps receiving, storing and rendering; with
@@ -203,10 +247,12 @@ async fn heap(api: &Api, minutes: u64) {
             }
             posted += 1;
         }
-        last = sample().await;
-        eprintln!("{:>3} min: {last:.0} KiB", started.elapsed().as_secs() / 60);
+        let s = heap_sample(&b).await;
+        eprintln!("{:>3} min: {s}", started.elapsed().as_secs() / 60);
+        last = s.heap_kib;
     }
     let polls = b.js("return performance.getEntriesByType('resource').filter(e => e.name.includes('fresh=true')).length;", json!([])).await;
+    let start = start.heap_kib;
     println!("| JS heap after GC: at start → after {minutes} min of polling ({polls} polls, {posted} comments received) | {start:.0} KiB → {last:.0} KiB |");
     b.quit().await;
 }

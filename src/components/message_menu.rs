@@ -1,0 +1,214 @@
+//! The menu of one comment (right-click, long-press, or the row's ⋯ button) and of the title
+//! (everything shown). One element for the page, filled when it opens, with plain DOM calls
+//! like the filter bar (docs/app.md, size). Every label is a text node.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use saywhatwant_wire::Comment;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlElement};
+
+use crate::browser::{copy_text, now_ms, save_text, utc_offset_min};
+use crate::components::filter_bar::button;
+use crate::export::{as_text, file_name};
+use crate::filter::{words_of, Lens, User};
+use crate::state::StreamState;
+
+const ID: &str = "message-menu";
+/// The words of a comment the menu offers to block.
+const WORDS: usize = 8;
+/// What the menu is for (a comment's id; empty: the title's menu).
+const FOR: &str = "data-for";
+
+#[component]
+pub fn MessageMenu() -> impl IntoView {
+    view! { <div id=ID class="menu" role="menu" data-testid="message-menu" hidden></div> }
+}
+
+fn element() -> Option<Element> {
+    document().get_element_by_id(ID)
+}
+
+/// Opens the menu of comment `c` at `x`, `y` (viewport pixels).
+pub fn for_comment(c: &Comment, x: f64, y: f64) {
+    let name = c.username.as_deref().unwrap_or("anonymous");
+    let items = [
+        ("m:copy", "Copy text".to_owned()),
+        ("m:save", "Save as .txt".to_owned()),
+        ("m:user", format!("Only {name}")),
+        ("m:-user", format!("Block {name}")),
+    ];
+    open(&c.id, &items, &words_of(&c.text, WORDS), x, y);
+}
+
+/// Opens the title's menu, under the title.
+pub fn for_title(x: f64, y: f64) {
+    let items = [
+        ("m:copy-all", "Copy all shown".to_owned()),
+        ("m:save-all", "Save all shown as .txt".to_owned()),
+    ];
+    open("", &items, &[], x, y);
+}
+
+fn open(for_id: &str, items: &[(&str, String)], words: &[String], x: f64, y: f64) {
+    let Some(menu) = element() else {
+        return;
+    };
+    menu.set_text_content(None);
+    let _ = menu.set_attribute(FOR, for_id);
+    let doc = document();
+    for (act, label) in items {
+        if let Some(b) = button(&doc, &menu, act, label) {
+            let _ = b.set_attribute("role", "menuitem");
+        }
+    }
+    if !words.is_empty() {
+        let _ = menu.append_with_str_1("Block a word:");
+    }
+    for w in words {
+        if let Some(b) = button(&doc, &menu, "m:-w", w) {
+            let _ = b.set_attribute("role", "menuitem");
+            let _ = b.set_attribute("class", "chip neg");
+        }
+    }
+    let _ = menu.remove_attribute("hidden");
+    // Kept on screen: moved up and left by whatever would stick out.
+    let Ok(menu) = menu.dyn_into::<HtmlElement>() else {
+        return;
+    };
+    let (w, h) = (
+        f64::from(menu.offset_width()),
+        f64::from(menu.offset_height()),
+    );
+    let win = window();
+    let size = |v: Result<JsValue, _>| v.ok().and_then(|v| v.as_f64());
+    let (vw, vh) = (size(win.inner_width()), size(win.inner_height()));
+    let left = x.min(vw.unwrap_or(x + w) - w - 8.0).max(0.0);
+    let top = y.min(vh.unwrap_or(y + h) - h - 8.0).max(0.0);
+    let style = menu.style();
+    let _ = style.set_property("left", &format!("{}px", left as i32));
+    let _ = style.set_property("top", &format!("{}px", top as i32));
+    focus_item(&menu, 0);
+}
+
+/// Closes the menu; false when it was not open. With `refocus`, focus goes back to where the
+/// menu came from (the row's ⋯ button, or the title), so keyboard users keep their place.
+pub fn close(refocus: bool) -> bool {
+    let Some(menu) = element() else {
+        return false;
+    };
+    if menu.has_attribute("hidden") {
+        return false;
+    }
+    let _ = menu.set_attribute("hidden", "");
+    if !refocus {
+        return true;
+    }
+    let for_id = menu.get_attribute(FOR).unwrap_or_default();
+    let opener = if for_id.is_empty() {
+        ".title".to_owned()
+    } else {
+        format!("[data-id=\"{}\"] .more", for_id.replace(['"', '\\'], ""))
+    };
+    if let Ok(Some(el)) = document().query_selector(&opener) {
+        if let Ok(el) = el.dyn_into::<HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+    true
+}
+
+/// Arrow keys move through the items (wrapping); Escape closes. True when the key was used.
+pub fn on_key(key: &str) -> bool {
+    let Some(menu) = element().filter(|m| !m.has_attribute("hidden")) else {
+        return false;
+    };
+    let step = match key {
+        "Escape" => return close(true),
+        "ArrowDown" => 1,
+        "ArrowUp" => -1,
+        _ => return false,
+    };
+    let Ok(items) = menu.query_selector_all("button") else {
+        return false;
+    };
+    let n = items.length() as i32;
+    let active = document().active_element().map(JsValue::from);
+    let at = (0..n).find(|&i| items.item(i as u32).map(JsValue::from) == active);
+    let next = at.map_or(0, |i| (i + step).rem_euclid(n.max(1)));
+    focus_item(&menu, next as u32);
+    true
+}
+
+fn focus_item(menu: &Element, i: u32) {
+    let item = menu
+        .query_selector_all("button")
+        .ok()
+        .and_then(|l| l.item(i))
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok());
+    if let Some(b) = item {
+        let _ = b.focus();
+    }
+}
+
+/// Does what a menu item (`data-act="m:…"`, the button `item`) says. True when the lens changed.
+pub fn act(act: &str, item: &Element, state: StreamState, lens: &mut Lens) -> bool {
+    let for_id = element()
+        .and_then(|m| m.get_attribute(FOR))
+        .unwrap_or_default();
+    close(true);
+    let offset = utc_offset_min();
+    let save = |comments: &[Arc<Comment>]| {
+        let text = as_text(comments.iter().map(|c| &**c), offset);
+        save_text(&file_name(now_ms(), offset), &text);
+    };
+    let copy =
+        |comments: &[Arc<Comment>]| copy_text(&as_text(comments.iter().map(|c| &**c), offset));
+    if for_id.is_empty() {
+        let shown = shown_rows(state);
+        match act {
+            "m:copy-all" => copy(&shown),
+            "m:save-all" => save(&shown),
+            _ => {}
+        }
+        return false;
+    }
+    let Some(c) = state.with_shown_untracked(|t| t.find(&for_id).cloned()) else {
+        return false;
+    };
+    let f = &mut lens.filters;
+    match act {
+        "m:copy" => copy(&[c]),
+        "m:save" => save(&[c]),
+        "m:user" => {
+            f.add_user(User::of(&c));
+            return true;
+        }
+        "m:-user" => {
+            f.block_user(User::of(&c));
+            return true;
+        }
+        "m:-w" => return f.add_word(&item.text_content().unwrap_or_default(), false),
+        _ => {}
+    }
+    false
+}
+
+/// The comments on screen now (the rendered window of what the lens shows), oldest first.
+fn shown_rows(state: StreamState) -> Vec<Arc<Comment>> {
+    let Ok(rows) = document().query_selector_all("[data-testid=comment]") else {
+        return Vec::new();
+    };
+    state.with_shown_untracked(|t| {
+        (0..rows.length())
+            .filter_map(|i| {
+                rows.item(i)?
+                    .dyn_into::<Element>()
+                    .ok()?
+                    .get_attribute("data-id")
+            })
+            .filter_map(|id| t.find(&id).cloned())
+            .collect()
+    })
+}
