@@ -62,9 +62,9 @@ impl ApiError {
 
 /// An error answer as a value: the API's `{"error","code"}` body when there is one.
 pub fn http_error(status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
-    let (code, message) = match serde_json::from_str::<ErrorBody>(body) {
-        Ok(e) => (e.code, e.error),
-        Err(_) => (String::new(), format!("The server answered {status}.")),
+    let (code, message) = match crate::json::decode::<ErrorBody>(body) {
+        Some(e) => (e.code, e.error),
+        None => (String::new(), format!("The server answered {status}.")),
     };
     ApiError::Http {
         status,
@@ -110,23 +110,23 @@ impl Api {
             .query(pairs)
             .cache(RequestCache::NoStore);
         let (_, body) = self.send(req, None).await?;
-        serde_json::from_str(&body).map_err(|_| ApiError::Decode)
+        crate::json::decode(&body).ok_or(ApiError::Decode)
     }
 
     pub async fn stats(&self) -> Result<Stats, ApiError> {
         let (_, body) = self
             .send(Request::get(&format!("{}/stats", self.base)), None)
             .await?;
-        serde_json::from_str(&body).map_err(|_| ApiError::Decode)
+        crate::json::decode(&body).ok_or(ApiError::Decode)
     }
 
     /// 201 (stored) and 200 (already stored under this id) both give the stored comment.
     pub async fn post(&self, body: &NewCommentBody<'_>) -> Result<Comment, ApiError> {
-        let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+        let json = crate::json::encode(body).ok_or(ApiError::Decode)?;
         let req =
             Request::post(&self.comments_endpoint()).header("Content-Type", "application/json");
         let (_, body) = self.send(req, Some(json)).await?;
-        serde_json::from_str(&body).map_err(|_| ApiError::Decode)
+        crate::json::decode(&body).ok_or(ApiError::Decode)
     }
 
     /// Sends with a deadline; any answer outside 2xx becomes an [`ApiError::Http`].

@@ -15,6 +15,7 @@ pub mod draft;
 pub mod export;
 pub mod filter;
 pub mod hash;
+pub mod json;
 pub mod linkify;
 pub mod persist;
 pub mod poll;

@@ -222,10 +222,9 @@ fn field(v: &JsValue, key: &str) -> Option<String> {
 }
 
 fn to_js(c: &Comment) -> Option<JsValue> {
-    js_sys::JSON::parse(&serde_json::to_string(c).ok()?).ok()
+    crate::json::to_js(c)
 }
 
 fn from_js(v: &JsValue) -> Option<Comment> {
-    let json: String = js_sys::JSON::stringify(v).ok()?.into();
-    serde_json::from_str(&json).ok()
+    crate::json::from_js(v)
 }

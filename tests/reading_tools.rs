@@ -340,8 +340,9 @@ async fn the_header_counts_comments_here_and_in_all() {
     let b = open().await;
     let (label, _) = b
         .wait_for(
-            "both counts",
-            "const t = document.querySelector('[data-testid=counts]').textContent; return t.includes('here') && t.includes('in all') ? t : null;",
+            "both counts, after the first write to IndexedDB",
+            "const t = document.querySelector('[data-testid=counts]').textContent;
+             return /^[1-9][0-9\\u2009]* here · [0-9\\u2009]+ in all$/.test(t) ? t : null;",
             json!([]),
             POLL_BOUND,
         )
@@ -359,11 +360,10 @@ async fn the_header_counts_comments_here_and_in_all() {
         })
         .collect();
     let total = api.get("/api/stats").await.body;
+    let all = total["totalMessages"].as_u64().unwrap_or(0);
+    // The stats view is rebuilt by reads every 10–30 s, so it may trail what this page holds.
     assert!(numbers[0] >= 1, "{label}");
-    assert!(
-        numbers[1] >= 1 && numbers[1] <= total["totalMessages"].as_u64().unwrap_or(0),
-        "{label} vs {total}"
-    );
+    assert!(numbers[1] >= 1 && numbers[1] <= all, "{label} vs {total}");
     b.quit().await;
 }
 
