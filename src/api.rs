@@ -3,8 +3,10 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
 use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, ErrorBody, Stats};
+use wasm_bindgen::JsValue;
 use web_sys::{AbortController, RequestCache};
 
+use crate::codec;
 use crate::draft::NewCommentBody;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,8 +63,8 @@ impl ApiError {
 }
 
 /// An error answer as a value: the API's `{"error","code"}` body when there is one.
-pub fn http_error(status: u16, body: &str, retry_after: Option<&str>) -> ApiError {
-    let (code, message) = match crate::json::decode::<ErrorBody>(body) {
+pub fn http_error(status: u16, body: Option<ErrorBody>, retry_after: Option<&str>) -> ApiError {
+    let (code, message) = match body {
         Some(e) => (e.code, e.error),
         None => (String::new(), format!("The server answered {status}.")),
     };
@@ -109,32 +111,29 @@ impl Api {
         let req = Request::get(&self.comments_endpoint())
             .query(pairs)
             .cache(RequestCache::NoStore);
-        let (_, body) = self.send(req, None).await?;
-        crate::json::decode(&body).ok_or(ApiError::Decode)
+        let body = self.send(req, None).await?;
+        codec::page(&body).ok_or(ApiError::Decode)
     }
 
     pub async fn stats(&self) -> Result<Stats, ApiError> {
-        let (_, body) = self
+        let body = self
             .send(Request::get(&format!("{}/stats", self.base)), None)
             .await?;
-        crate::json::decode(&body).ok_or(ApiError::Decode)
+        codec::stats(&body).ok_or(ApiError::Decode)
     }
 
     /// 201 (stored) and 200 (already stored under this id) both give the stored comment.
     pub async fn post(&self, body: &NewCommentBody<'_>) -> Result<Comment, ApiError> {
-        let json = crate::json::encode(body).ok_or(ApiError::Decode)?;
+        let json = codec::new_comment_json(body).ok_or(ApiError::Decode)?;
         let req =
             Request::post(&self.comments_endpoint()).header("Content-Type", "application/json");
-        let (_, body) = self.send(req, Some(json)).await?;
-        crate::json::decode(&body).ok_or(ApiError::Decode)
+        let body = self.send(req, Some(json)).await?;
+        codec::comment(&body).ok_or(ApiError::Decode)
     }
 
-    /// Sends with a deadline; any answer outside 2xx becomes an [`ApiError::Http`].
-    async fn send(
-        &self,
-        req: RequestBuilder,
-        body: Option<String>,
-    ) -> Result<(u16, String), ApiError> {
+    /// Sends with a deadline; gives the answer's JSON. Any answer outside 2xx becomes an
+    /// [`ApiError::Http`].
+    async fn send(&self, req: RequestBuilder, body: Option<String>) -> Result<JsValue, ApiError> {
         let controller =
             AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
         let signal = controller.signal();
@@ -156,12 +155,13 @@ impl Api {
         let resp: Response = req.send().await.map_err(failed)?;
         let status = resp.status();
         let text = resp.text().await.map_err(failed)?;
+        let json = codec::parse(&text);
         if (200..300).contains(&status) {
-            Ok((status, text))
+            json.ok_or(ApiError::Decode)
         } else {
             Err(http_error(
                 status,
-                &text,
+                json.and_then(|j| codec::error_body(&j)),
                 resp.headers().get("Retry-After").as_deref(),
             ))
         }
@@ -172,11 +172,21 @@ impl Api {
 mod tests {
     use super::*;
 
+    fn body(error: &str, code: &str) -> Option<ErrorBody> {
+        Some(ErrorBody {
+            error: error.into(),
+            code: code.into(),
+        })
+    }
+
     #[test]
     fn error_bodies_become_values() {
         let e = http_error(
             410,
-            r#"{"error":"Your cursor is too old; load the newest comments again.","code":"cursor_expired"}"#,
+            body(
+                "Your cursor is too old; load the newest comments again.",
+                "cursor_expired",
+            ),
             None,
         );
         assert!(e.is_cursor_expired());
@@ -184,18 +194,14 @@ mod tests {
             e.for_poster(),
             "Your cursor is too old; load the newest comments again."
         );
-        let gone = http_error(410, "not json", None);
+        let gone = http_error(410, None, None);
         assert!(!gone.is_cursor_expired());
         assert_eq!(gone.to_string(), "The server answered 410.");
     }
 
     #[test]
     fn rate_limits_say_when_to_retry() {
-        let e = http_error(
-            429,
-            r#"{"error":"slow down","code":"rate_limited"}"#,
-            Some(" 12 "),
-        );
+        let e = http_error(429, body("slow down", "rate_limited"), Some(" 12 "));
         assert!(matches!(
             e,
             ApiError::Http {
@@ -204,17 +210,13 @@ mod tests {
             }
         ));
         assert_eq!(e.for_poster(), "Too many messages. Try again in 12 s.");
-        let e = http_error(429, "", Some("Wed, 21 Oct 2015 07:28:00 GMT"));
+        let e = http_error(429, None, Some("Wed, 21 Oct 2015 07:28:00 GMT"));
         assert_eq!(e.for_poster(), "Too many messages. Try again in a moment.");
     }
 
     #[test]
     fn server_faults_are_not_blamed_on_the_poster() {
-        let e = http_error(
-            503,
-            r#"{"error":"KV is down: id 7f","code":"unavailable"}"#,
-            None,
-        );
+        let e = http_error(503, body("KV is down: id 7f", "unavailable"), None);
         assert_eq!(e.for_poster(), "The server had a problem. Try again.");
         assert_eq!(
             ApiError::Timeout.for_poster(),

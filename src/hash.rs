@@ -109,7 +109,25 @@ fn user(item: &str) -> Option<User> {
 }
 
 /// Percent-encodes all but unreserved ASCII (so `+`, `&`, `=`, `:` and `#` never break a part).
+/// In the page the browser's `encodeURIComponent` does it (the same set, minus `!'()*`, which
+/// break nothing here); natively this, which the tests check.
 pub fn encode(s: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::encode_uri_component(s).into();
+    #[cfg(not(target_arch = "wasm32"))]
+    encode_here(s)
+}
+
+/// `None` for a broken escape or bytes that are not UTF-8 (`decodeURIComponent` in the page).
+pub fn decode(s: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::decode_uri_component(s).ok().map(Into::into);
+    #[cfg(not(target_arch = "wasm32"))]
+    decode_here(s)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn encode_here(s: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -124,8 +142,8 @@ pub fn encode(s: &str) -> String {
     out
 }
 
-/// `None` for a broken escape or bytes that are not UTF-8.
-pub fn decode(s: &str) -> Option<String> {
+#[cfg(not(target_arch = "wasm32"))]
+fn decode_here(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod codec;
 pub mod color;
 pub mod components;
 pub mod config;
@@ -15,7 +16,6 @@ pub mod draft;
 pub mod export;
 pub mod filter;
 pub mod hash;
-pub mod json;
 pub mod linkify;
 pub mod persist;
 pub mod poll;

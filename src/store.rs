@@ -222,9 +222,9 @@ fn field(v: &JsValue, key: &str) -> Option<String> {
 }
 
 fn to_js(c: &Comment) -> Option<JsValue> {
-    crate::json::to_js(c)
+    Some(crate::codec::comment_to_js(c))
 }
 
 fn from_js(v: &JsValue) -> Option<Comment> {
-    crate::json::from_js(v)
+    crate::codec::comment(v)
 }

@@ -207,7 +207,7 @@ async fn search_narrows_the_stream_as_one_types_even_with_filters_off() {
         json!([]),
     )
     .await;
-    b.js("const i = document.querySelector('[data-testid=search-input]'); i.value = ''; i.dispatchEvent(new Event('input'));", json!([])).await;
+    b.js("const i = document.querySelector('[data-testid=search-input]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true}));", json!([])).await;
     wait_texts(&b, &mark, &[&cat, &dog, &named]).await;
     b.quit().await;
 }

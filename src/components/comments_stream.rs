@@ -33,13 +33,13 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let state = StreamState::new(now_ms(), prefs.draft());
     state.set_lens(url_state::lens_of(linked, &Default::default()));
     url_state::follow(state);
-    row_events::listen_for_menus(state);
     let (window_rows, chunk_rows) = (settings.window_rows, settings.chunk_rows);
     let running = Stream::start(settings, state, prefs.clone());
     let stop = StoredValue::new_local(running.clone());
     // Cleanups run before the owner's values are dropped, so the stream is still reachable.
     on_cleanup(move || stop.try_with_value(Stream::stop).unwrap_or_default());
     let stream = StoredValue::new_local(running);
+    row_events::listen_on_document(state, stream);
     let utc_offset_min = utc_offset_min();
 
     view! {
@@ -51,7 +51,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                     </button>
                 </h1>
                 <span class="counts" data-testid="counts">
-                    {move || state.counts.with(|c| counts::label(c.0, c.1))}
+                    {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
                 </span>
                 <ConnectionStatus status=state.status />
             </header>
@@ -59,7 +59,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <Notice />
                 <div class="tools">
                     <FilterBar />
-                    <SearchBox stream />
+                    <SearchBox />
                 </div>
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>

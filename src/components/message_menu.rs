@@ -74,9 +74,7 @@ fn open(for_id: &str, items: &[(&str, String)], words: &[String], x: f64, y: f64
     }
     let _ = menu.remove_attribute("hidden");
     // Kept on screen: moved up and left by whatever would stick out.
-    let Ok(menu) = menu.dyn_into::<HtmlElement>() else {
-        return;
-    };
+    let menu = menu.unchecked_into::<HtmlElement>();
     let (w, h) = (
         f64::from(menu.offset_width()),
         f64::from(menu.offset_height()),
@@ -112,9 +110,7 @@ pub fn close(refocus: bool) -> bool {
         format!("[data-id=\"{}\"] .more", for_id.replace(['"', '\\'], ""))
     };
     if let Ok(Some(el)) = document().query_selector(&opener) {
-        if let Ok(el) = el.dyn_into::<HtmlElement>() {
-            let _ = el.focus();
-        }
+        let _ = el.unchecked_into::<HtmlElement>().focus();
     }
     true
 }
@@ -146,7 +142,7 @@ fn focus_item(menu: &Element, i: u32) {
         .query_selector_all("button")
         .ok()
         .and_then(|l| l.item(i))
-        .and_then(|b| b.dyn_into::<HtmlElement>().ok());
+        .map(|b| b.unchecked_into::<HtmlElement>());
     if let Some(b) = item {
         let _ = b.focus();
     }
@@ -204,8 +200,7 @@ fn shown_rows(state: StreamState) -> Vec<Arc<Comment>> {
         (0..rows.length())
             .filter_map(|i| {
                 rows.item(i)?
-                    .dyn_into::<Element>()
-                    .ok()?
+                    .unchecked_into::<Element>()
                     .get_attribute("data-id")
             })
             .filter_map(|id| t.find(&id).cloned())

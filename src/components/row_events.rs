@@ -13,6 +13,7 @@ use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 
 use crate::browser::listen;
 use crate::components::message_menu;
+use crate::config::SEARCH_DEBOUNCE_MS;
 use crate::filter::{word_at, Channel, Lens, User};
 use crate::state::StreamState;
 use crate::sync::Stream;
@@ -132,13 +133,17 @@ fn clicked_word() -> Option<String> {
     word_at(&sel.anchor_node()?.text_content()?, sel.anchor_offset())
 }
 
-/// Right-click and long-press open a comment's menu; arrow keys and Escape work the menu.
-pub fn listen_for_menus(state: StreamState) {
+/// Right-click and long-press open a comment's menu; arrow keys and Escape work the menu; typing
+/// in the search box searches once typing pauses. One listener on the document for all of them.
+pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalStorage>) {
     let pressing = Rc::new(Cell::new(None::<Timeout>));
     let pressed = Rc::new(Cell::new(false));
+    // Each key replaces (and so cancels) the wait of the one before.
+    let searching = Cell::new(None::<Timeout>);
     let events = &[
         "contextmenu",
         "keydown",
+        "input",
         "pointerdown",
         "pointerup",
         "pointercancel",
@@ -147,8 +152,7 @@ pub fn listen_for_menus(state: StreamState) {
     listen(document().into(), events, move |ev: Event| {
         match ev.type_().as_str() {
             "keydown" => {
-                let key = ev.dyn_ref::<KeyboardEvent>().map(KeyboardEvent::key);
-                if key.is_some_and(|k| message_menu::on_key(&k)) {
+                if message_menu::on_key(&ev.unchecked_ref::<KeyboardEvent>().key()) {
                     ev.prevent_default();
                 }
             }
@@ -157,11 +161,13 @@ pub fn listen_for_menus(state: StreamState) {
                     ev.prevent_default();
                 }
             }
-            "pointerdown"
-                if ev
-                    .dyn_ref::<PointerEvent>()
-                    .is_some_and(|p| p.pointer_type() == "touch") =>
-            {
+            "input" if is_search_box(&ev) => {
+                let typed = event_target_value(&ev);
+                searching.set(Some(Timeout::new(SEARCH_DEBOUNCE_MS, move || {
+                    stream.with_value(|s| s.search(&typed));
+                })));
+            }
+            "pointerdown" if ev.unchecked_ref::<PointerEvent>().pointer_type() == "touch" => {
                 let (ev, pressed) = (ev.clone(), pressed.clone());
                 pressed.set(false);
                 pressing.set(Some(Timeout::new(LONG_PRESS_MS, move || {
@@ -175,11 +181,15 @@ pub fn listen_for_menus(state: StreamState) {
     });
 }
 
+fn is_search_box(ev: &Event) -> bool {
+    ev.target()
+        .is_some_and(|t| t.unchecked_into::<Element>().class_name() == "search")
+}
+
 /// Opens the menu of the comment under the pointer of `ev`; false when there is none.
 fn open_at(ev: &Event, state: StreamState) -> bool {
-    let Some(m) = ev.dyn_ref::<MouseEvent>() else {
-        return false;
-    };
+    // `contextmenu` and `pointerdown` are both mouse events.
+    let m = ev.unchecked_ref::<MouseEvent>();
     let row = ev
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())

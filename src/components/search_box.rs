@@ -1,14 +1,10 @@
-use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
-use crate::config::SEARCH_DEBOUNCE_MS;
-use crate::sync::Stream;
-
-/// Searches text and names of everything this browser has kept, once typing pauses.
+/// Searches text and names of everything this browser has kept, once typing pauses. What typing
+/// does is in `row_events` (the document's one listener: a handler of its own here would cost
+/// another copy of Leptos's event code).
 #[component]
-pub fn SearchBox(stream: StoredValue<Stream, LocalStorage>) -> impl IntoView {
-    // Each key replaces (and so cancels) the wait of the one before.
-    let waiting = StoredValue::new_local(None::<Timeout>);
+pub fn SearchBox() -> impl IntoView {
     view! {
         <input
             type="search"
@@ -16,13 +12,6 @@ pub fn SearchBox(stream: StoredValue<Stream, LocalStorage>) -> impl IntoView {
             data-testid="search-input"
             placeholder="Search"
             aria-label="Search comments"
-            on:input=move |ev| {
-                let typed = event_target_value(&ev);
-                let search = Timeout::new(SEARCH_DEBOUNCE_MS, move || {
-                    stream.with_value(|s| s.search(&typed));
-                });
-                waiting.set_value(Some(search));
-            }
         />
     }
 }

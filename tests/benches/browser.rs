@@ -9,8 +9,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use saywhatwant_e2e::page::{open, token, wait_shown};
+use saywhatwant_e2e::webdriver::Browser;
 use saywhatwant_e2e::{base_url, settle, Api};
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// Records when the first comment row and the wasm download appear, from the page's own clock.
 const FIRST_COMMENT_PROBE: &str = "new MutationObserver((_, obs) => {
@@ -173,27 +174,40 @@ async fn latency(api: &Api) {
     b.quit().await;
 }
 
-/// What the page holds, measured after a forced GC: the JS heap, and the counters that would
-/// show a leak of DOM nodes, listeners, documents or timing entries.
+/// The sampling heap profiler's interval in bytes: fine enough that a leak of a few hundred
+/// bytes a poll shows within minutes.
+const HEAP_SAMPLING_BYTES: u64 = 256;
+
+/// What the page holds after a forced GC. `heap` is all of V8's heap, the code its compilers
+/// emit included; `live` is the part that is JS objects allocated since the run started and
+/// still alive (the sampling heap profiler's estimate), which is what a leak in the page would
+/// grow. `blink` is the renderer's own heap, where DOM nodes and resource-timing entries live.
 struct HeapSample {
     heap_kib: f64,
+    live_kib: f64,
+    blink_kib: f64,
     nodes: u64,
     listeners: u64,
     documents: u64,
-    entries: u64,
 }
 
 impl std::fmt::Display for HeapSample {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{:.1} KiB, {} DOM nodes, {} listeners, {} documents, {} performance entries",
-            self.heap_kib, self.nodes, self.listeners, self.documents, self.entries
+            "JS heap {:.1} KiB (objects allocated since the start: {:.1} KiB), Blink heap {:.1} KiB, \
+             {} DOM nodes, {} listeners, {} documents",
+            self.heap_kib,
+            self.live_kib,
+            self.blink_kib,
+            self.nodes,
+            self.listeners,
+            self.documents
         )
     }
 }
 
-async fn heap_sample(b: &saywhatwant_e2e::webdriver::Browser) -> HeapSample {
+async fn heap_sample(b: &Browser) -> HeapSample {
     b.cdp("HeapProfiler.collectGarbage", json!({})).await;
     let used = b.cdp("Runtime.getHeapUsage", json!({})).await;
     let metrics = b.cdp("Performance.getMetrics", json!({})).await;
@@ -204,30 +218,54 @@ async fn heap_sample(b: &saywhatwant_e2e::webdriver::Browser) -> HeapSample {
             .and_then(|m| m["value"].as_f64())
             .unwrap_or(0.0) as u64
     };
-    // Counted after the heap is read: the count itself makes (short-lived) entry objects.
-    let entries = b
-        .cdp(
-            "Runtime.evaluate",
-            json!({"expression": "performance.getEntries().length", "returnByValue": true}),
-        )
-        .await;
+    let live = live_allocations(b).await;
+    let kib = |v: &Value| v.as_f64().unwrap_or(0.0) / 1024.0;
     HeapSample {
-        heap_kib: used["usedSize"].as_f64().unwrap_or(0.0) / 1024.0,
+        heap_kib: kib(&used["usedSize"]),
+        live_kib: live.iter().map(|(size, _)| size).sum::<u64>() as f64 / 1024.0,
+        blink_kib: kib(&used["embedderHeapUsedSize"]),
         nodes: metric("Nodes"),
         listeners: metric("JSEventListeners"),
         documents: metric("Documents"),
-        entries: entries["result"]["value"].as_u64().unwrap_or(0),
     }
+}
+
+/// The sampling heap profiler's live allocations by where they were made: bytes and the
+/// innermost frames, innermost first.
+async fn live_allocations(b: &Browser) -> Vec<(u64, String)> {
+    fn walk(node: &Value, stack: &mut Vec<String>, out: &mut Vec<(u64, String)>) {
+        let name = node["callFrame"]["functionName"].as_str().unwrap_or("");
+        stack.push(if name.is_empty() { "(anonymous)" } else { name }.to_owned());
+        let size = node["selfSize"].as_u64().unwrap_or(0);
+        if size > 0 {
+            let frames: Vec<_> = stack.iter().rev().take(4).map(String::as_str).collect();
+            out.push((size, frames.join(" < ")));
+        }
+        for child in node["children"].as_array().into_iter().flatten() {
+            walk(child, stack, out);
+        }
+        stack.pop();
+    }
+    let profile = b.cdp("HeapProfiler.getSamplingProfile", json!({})).await;
+    let mut out = Vec::new();
+    walk(&profile["profile"]["head"], &mut Vec::new(), &mut out);
+    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out
 }
 
 async fn heap(api: &Api, minutes: u64) {
     let quiet = std::env::var_os("SWW_HEAP_QUIET").is_some();
     let b = open().await;
     b.cdp("Performance.enable", json!({})).await;
+    b.cdp(
+        "HeapProfiler.startSampling",
+        json!({"samplingInterval": HEAP_SAMPLING_BYTES}),
+    )
+    .await;
     let start = heap_sample(&b).await;
     eprintln!("  0 min: {start}");
     let started = Instant::now();
-    let mut last = start.heap_kib;
+    let mut last = None;
     let mut posted = 0;
     while started.elapsed() < Duration::from_secs(minutes * 60) {
         // A comment every 15 s, so the page keeps receiving, storing and rendering; with
@@ -247,13 +285,25 @@ async fn heap(api: &Api, minutes: u64) {
             }
             posted += 1;
         }
-        let s = heap_sample(&b).await;
-        eprintln!("{:>3} min: {s}", started.elapsed().as_secs() / 60);
-        last = s.heap_kib;
+        let sample = heap_sample(&b).await;
+        eprintln!("{:>3} min: {sample}", started.elapsed().as_secs() / 60);
+        last = Some(sample);
     }
+    let last = last.as_ref().unwrap_or(&start);
+    // Where the surviving objects were allocated: a leak in the page names its own functions.
+    for (size, frames) in live_allocations(&b).await.iter().take(5) {
+        eprintln!("  still alive: {size:>6} B from {frames}");
+    }
+    // Read last: reading the entries makes JS objects for them.
     let polls = b.js("return performance.getEntriesByType('resource').filter(e => e.name.includes('fresh=true')).length;", json!([])).await;
-    let start = start.heap_kib;
-    println!("| JS heap after GC: at start → after {minutes} min of polling ({polls} polls, {posted} comments received) | {start:.0} KiB → {last:.0} KiB |");
+    println!(
+        "| JS heap after GC: at start → after {minutes} min of polling ({polls} polls, {posted} comments received) | {:.0} KiB → {:.0} KiB |",
+        start.heap_kib, last.heap_kib
+    );
+    println!(
+        "| of which JS objects allocated during those {minutes} min and still alive (sampled) | {:.0} KiB |",
+        last.live_kib
+    );
     b.quit().await;
 }
 

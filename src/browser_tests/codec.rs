@@ -1,0 +1,116 @@
+//! The hand-written wire codec against serde's (the worker's) reading of the same JSON.
+
+use saywhatwant_wire::{parse_new_comment, BotParams, Comment, CommentsPage, MessageType, Source};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::codec;
+use crate::draft::{Outgoing, SendState};
+use crate::timeline::tests::comment;
+
+fn full() -> Comment {
+    let mut c = comment(1_760_000_000_123, "abc_DEF-1");
+    c.username = Some("ann <b>".into());
+    c.color = Some("255000128".into());
+    c.message_type = MessageType::Ai;
+    c.misc = "x".into();
+    c.context = Some(vec!["earlier".into(), "line\n\"two\"".into()]);
+    c.bot_params = Some(BotParams {
+        entity: Some("helper".into()),
+        priority: Some(7),
+        model: None,
+        nom: Some(40),
+        ais: None,
+        processed: Some(false),
+    });
+    c
+}
+
+fn parse(json: &str) -> Option<Comment> {
+    codec::comment(&codec::parse(json)?)
+}
+
+#[wasm_bindgen_test]
+fn comments_read_as_serde_reads_them() {
+    for c in [full(), comment(5, "plain")] {
+        let served = serde_json::to_string(&c).unwrap();
+        assert_eq!(parse(&served), Some(c.clone()), "{served}");
+        // And what IndexedDB keeps is the served shape, field for field.
+        let kept = js_sys::JSON::stringify(&codec::comment_to_js(&c)).unwrap();
+        let kept: Comment = serde_json::from_str(&String::from(kept)).unwrap();
+        assert_eq!(kept, c);
+    }
+}
+
+#[wasm_bindgen_test]
+fn left_out_and_null_optionals_are_none() {
+    let c = parse(
+        r#"{"id":"a","text":"t","timestamp":1,"domain":"d","language":"en","message-type":"human","username":null,"botParams":{}}"#,
+    )
+    .unwrap();
+    assert_eq!((c.username, c.color, c.misc.as_str()), (None, None, ""));
+    assert_eq!(c.bot_params, Some(BotParams::default()));
+}
+
+#[wasm_bindgen_test]
+fn wrong_types_and_values_are_refused() {
+    let good = serde_json::to_value(full()).unwrap();
+    for (key, bad) in [
+        ("id", serde_json::json!(null)),
+        ("text", serde_json::json!(5)),
+        ("timestamp", serde_json::json!("12")),
+        ("timestamp", serde_json::json!(-1)),
+        ("timestamp", serde_json::json!(1.5)),
+        ("message-type", serde_json::json!("robot")),
+        ("username", serde_json::json!(3)),
+        ("context", serde_json::json!(["ok", 2])),
+        ("context", serde_json::json!("not a list")),
+        ("botParams", serde_json::json!({"priority": 300})),
+        ("botParams", serde_json::json!({"processed": "yes"})),
+    ] {
+        let mut v = good.clone();
+        v[key] = bad.clone();
+        assert_eq!(parse(&v.to_string()), None, "{key}: {bad}");
+    }
+    assert_eq!(codec::parse("not json"), None);
+}
+
+#[wasm_bindgen_test]
+fn pages_stats_and_errors() {
+    let page = CommentsPage {
+        comments: vec![full(), comment(9, "b")],
+        has_more: true,
+        cursor: Some("9:b".into()),
+        source: Source::Fresh,
+    };
+    let json = serde_json::to_string(&page).unwrap();
+    assert_eq!(codec::page(&codec::parse(&json).unwrap()), Some(page));
+    let odd = json.replace("\"fresh\"", "\"elsewhere\"");
+    assert_eq!(codec::page(&codec::parse(&odd).unwrap()), None);
+    let not_a_list = r#"{"comments":{"length":1},"hasMore":false,"cursor":null,"source":"cache"}"#;
+    assert_eq!(codec::page(&codec::parse(not_a_list).unwrap()), None);
+    let stats = codec::parse(r#"{"totalMessages":12345}"#).unwrap();
+    assert_eq!(codec::stats(&stats).map(|s| s.total_messages), Some(12345));
+    let err = codec::parse(r#"{"error":"`text` is empty","code":"invalid_body"}"#).unwrap();
+    assert_eq!(
+        codec::error_body(&err).map(|e| e.code),
+        Some("invalid_body".into())
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_post_body_is_what_the_worker_accepts() {
+    let post = Outgoing {
+        id: "AAAAAAAAAAAAAAAAAAAAAA".into(),
+        text: "hi \"there\"\n<b>".into(),
+        username: Some("ann".into()),
+        color: None,
+        state: SendState::Sending,
+    };
+    let json = codec::new_comment_json(&post.body()).unwrap();
+    assert_eq!(json, serde_json::to_string(&post.body()).unwrap());
+    let new = parse_new_comment(json.as_bytes()).unwrap();
+    assert_eq!(
+        (new.text.as_str(), new.username.as_deref()),
+        ("hi \"there\"\n<b>", Some("ann"))
+    );
+}
