@@ -2,8 +2,9 @@
 //!
 //! Data flows one way: network (`api`) → IndexedDB (`store`, `persist`) → signals (`state`) →
 //! view (`components`), driven by `sync`. The modules without browser APIs (`timeline`,
-//! `viewport`, `poll`, `reltime`, `linkify`, `color`, `draft`, `scroll`) hold the logic and
-//! are tested natively; the rest is tested in a headless browser (`browser_tests`).
+//! `viewport`, `poll`, `reltime`, `linkify`, `color`, `draft`, `scroll`, `filter`, `hash`,
+//! `counts`, `export`) hold the logic and are tested natively; the rest is tested in a
+//! headless browser (`browser_tests`, and the end-to-end suites in `tests/`).
 
 pub mod api;
 pub mod browser;
