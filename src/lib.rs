@@ -29,6 +29,7 @@ pub mod sync;
 pub mod timeline;
 pub mod url_state;
 pub mod viewport;
+pub mod wake;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;

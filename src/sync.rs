@@ -7,8 +7,6 @@ use std::rc::Rc;
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::api::Api;
@@ -22,6 +20,7 @@ use crate::poll::{Next, Poller};
 use crate::prefs::Prefs;
 use crate::state::StreamState;
 use crate::timeline::Pos;
+use crate::wake;
 
 /// The running stream. Cheap to clone; [`Stream::stop`] ends its loops.
 #[derive(Clone)]
@@ -107,7 +106,7 @@ impl Stream {
     }
 
     async fn poll_loop(self, mut wake_rx: UnboundedReceiver<()>) {
-        let _listeners = WakeListeners::attach(&self.0.wake);
+        let _listeners = wake::Listeners::attach(&self.0.wake);
         let settings = &self.0.settings;
         let mut poller = Poller::new();
         while self.alive() {
@@ -393,60 +392,6 @@ impl Stream {
     fn save_outbox(&self) {
         if let Some(posts) = self.0.state.outbox.try_with_untracked(|o| o.clone()) {
             self.0.prefs.set_outbox(&posts);
-        }
-    }
-}
-
-/// Wakes the poll loop when the tab is shown again or the network comes back; the listeners
-/// go when the loop ends.
-struct WakeListeners {
-    on_visible: Closure<dyn FnMut()>,
-    on_online: Closure<dyn FnMut()>,
-}
-
-impl WakeListeners {
-    fn attach(wake: &UnboundedSender<()>) -> Option<Self> {
-        let window = web_sys::window()?;
-        let document = window.document()?;
-        let tx = wake.clone();
-        let on_visible = Closure::<dyn FnMut()>::new(move || {
-            if is_visible() {
-                let _ = tx.unbounded_send(());
-            }
-        });
-        let tx = wake.clone();
-        let on_online = Closure::<dyn FnMut()>::new(move || {
-            let _ = tx.unbounded_send(());
-        });
-        document
-            .add_event_listener_with_callback(
-                "visibilitychange",
-                on_visible.as_ref().unchecked_ref(),
-            )
-            .ok()?;
-        window
-            .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref())
-            .ok()?;
-        Some(WakeListeners {
-            on_visible,
-            on_online,
-        })
-    }
-}
-
-impl Drop for WakeListeners {
-    fn drop(&mut self) {
-        if let Some(window) = web_sys::window() {
-            if let Some(document) = window.document() {
-                let _ = document.remove_event_listener_with_callback(
-                    "visibilitychange",
-                    self.on_visible.as_ref().unchecked_ref(),
-                );
-            }
-            let _ = window.remove_event_listener_with_callback(
-                "online",
-                self.on_online.as_ref().unchecked_ref(),
-            );
         }
     }
 }

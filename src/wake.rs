@@ -1,0 +1,61 @@
+//! What ends the poll loop's wait early: the tab shown again, or the network back.
+
+use futures::channel::mpsc::UnboundedSender;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::browser::is_visible;
+
+/// Wakes the poll loop when the tab is shown again or the network comes back; the listeners
+/// go when the loop ends.
+pub struct Listeners {
+    on_visible: Closure<dyn FnMut()>,
+    on_online: Closure<dyn FnMut()>,
+}
+
+impl Listeners {
+    pub fn attach(wake: &UnboundedSender<()>) -> Option<Self> {
+        let window = web_sys::window()?;
+        let document = window.document()?;
+        let tx = wake.clone();
+        let on_visible = Closure::<dyn FnMut()>::new(move || {
+            if is_visible() {
+                let _ = tx.unbounded_send(());
+            }
+        });
+        let tx = wake.clone();
+        let on_online = Closure::<dyn FnMut()>::new(move || {
+            let _ = tx.unbounded_send(());
+        });
+        document
+            .add_event_listener_with_callback(
+                "visibilitychange",
+                on_visible.as_ref().unchecked_ref(),
+            )
+            .ok()?;
+        window
+            .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Listeners {
+            on_visible,
+            on_online,
+        })
+    }
+}
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            if let Some(document) = window.document() {
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    self.on_visible.as_ref().unchecked_ref(),
+                );
+            }
+            let _ = window.remove_event_listener_with_callback(
+                "online",
+                self.on_online.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
