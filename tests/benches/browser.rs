@@ -178,10 +178,13 @@ async fn latency(api: &Api) {
 /// bytes a poll shows within minutes.
 const HEAP_SAMPLING_BYTES: u64 = 256;
 
-/// What the page holds after a forced GC. `heap` is all of V8's heap, the code its compilers
-/// emit included; `live` is the part that is JS objects allocated since the run started and
-/// still alive (the sampling heap profiler's estimate), which is what a leak in the page would
-/// grow. `blink` is the renderer's own heap, where DOM nodes and resource-timing entries live.
+/// What the page holds after a forced GC. `heap` is all of V8's heap, including the code its
+/// compilers emit as functions get hot: in the quiet control that alone grows it for the first
+/// ~20 minutes, while the wasm-bindgen glue every poll runs moves up V8's tiers (heap snapshots
+/// show only code objects added; with `--js-flags="--no-opt --no-maglev --no-sparkplug"` the
+/// heap stays flat). `live` is the sampling heap profiler's estimate of what was allocated since
+/// the start and is still alive: what a leak in the page would grow with every poll. `blink` is
+/// the renderer's own heap, where DOM nodes and resource-timing entries live.
 struct HeapSample {
     heap_kib: f64,
     live_kib: f64,
@@ -249,7 +252,7 @@ async fn live_allocations(b: &Browser) -> Vec<(u64, String)> {
     let profile = b.cdp("HeapProfiler.getSamplingProfile", json!({})).await;
     let mut out = Vec::new();
     walk(&profile["profile"]["head"], &mut Vec::new(), &mut out);
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
     out
 }
 
