@@ -4,7 +4,8 @@
 set -euo pipefail
 [ "${TRUNK_PROFILE:-}" = release ] || exit 0
 esbuild="$TRUNK_SOURCE_DIR/node_modules/.bin/esbuild"
-sri() { echo "sha384-$(openssl dgst -sha384 -binary "$1" | base64 -w0)"; }
+# node is there anyway (npm packages); openssl may not be on a fresh machine.
+sri() { node -e 'const c = require("crypto"); process.stdout.write("sha384-" + c.createHash("sha384").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$1"; }
 for js in "$TRUNK_STAGING_DIR"/*.js; do
     before=$(sri "$js")
     "$esbuild" --minify --format=esm --log-level=warning --allow-overwrite "$js" --outfile="$js"
