@@ -1,7 +1,10 @@
 //! The signals the view reads. Only `sync` writes the data ones; the view writes the viewport
 //! (where the reader is) and the draft (what they type).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
+use saywhatwant_wire::Comment;
 
 use crate::draft::Outgoing;
 use crate::filter::{Channel, Lens};
@@ -108,6 +111,11 @@ impl StreamState {
 
     pub fn with_shown_untracked<R>(&self, f: impl FnOnce(&Timeline) -> R) -> R {
         self.shown.with_untracked(f)
+    }
+
+    /// A comment the reader can see, by id (unsent posts are not in it).
+    pub fn shown_comment(&self, id: &str) -> Option<Arc<Comment>> {
+        self.with_shown_untracked(|t| t.find(id).cloned())
     }
 
     pub fn channel(&self) -> Channel {

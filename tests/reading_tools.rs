@@ -34,6 +34,17 @@ async fn wait_texts(b: &Browser, mark: &str, want: &[&str]) {
     .await;
 }
 
+/// Clicks the element `css` selects, as the page's own click would arrive.
+async fn press(b: &Browser, css: &str) {
+    let found = b
+        .js(
+            "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;",
+            json!([css]),
+        )
+        .await;
+    assert_eq!(found, json!(true), "{css} is on the page");
+}
+
 async fn hash(b: &Browser) -> String {
     b.js("return decodeURIComponent(location.hash);", json!([]))
         .await
@@ -136,11 +147,7 @@ async fn a_shared_link_shows_the_same_view_and_back_and_forward_work() {
     );
 
     // Both channels: the AI answer joins; the link follows, and back undoes it.
-    b.js(
-        "document.querySelector('[data-testid=channel-all]').click();",
-        json!([]),
-    )
-    .await;
+    press(&b, "[data-testid=channel-all]").await;
     wait_texts(&b, &mark, &[&ann, &bot]).await;
     assert_eq!(hash(&b).await, "#u=ann:200100050");
     b.js("history.back();", json!([])).await;
@@ -149,11 +156,7 @@ async fn a_shared_link_shows_the_same_view_and_back_and_forward_work() {
     wait_texts(&b, &mark, &[&ann, &bot]).await;
 
     // Filters off: everything, the chips kept.
-    b.js(
-        "document.querySelector('[data-testid=filter-toggle]').click();",
-        json!([]),
-    )
-    .await;
+    press(&b, "[data-testid=filter-toggle]").await;
     wait_texts(&b, &mark, &[&ann, &bob, &bot]).await;
     assert_eq!(hash(&b).await, "#u=ann:200100050&filteractive=false");
 
@@ -185,28 +188,16 @@ async fn search_narrows_the_stream_as_one_types_even_with_filters_off() {
     // A user filter, switched off: the search below still applies (the rules in `filter`).
     b.js("Array.from(document.querySelectorAll('[data-testid=comment-username]')).find(e => e.textContent === 'zed').click();", json!([])).await;
     wait_texts(&b, &mark, &[&cat, &dog]).await;
-    b.js(
-        "document.querySelector('[data-testid=filter-toggle]').click();",
-        json!([]),
-    )
-    .await;
+    press(&b, "[data-testid=filter-toggle]").await;
     wait_texts(&b, &mark, &[&cat, &dog, &named]).await;
 
     let input = b.find("[data-testid=search-input]").await;
     b.type_into(&input, "CAT").await;
     // Text and username, whatever the case.
     wait_texts(&b, &mark, &[&cat, &named]).await;
-    b.js(
-        "document.querySelector('[data-testid=filter-toggle]').click();",
-        json!([]),
-    )
-    .await;
+    press(&b, "[data-testid=filter-toggle]").await;
     wait_texts(&b, &mark, &[&cat]).await;
-    b.js(
-        "document.querySelector('[data-testid=filter-toggle]').click();",
-        json!([]),
-    )
-    .await;
+    press(&b, "[data-testid=filter-toggle]").await;
     b.js("const i = document.querySelector('[data-testid=search-input]'); i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true}));", json!([])).await;
     wait_texts(&b, &mark, &[&cat, &dog, &named]).await;
     b.quit().await;
@@ -296,8 +287,7 @@ async fn the_message_menu_blocks_copies_and_saves() {
     assert_eq!(chips, json!(["−troll ✕", "−spamword ✕"]));
 
     // The title's menu copies everything shown, one line each.
-    b.js("document.querySelector('.title').click();", json!([]))
-        .await;
+    press(&b, ".title").await;
     choose(&b, "Copy all shown").await;
     let all = b
         .js("return navigator.clipboard.readText();", json!([]))

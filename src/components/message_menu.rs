@@ -170,7 +170,7 @@ pub fn act(act: &str, item: &Element, state: StreamState, lens: &mut Lens) -> bo
         }
         return false;
     }
-    let Some(c) = state.with_shown_untracked(|t| t.find(&for_id).cloned()) else {
+    let Some(c) = state.shown_comment(&for_id) else {
         return false;
     };
     let f = &mut lens.filters;

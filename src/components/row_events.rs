@@ -26,6 +26,11 @@ fn closest(el: &Element, selector: &str) -> Option<Element> {
     el.closest(selector).ok().flatten()
 }
 
+/// The id of the comment row `el` is in.
+fn row_id(el: &Element) -> Option<String> {
+    closest(el, "[data-testid=comment]")?.get_attribute("data-id")
+}
+
 pub fn on_click(
     ev: leptos::ev::MouseEvent,
     state: StreamState,
@@ -36,7 +41,7 @@ pub fn on_click(
     };
     let button = closest(&target, "[data-act]");
     let act = button.as_ref().and_then(|b| b.get_attribute("data-act"));
-    let id = closest(&target, "[data-testid=comment]").and_then(|r| r.get_attribute("data-id"));
+    let id = row_id(&target);
     if closest(&target, ".menu").is_none() {
         message_menu::close(false);
     }
@@ -46,9 +51,7 @@ pub fn on_click(
             button.is_some_and(|b| message_menu::act(a, &b, state, &mut lens))
         }
         (Some("menu"), Some(id)) => {
-            if let (Some(c), Some(b)) =
-                (state.with_shown_untracked(|t| t.find(&id).cloned()), button)
-            {
+            if let (Some(c), Some(b)) = (state.shown_comment(&id), button) {
                 let r = b.get_bounding_client_rect();
                 message_menu::for_comment(&c, r.left(), r.bottom());
             }
@@ -111,7 +114,7 @@ fn act_on(act: &str, lens: &mut Lens) -> bool {
 
 fn on_row(target: &Element, id: &str, state: StreamState, lens: &mut Lens) -> Option<()> {
     // Unsent posts are not in the timeline yet: nothing to filter by.
-    let comment = state.with_shown_untracked(|t| t.find(id).cloned())?;
+    let comment = state.shown_comment(id)?;
     if closest(target, ".who").is_some() {
         lens.filters.add_user(User::of(&comment));
         return Some(());
@@ -193,9 +196,8 @@ fn open_at(ev: &Event, state: StreamState) -> bool {
     let row = ev
         .target()
         .and_then(|t| t.dyn_into::<Element>().ok())
-        .and_then(|t| closest(&t, "[data-testid=comment]"))
-        .and_then(|r| r.get_attribute("data-id"))
-        .and_then(|id| state.with_shown_untracked(|t| t.find(&id).cloned()));
+        .and_then(|t| row_id(&t))
+        .and_then(|id| state.shown_comment(&id));
     let Some(c) = row else {
         return false;
     };
