@@ -126,7 +126,10 @@ async fn the_dom_holds_a_bounded_window_and_pages_back_through_indexeddb() {
     sleep(50).await;
     assert!(
         (on_screen(&first) - before).abs() <= 1,
-        "the reader's row did not move"
+        "the reader's row did not move: {before} then {} (scroll top {}, first row now {})",
+        on_screen(&first),
+        scroller.scroll_top(),
+        page.ids()[0]
     );
     assert!(scroller.scroll_top() > 0);
 

@@ -28,6 +28,7 @@ pub fn MessageList(
     let scroller = NodeRef::<Div>::new();
     filter_bar::follow(state, scroller);
     let anchor = state.anchor;
+    let restoring = StoredValue::new(false);
 
     // The window of the timeline, then the posts on their way (always newest).
     let rows = move || {
@@ -60,8 +61,12 @@ pub fn MessageList(
         state.track_shown();
         state.viewport.track();
         state.outbox.track();
+        // Until the next frame puts the reader back, a scroll event (the browser's own, after
+        // rows came above) would pick the anchor from where the rows were pushed to.
+        restoring.set_value(true);
         // By the next frame the list may be gone (unmounted): every access is a `try_`.
         request_animation_frame(move || {
+            restoring.try_set_value(false);
             let Some(el) = scroller.try_get_untracked().flatten() else {
                 return;
             };
@@ -81,6 +86,9 @@ pub fn MessageList(
     });
 
     let on_scroll = move |_| {
+        if restoring.try_get_value() == Some(true) {
+            return;
+        }
         let Some(el) = scroller.try_get_untracked().flatten() else {
             return;
         };
