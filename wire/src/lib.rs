@@ -9,7 +9,7 @@ mod query;
 mod validate;
 
 pub use comment::{BotParams, Comment, MessageType};
-pub use cursor::{chrono_cmp, Cursor, CursorError, MAX_TIMESTAMP};
+pub use cursor::{chrono_cmp, Cursor, CursorError, MAX_SEQ, MAX_TIMESTAMP};
 pub use query::{CommentsQuery, Order, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
 pub use validate::{
     is_valid_color, is_valid_id, parse_new_comment, parse_patch, FieldError, NewComment, Patch,
@@ -27,7 +27,7 @@ pub struct CommentsPage {
     pub source: Source,
 }
 
-/// Where an answer came from: the `recent:comments` view or the individual comment keys.
+/// Where an answer came from: the cached recent view, or the comment log itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {

@@ -53,8 +53,8 @@ impl FieldError {
     }
 }
 
-/// A POST body that passed validation; the worker adds the id, timestamp and domain.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A POST body that passed validation; the log adds the id, timestamp and domain.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewComment {
     pub id: Option<String>,
     pub text: String,
@@ -87,7 +87,7 @@ impl NewComment {
 }
 
 /// A PATCH body: the only change a client may make to a stored comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Patch {
     pub processed: bool,
 }

@@ -1,20 +1,11 @@
-//! The comment stream API: a Cloudflare Worker over Workers KV.
+//! The comment stream API: a Cloudflare Worker in front of one Durable Object, the log.
 //!
-//! The logic is plain Rust over the [`kv::Kv`] interface (unit-tested and benchmarked natively
-//! on [`memory_kv::MemoryKv`]); `cloudflare.rs` is the thin layer that binds it to the runtime.
+//! The logic is plain Rust over small ports, tested natively: [`log`] (the log object's logic
+//! over [`log::LogStore`]), [`api`] (HTTP semantics over [`api::LogPort`]), [`recent`] (the
+//! cached view in Workers KV) and [`legacy`] (importing the original KV layout). `cloudflare/`
+//! binds them to the runtime.
 
-pub mod api;
-pub mod comments;
-pub mod edge;
-pub mod error;
-pub mod fresh;
-pub mod keys;
 pub mod kv;
+pub mod log;
 pub mod memory_kv;
 pub mod rate_limit;
-pub mod recent;
-pub mod records;
-pub mod walk;
-
-#[cfg(target_arch = "wasm32")]
-mod cloudflare;

@@ -1,0 +1,58 @@
+//! Importing history into the log: comments from the original KV layout
+//! (`comment:<ts>:<id>`, read by `crate::legacy`), appended in their order with their ids and
+//! timestamps. Safe to re-run: an id already in the log is skipped.
+
+use saywhatwant_wire::{chrono_cmp, is_valid_id, Comment};
+use serde::{Deserialize, Serialize};
+
+use super::{Log, LogStore, StoreError};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub imported: u64,
+    /// Already in the log (a re-run, or a page read twice).
+    pub already: u64,
+    pub refused: Vec<Refused>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refused {
+    pub id: String,
+    pub reason: String,
+}
+
+impl<S: LogStore> Log<S> {
+    /// Appends a batch of older comments, keeping their timestamps.
+    ///
+    /// The log's order must stay the time order, so a comment older than the log's newest is
+    /// refused (named in the report) unless it is already there: import before the log takes
+    /// new posts (docs/api.md, "Moving an existing stream"). Within a batch, comments go in
+    /// the stream's display order.
+    pub fn import(&mut self, mut batch: Vec<Comment>) -> Result<ImportReport, StoreError> {
+        batch.sort_by(chrono_cmp);
+        let mut report = ImportReport::default();
+        for comment in batch {
+            let refuse = |reason: &str| Refused {
+                id: comment.id.chars().take(80).collect(),
+                reason: reason.to_owned(),
+            };
+            if !is_valid_id(&comment.id) {
+                report
+                    .refused
+                    .push(refuse("the id is not 1–64 of A–Z, a–z, 0–9, `_` and `-`"));
+            } else if self.find(&comment.id)?.is_some() {
+                report.already += 1;
+            } else if comment.text.trim().is_empty() {
+                report.refused.push(refuse("the text is empty"));
+            } else if comment.timestamp < self.last_ts {
+                report.refused.push(refuse(
+                    "older than the log's newest comment: the log already took newer posts",
+                ));
+            } else {
+                self.commit(comment)?;
+                report.imported += 1;
+            }
+        }
+        Ok(report)
+    }
+}

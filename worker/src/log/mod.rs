@@ -1,0 +1,288 @@
+//! The comment log: the single writer and sequencer of the stream, run inside one
+//! SQLite-backed Durable Object (`cloudflare/object.rs`).
+//!
+//! Every accepted comment gets the next sequence number in the same statement that stores it;
+//! the stream's order is that sequence, so a reader who sends back `s<n>` gets exactly the
+//! comments numbered above `n`, with no clock and no settle window in the rule. The newest
+//! [`TAIL_CAP`] comments stay in memory: polls read no storage rows, and older history is read
+//! through indexes, only the rows returned. The logic is plain Rust over [`LogStore`], tested
+//! natively on [`MemoryStore`].
+
+pub mod command;
+pub mod import;
+pub mod memory;
+pub mod store;
+pub mod tail;
+
+pub use memory::MemoryStore;
+pub use store::{Direction, Entry, Filter, LogStore, StoreError, Usage};
+pub use tail::TAIL_CAP;
+
+use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, Cursor, NewComment, Order, Patch, Source};
+
+use tail::Tail;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A sequence cursor past the newest comment: it came from another log (a reset one).
+    #[error("the cursor s{cursor} is ahead of the log, which ends at s{head}")]
+    CursorAhead { cursor: u64, head: u64 },
+}
+
+pub enum Appended {
+    Created(Entry),
+    /// The id was stored before: the stored comment, unchanged.
+    Existing(Entry),
+}
+
+pub struct Log<S> {
+    store: S,
+    /// The newest seq (0: empty) and its timestamp.
+    head: u64,
+    last_ts: u64,
+    /// Loaded on the first read after the object starts; appends keep it current.
+    tail: Option<Tail>,
+    tail_cap: usize,
+}
+
+impl<S: LogStore> Log<S> {
+    /// Opens the log over its storage: one row read (the newest).
+    pub fn open(store: S) -> Result<Self, StoreError> {
+        Self::with_tail_cap(store, TAIL_CAP)
+    }
+
+    pub fn with_tail_cap(store: S, tail_cap: usize) -> Result<Self, StoreError> {
+        let (head, last_ts) = store.head()?.unwrap_or((0, 0));
+        Ok(Log {
+            store,
+            head,
+            last_ts,
+            tail: None,
+            tail_cap,
+        })
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The number of comments: sequence numbers have no gaps.
+    pub fn total(&self) -> u64 {
+        self.head
+    }
+
+    pub fn head(&self) -> u64 {
+        self.head
+    }
+
+    /// The in-memory tail, read from storage once (the newest `tail_cap` rows).
+    fn tail(&mut self) -> Result<&Tail, StoreError> {
+        if self.tail.is_none() {
+            let mut newest = self.store.range(
+                &Filter::default(),
+                0,
+                u64::MAX,
+                Direction::NewestFirst,
+                self.tail_cap,
+            )?;
+            newest.reverse();
+            self.tail = Some(Tail::new(self.tail_cap, newest));
+        }
+        Ok(self.tail.get_or_insert_with(Tail::default))
+    }
+
+    /// Whether the tail is loaded (for tests and the object's memory report).
+    pub fn tail_len(&self) -> Option<usize> {
+        self.tail.as_ref().map(Tail::len)
+    }
+
+    fn find(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        if let Some(tail) = &self.tail {
+            if let Some(e) = tail.by_id(id) {
+                return Ok(Some(e.clone()));
+            }
+            // The whole log is in memory: no need to ask storage.
+            if tail.first_seq().is_none_or(|f| f == 1) && tail.len() as u64 == self.head {
+                return Ok(None);
+            }
+        }
+        self.store.by_id(id)
+    }
+
+    fn commit(&mut self, comment: Comment) -> Result<Entry, StoreError> {
+        let entry = Entry {
+            seq: self.head + 1,
+            comment,
+        };
+        self.store.insert(&entry)?;
+        self.head = entry.seq;
+        self.last_ts = entry.comment.timestamp;
+        if let Some(tail) = &mut self.tail {
+            tail.push(entry.clone());
+        }
+        Ok(entry)
+    }
+
+    /// Stores a comment, idempotent by id: one indexed lookup and one insert.
+    ///
+    /// The timestamp is taken here, at commit, and made strictly greater than the previous
+    /// one, so display order and log order agree (a burst of posts within one millisecond runs
+    /// the clock ahead by at most one millisecond per post).
+    pub fn append(
+        &mut self,
+        new: NewComment,
+        mut generate_id: impl FnMut() -> String,
+        default_domain: &str,
+        now: u64,
+    ) -> Result<Appended, StoreError> {
+        let id = match &new.id {
+            Some(id) => {
+                if let Some(existing) = self.find(id)? {
+                    return Ok(Appended::Existing(existing));
+                }
+                id.clone()
+            }
+            // A generated id that happens to exist is drawn again, never mistaken for a retry.
+            None => loop {
+                let id = generate_id();
+                if self.find(&id)?.is_none() {
+                    break id;
+                }
+            },
+        };
+        let timestamp = now.max(self.last_ts + 1);
+        let comment = new.into_comment(id, timestamp, default_domain);
+        self.commit(comment).map(Appended::Created)
+    }
+
+    /// Sets `botParams.processed`: one lookup and one row written. `None` when no comment has
+    /// that id.
+    pub fn patch(&mut self, id: &str, patch: Patch) -> Result<Option<Entry>, StoreError> {
+        let Some(mut entry) = self.find(id)? else {
+            return Ok(None);
+        };
+        entry
+            .comment
+            .bot_params
+            .get_or_insert_with(Default::default)
+            .processed = Some(patch.processed);
+        self.store.update(&entry)?;
+        if let Some(tail) = &mut self.tail {
+            tail.update(&entry);
+        }
+        Ok(Some(entry))
+    }
+
+    /// The seq a cursor stands at: everything numbered above it is new to its holder.
+    pub fn position(&mut self, cursor: &Cursor) -> Result<u64, LogError> {
+        let (ts, strict) = match cursor {
+            Cursor::Seq(n) if *n > self.head => {
+                return Err(LogError::CursorAhead {
+                    cursor: *n,
+                    head: self.head,
+                })
+            }
+            Cursor::Seq(n) => return Ok(*n),
+            Cursor::Time {
+                timestamp,
+                id: Some(id),
+            } => match self.find(id)? {
+                Some(e) => return Ok(e.seq),
+                // Its comment is not in this log: everything from that millisecond on is new
+                // (a repeat the page merges by id rather than a comment skipped).
+                None => (*timestamp, true),
+            },
+            Cursor::Time {
+                timestamp,
+                id: None,
+            } => (*timestamp, false),
+        };
+        if ts >= self.last_ts && !(strict && ts == self.last_ts) {
+            return Ok(self.head);
+        }
+        if let Some(seq) = self.tail()?.last_stamped(ts, strict) {
+            return Ok(seq);
+        }
+        Ok(self.store.last_stamped(ts, strict)?)
+    }
+
+    /// Answers `GET /api/comments` from the log.
+    pub fn read(&mut self, q: &CommentsQuery) -> Result<CommentsPage, LogError> {
+        let filter = Filter::of(q);
+        let want = q.limit + 1;
+        let (mut entries, cursor) = match &q.after {
+            Some(after) => {
+                let after = self.position(after)?;
+                let found = self.after(after, &filter, want)?;
+                let cursor = if found.len() > q.limit {
+                    // More remain: resume right after the last one returned.
+                    q.limit.checked_sub(1).map_or(after, |i| found[i].seq)
+                } else {
+                    // Everything up to the head was looked at, filtered or not.
+                    self.head
+                };
+                (found, cursor)
+            }
+            None => {
+                let mut found = self.newest(&filter, want)?;
+                found.reverse();
+                (found, self.head)
+            }
+        };
+        let has_more = entries.len() > q.limit;
+        match q.after {
+            Some(_) => entries.truncate(q.limit),
+            None => {
+                entries.drain(..entries.len() - q.limit.min(entries.len()));
+            }
+        }
+        let mut comments: Vec<Comment> = entries.into_iter().map(|e| e.comment).collect();
+        if q.order == Order::Desc {
+            comments.reverse();
+        }
+        Ok(CommentsPage {
+            comments,
+            has_more,
+            cursor: Some(Cursor::Seq(cursor).to_string()),
+            source: Source::Fresh,
+        })
+    }
+
+    /// Entries after `after` passing `filter`, oldest first, at most `limit`: storage only for
+    /// the part older than the tail.
+    pub fn after(&mut self, after: u64, filter: &Filter, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let head = self.head;
+        let tail_first = self.tail()?.first_seq().unwrap_or(head + 1);
+        let mut found = Vec::new();
+        if after + 1 < tail_first {
+            found = self
+                .store
+                .range(filter, after, tail_first, Direction::OldestFirst, limit)?;
+        }
+        if found.len() < limit {
+            let rest = limit - found.len();
+            found.extend(self.tail()?.after(after, filter, rest));
+        }
+        Ok(found)
+    }
+
+    /// The newest entries passing `filter`, newest first, at most `limit`.
+    fn newest(&mut self, filter: &Filter, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let tail = self.tail()?;
+        let mut found = tail.newest(filter, limit);
+        let tail_first = tail.first_seq().unwrap_or(self.head + 1);
+        if found.len() < limit && tail_first > 1 {
+            let rest = limit - found.len();
+            found.extend(
+                self.store
+                    .range(filter, 0, tail_first, Direction::NewestFirst, rest)?,
+            );
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests;
