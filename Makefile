@@ -14,7 +14,7 @@ export TRUNK_OFFLINE := true
 
 ## make run: the local worker (workerd + local KV) and the browser app on http://127.0.0.1:$(PORT)
 run: tools app
-	scripts/serve.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state
+	scripts/serve.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state --bot-token "$$(scripts/bot-token.sh)"
 
 ## make test: every test (native unit tests, the worker over HTTP, the app in Chromium, end to end)
 test: tools-browser lint test-native test-wasm test-live size-check deploy-check

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Starts a fresh worker (wrangler dev, empty local KV, the built app from dist/) on a free port,
-# runs the given command with SWW_BASE_URL pointing at it, and stops the worker afterwards.
+# Starts a fresh worker (wrangler dev, an empty log and KV, the built app from dist/) on a free
+# port, runs the given command with SWW_BASE_URL pointing at it and BOT_TOKEN set to the
+# worker's bot credential, and stops the worker afterwards.
 # SWW_DIST picks another build of the page than dist/.
 # With --browser it also starts chromedriver (Debian's) and sets SWW_WEBDRIVER_URL.
-# Usage: scripts/with-worker.sh [--rate-limit N] [--browser] command args...
+# With --seed-kv FILE it first writes FILE (wrangler's bulk JSON) into the local KV.
+# Usage: scripts/with-worker.sh [--rate-limit N] [--browser] [--seed-kv FILE] command args...
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rate_limit=10 browser=
+rate_limit=10 browser= seed=
 while :; do
   case "${1:-}" in
     --rate-limit) rate_limit=$2; shift 2 ;;
     --browser) browser=1; shift ;;
+    --seed-kv) seed=$(realpath "$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -18,7 +21,12 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 port=$(free_port)
 state=$(mktemp -d)
 log="$state/wrangler.log"
-setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" --assets "${SWW_DIST:-dist}" >"$log" 2>&1 &
+export BOT_TOKEN="test-bot-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+if [ -n "$seed" ]; then
+  (cd worker && PATH="$PWD/../node_modules/.bin:$PATH" WRANGLER_SEND_METRICS=false \
+    wrangler kv bulk put "$seed" --binding COMMENTS_KV --local --persist-to "$state/kv" >/dev/null)
+fi
+setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" --assets "${SWW_DIST:-dist}" --bot-token "$BOT_TOKEN" >"$log" 2>&1 &
 pid=$!
 driver=
 stop() {

@@ -26,7 +26,9 @@ pub enum Cursor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`after` must be a cursor returned by this API (`s<n>`) or a millisecond timestamp (got {0:?})")]
+#[error(
+    "`after` must be a cursor returned by this API (`s<n>`) or a millisecond timestamp (got {0:?})"
+)]
 pub struct CursorError(pub String);
 
 /// The largest timestamp a legacy cursor can hold (13 digits: the year 2286).

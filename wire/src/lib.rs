@@ -5,15 +5,17 @@
 
 mod comment;
 mod cursor;
+mod hygiene;
 mod query;
 mod validate;
 
 pub use comment::{BotParams, Comment, MessageType};
 pub use cursor::{chrono_cmp, Cursor, CursorError, MAX_SEQ, MAX_TIMESTAMP};
+pub use hygiene::{has_hidden_characters, has_visible, origin_host};
 pub use query::{CommentsQuery, Order, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
 pub use validate::{
-    is_valid_color, is_valid_id, parse_new_comment, parse_patch, FieldError, NewComment, Patch,
-    MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_USERNAME_CHARS,
+    is_reserved_id, is_valid_color, is_valid_id, parse_new_comment, parse_patch, FieldError,
+    NewComment, Patch, MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_USERNAME_CHARS, RESERVED_ID_PREFIX,
 };
 
 /// Answer of `GET /api/comments`.

@@ -5,12 +5,16 @@
 
 use serde_json::{Map, Value};
 
+use crate::hygiene::{has_hidden_characters, has_stray_controls, has_visible};
 use crate::{BotParams, Comment, MessageType};
 
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub const MAX_TEXT_CHARS: usize = 1000;
 pub const MAX_USERNAME_CHARS: usize = 16;
 const MAX_ID_LEN: usize = 64;
+/// Ids that start with this are the bots' replies (`re-<original id>`): only a request with
+/// the bot credential may post one, so nobody can answer in a bot's place.
+pub const RESERVED_ID_PREFIX: &str = "re-";
 const MAX_SHORT_CHARS: usize = 128;
 const MAX_CONTEXT_ITEMS: usize = 20;
 
@@ -107,6 +111,10 @@ const COMMENT_FIELDS: &[&str] = &[
 ];
 const BOT_FIELDS: &[&str] = &["entity", "priority", "model", "nom", "ais", "processed"];
 
+pub fn is_reserved_id(id: &str) -> bool {
+    id.starts_with(RESERVED_ID_PREFIX)
+}
+
 pub fn is_valid_id(id: &str) -> bool {
     (1..=MAX_ID_LEN).contains(&id.len())
         && id
@@ -163,6 +171,18 @@ fn string(field: &str, v: &Value, max_chars: usize) -> Result<Option<String>, Fi
     }
 }
 
+/// A name or site: trimmed, and nothing in it may hide or reorder what is shown.
+fn name_like(field: &str, v: &Value, max_chars: usize) -> Result<Option<String>, FieldError> {
+    let s = string(field, v, max_chars)?;
+    if s.as_deref().is_some_and(has_hidden_characters) {
+        return Err(FieldError::invalid(
+            field,
+            "must not contain control, zero-width or text-direction characters",
+        ));
+    }
+    Ok(s)
+}
+
 pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
     let map = object(body)?;
     let mut c = NewComment::default();
@@ -181,10 +201,26 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
                 }
                 c.id = id;
             }
-            "text" => text = string("text", v, MAX_TEXT_CHARS)?,
+            "text" => {
+                text = string("text", v, MAX_TEXT_CHARS)?;
+                if let Some(t) = &text {
+                    if has_stray_controls(t) {
+                        return Err(FieldError::invalid(
+                            "text",
+                            "must not contain control characters other than line breaks and tabs",
+                        ));
+                    }
+                    if !has_visible(t) {
+                        return Err(FieldError::invalid(
+                            "text",
+                            "must contain at least one visible character",
+                        ));
+                    }
+                }
+            }
             // The server sets the time; a client's clock is never trusted.
             "timestamp" => {}
-            "username" => c.username = string("username", v, MAX_USERNAME_CHARS)?,
+            "username" => c.username = name_like("username", v, MAX_USERNAME_CHARS)?,
             "color" => {
                 c.color = string("color", v, 9)?;
                 if c.color.as_deref().is_some_and(|s| !is_valid_color(s)) {
@@ -194,7 +230,7 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
                     ));
                 }
             }
-            "domain" => c.domain = string("domain", v, MAX_SHORT_CHARS)?,
+            "domain" => c.domain = name_like("domain", v, MAX_SHORT_CHARS)?,
             "language" => c.language = string("language", v, 35)?,
             "message-type" => {
                 c.message_type = match v {
@@ -365,6 +401,12 @@ mod tests {
             (r#"{"text":"a","color":"256000000"}"#.into(), "color"),
             (r#"{"text":"a","color":"red"}"#.into(), "color"),
             (r#"{"text":"a","id":"has space"}"#.into(), "id"),
+            (r#"{"text":"\u200b\u200c\ufeff"}"#.into(), "text"),
+            (r#"{"text":"nul \u0000 here"}"#.into(), "text"),
+            (r#"{"text":"a","username":"\u202eevil"}"#.into(), "username"),
+            (r#"{"text":"a","username":"bob\u0000"}"#.into(), "username"),
+            (r#"{"text":"a","username":"\u200b"}"#.into(), "username"),
+            (r#"{"text":"a","domain":"x\ny.org"}"#.into(), "domain"),
             (
                 r#"{"text":"a","message-type":"bot"}"#.into(),
                 "message-type",

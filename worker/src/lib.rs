@@ -5,7 +5,13 @@
 //! cached view in Workers KV) and [`legacy`] (importing the original KV layout). `cloudflare/`
 //! binds them to the runtime.
 
+pub mod api;
 pub mod kv;
+pub mod legacy;
 pub mod log;
 pub mod memory_kv;
 pub mod rate_limit;
+pub mod recent;
+
+#[cfg(target_arch = "wasm32")]
+mod cloudflare;

@@ -1,23 +1,71 @@
-//! Per-client post limits. In production this is Cloudflare's Rate Limiting binding, which is
-//! consistent within a location and costs no KV writes (a KV counter would break KV's one write
-//! per second per key and, being eventually consistent, let bursts through).
+//! Per-network limits on posts and reads. In production these are Cloudflare's Rate Limiting
+//! bindings (`[[ratelimits]]` in wrangler.toml): consistent within a location, free of KV's
+//! write limit, and keyed only by what Cloudflare saw, never by anything in the request.
+
+use std::net::{IpAddr, Ipv6Addr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// `POST /api/comments` by visitors (10 a minute).
+    Post,
+    /// Every other API request, live sockets included (120 a minute: a 5 s poll is 12).
+    Read,
+}
 
 #[allow(async_fn_in_trait)]
 pub trait RateLimiter {
-    /// Whether `key` may do one more thing now. An error means the limiter could not decide.
-    async fn allow(&self, key: &str) -> Result<bool, String>;
+    /// Whether `key` may do one more thing in `bucket` now. An error means the limiter could
+    /// not decide.
+    async fn allow(&self, bucket: Bucket, key: &str) -> Result<bool, String>;
 }
 
 /// No limit: `RATE_LIMIT_PER_MINUTE=0`, for local load tests.
 pub struct Unlimited;
 
 impl RateLimiter for Unlimited {
-    async fn allow(&self, _key: &str) -> Result<bool, String> {
+    async fn allow(&self, _bucket: Bucket, _key: &str) -> Result<bool, String> {
         Ok(true)
     }
 }
 
-/// The key a post is counted under: the address Cloudflare saw, never anything in the body.
+/// The network a request is counted under: an IPv4 address whole, an IPv6 address by its
+/// /64 (one subscriber's network: a single host can use all 2^64 addresses of it), and
+/// anything unreadable under one shared key, so garbage cannot mint fresh allowances.
 pub fn client_key(client_ip: Option<&str>) -> String {
-    format!("post:{}", client_ip.unwrap_or("unknown"))
+    match client_ip.and_then(|ip| ip.trim().parse::<IpAddr>().ok()) {
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        Some(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                let net = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        },
+        None => "unknown".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_counts_by_its_64_and_ipv4_by_address() {
+        let a = client_key(Some("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+        let b = client_key(Some("2001:db8:1:2::1"));
+        let other = client_key(Some("2001:db8:1:3::1"));
+        assert_eq!(a, "2001:db8:1:2::/64");
+        assert_eq!(a, b, "one /64, one allowance");
+        assert_ne!(a, other);
+        assert_eq!(client_key(Some("198.51.100.7")), "198.51.100.7");
+        assert_ne!(
+            client_key(Some("198.51.100.7")),
+            client_key(Some("198.51.100.8"))
+        );
+        // An IPv4 address written as IPv6 is the same client.
+        assert_eq!(client_key(Some("::ffff:198.51.100.7")), "198.51.100.7");
+        assert_eq!(client_key(None), "unknown");
+        assert_eq!(client_key(Some("not an address")), "unknown");
+    }
 }

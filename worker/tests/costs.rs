@@ -1,177 +1,144 @@
-//! What each kind of request costs in KV operations, at 10 and at 100 000 stored comments.
-//! The design's budgets: a fresh poll is one list and no gets (≤ 1000 new comments), a POST at
-//! most three operations, PATCH and stats do not grow with history.
+//! What each request costs, counted the way Cloudflare bills it (object requests, SQLite rows
+//! read and written, KV reads), asserted flat from 1 000 to 100 000 stored comments.
 
 mod support;
 
-use saywhatwant_api::memory_kv::OpCounts;
-use saywhatwant_wire::CommentsPage;
-use support::{json, Harness};
+use saywhatwant_api::log::{Usage, TAIL_CAP};
+use support::{Harness, Req};
 
-const SIZES: [u64; 2] = [10, 100_000];
-
-/// KV operations as the design budgets them: lists, gets, puts.
-fn cost(lists: u64, gets: u64, puts: u64) -> OpCounts {
-    OpCounts { gets, puts, lists }
+struct Cost {
+    object_requests: u64,
+    rows: Usage,
+    kv_reads: u64,
 }
 
-fn page(r: &saywhatwant_api::api::Response) -> CommentsPage {
-    assert_eq!(r.status, 200, "{}", r.body);
-    serde_json::from_str(&r.body).expect("page")
+fn cost(h: &Harness, req: Req<'_>) -> Cost {
+    h.kv.reset_ops();
+    let what = format!("{} {}", req.method, req.path);
+    let (r, object_requests, rows) = h.cost_of(req);
+    assert!(r.status < 300, "{what}: {} {}", r.status, r.body);
+    Cost {
+        object_requests,
+        rows,
+        kv_reads: h.kv.ops().gets,
+    }
+}
+
+fn rows(read: u64, written: u64) -> Usage {
+    Usage {
+        rows_read: read,
+        rows_written: written,
+    }
 }
 
 #[test]
-fn a_fresh_poll_is_one_list_and_no_gets_at_any_history_size() {
-    for n in SIZES {
+fn every_request_costs_the_same_at_any_history_size() {
+    for n in [1_000u64, 10_000, 100_000] {
         let h = Harness::with_history(n);
-        let cursor = h
-            .page("/api/comments?limit=5&fresh=true")
-            .cursor
-            .expect("cursor");
-        for i in 0..3 {
-            h.post(&format!(r#"{{"text":"new {i}"}}"#));
-            h.advance(1);
-        }
-        h.advance(1_000);
-        let (r, ops) = h.ops_of(
-            "GET",
-            &format!("/api/comments?after={cursor}&limit=200&fresh=true"),
-            "",
-        );
-        let p = page(&r);
-        assert_eq!(p.comments.len(), 3, "n={n}");
-        assert_eq!(p.comments[2].text, "new 2", "n={n}: oldest first");
-        assert_eq!(ops, cost(1, 0, 0), "n={n}");
-        // An empty poll costs the same.
-        let (r, ops) = h.ops_of(
-            "GET",
-            &format!(
-                "/api/comments?after={}&limit=200&fresh=true",
-                p.cursor.expect("c")
+        // The object has been answering for a while: its tail is in memory.
+        h.page("/api/comments?limit=0&fresh=true");
+        h.refresh_view();
+        let head = format!("s{n}");
+
+        let poll = cost(
+            &h,
+            Req::new(
+                "GET",
+                &format!("/api/comments?after={head}&limit=200&fresh=true"),
+                "",
             ),
-            "",
         );
-        assert!(page(&r).comments.is_empty());
-        assert_eq!(ops, cost(1, 0, 0), "n={n}");
-    }
-}
-
-#[test]
-fn the_bot_poll_is_one_list_at_any_history_size() {
-    for n in SIZES {
-        let h = Harness::with_history(n);
-        let (r, ops) = h.ops_of(
-            "GET",
-            "/api/comments?limit=100&domain=all&sort=timestamp&order=desc&fresh=true",
-            "",
-        );
-        let p = page(&r);
-        assert_eq!(p.comments.len(), 100.min(n as usize));
-        assert_eq!(p.comments[0].id, format!("seed{}", n - 1), "newest first");
-        assert_eq!(p.has_more, n > 100);
-        assert_eq!(ops, cost(1, 0, 0), "n={n}");
-    }
-}
-
-#[test]
-fn a_post_costs_three_operations_and_a_repeat_two_reads() {
-    for n in SIZES {
-        let h = Harness::with_history(n);
-        let (r, ops) = h.ops_of(
-            "POST",
-            "/api/comments",
-            r#"{"id":"client-1","text":"hello"}"#,
-        );
-        assert_eq!(r.status, 201);
-        assert_eq!(ops, cost(0, 1, 2), "n={n}");
-        let (r, ops) = h.ops_of(
-            "POST",
-            "/api/comments",
-            r#"{"id":"client-1","text":"hello"}"#,
-        );
-        assert_eq!(r.status, 200);
-        assert_eq!(ops, cost(0, 2, 0), "n={n}");
-    }
-}
-
-#[test]
-fn a_patch_is_constant_and_never_lists() {
-    for n in SIZES {
-        let h = Harness::with_history(n);
-        // The oldest comment: the one the original design's list could not reach past 1000.
-        let (r, ops) = h.ops_of(
-            "PATCH",
-            "/api/comments/seed0",
-            r#"{"botParams":{"processed":true}}"#,
-        );
-        assert_eq!(r.status, 200, "{}", r.body);
-        assert_eq!(json(&r)["botParams"]["processed"], true);
-        assert_eq!(ops, cost(0, 2, 1), "n={n}");
-    }
-}
-
-#[test]
-fn a_warm_bulk_load_and_stats_are_one_read() {
-    for n in SIZES {
-        let h = Harness::with_history(n);
-        // The first read builds the view (a one-time walk that counts the history).
         assert_eq!(
-            h.page("/api/comments?limit=50").comments.len(),
-            50.min(n as usize)
+            (poll.object_requests, poll.rows),
+            (1, rows(0, 0)),
+            "poll at {n}"
         );
-        let (r, ops) = h.ops_of("GET", "/api/comments?limit=50", "");
-        assert_eq!(page(&r).source, saywhatwant_wire::Source::Cache);
-        assert_eq!(ops, cost(0, 1, 0), "n={n}");
-        let (r, ops) = h.ops_of("GET", "/api/stats", "");
-        assert_eq!(json(&r)["totalMessages"], n);
-        assert_eq!(ops, cost(0, 1, 0), "n={n}");
+
+        let bot = cost(
+            &h,
+            Req::new(
+                "GET",
+                "/api/comments?limit=100&domain=all&sort=timestamp&order=desc&fresh=true",
+                "",
+            ),
+        );
+        assert_eq!(
+            (bot.object_requests, bot.rows),
+            (1, rows(0, 0)),
+            "bot poll at {n}"
+        );
+
+        let bulk = cost(&h, Req::new("GET", "/api/comments?limit=200", ""));
+        assert_eq!(
+            (bulk.object_requests, bulk.kv_reads),
+            (0, 1),
+            "bulk load at {n}"
+        );
+
+        let stats = cost(&h, Req::new("GET", "/api/stats", ""));
+        assert_eq!(
+            (stats.object_requests, stats.rows),
+            (1, rows(0, 0)),
+            "stats at {n}"
+        );
+
+        // A new id is looked up in the tail, then in the id index (no row), then inserted:
+        // the row and its four index entries.
+        let post = cost(
+            &h,
+            Req::new("POST", "/api/comments", r#"{"id":"new-one","text":"x"}"#),
+        );
+        assert_eq!(
+            (post.object_requests, post.rows),
+            (1, rows(0, 5)),
+            "post at {n}"
+        );
+
+        // PATCH of a comment held in memory: one row read and written.
+        let patch = cost(
+            &h,
+            Req::new(
+                "PATCH",
+                "/api/comments/new-one",
+                r#"{"botParams":{"processed":true}}"#,
+            )
+            .bot(),
+        );
+        assert_eq!(
+            (patch.object_requests, patch.rows),
+            (1, rows(1, 1)),
+            "patch at {n}"
+        );
+
+        // Older than the tail: only the rows returned (and one to know there are more); at
+        // 1 000 stored the tail holds them all.
+        let back = n.saturating_sub(TAIL_CAP as u64 + 300);
+        let old = cost(
+            &h,
+            Req::new(
+                "GET",
+                &format!("/api/comments?after=s{back}&limit=200&fresh=true"),
+                "",
+            ),
+        );
+        let want = if n > TAIL_CAP as u64 { 201 } else { 0 };
+        assert_eq!(
+            (old.object_requests, old.rows),
+            (1, rows(want, 0)),
+            "history at {n}"
+        );
+
+        // PATCH of a comment older than the tail: one more row, through the id index.
+        let old_patch = cost(
+            &h,
+            Req::new(
+                "PATCH",
+                "/api/comments/seed5",
+                r#"{"botParams":{"processed":true}}"#,
+            )
+            .bot(),
+        );
+        let want = if n > TAIL_CAP as u64 { 2 } else { 1 };
+        assert_eq!(old_patch.rows, rows(want, 1), "old patch at {n}");
     }
-}
-
-#[test]
-fn refreshing_the_view_costs_what_was_posted_since_not_the_history() {
-    for n in SIZES {
-        let h = Harness::with_history(n);
-        h.page("/api/comments?limit=50");
-        for i in 0..20 {
-            h.post(&format!(r#"{{"text":"later {i}"}}"#));
-        }
-        h.advance(40_000);
-        // Expired: rebuilt before answering. One get, then lists only down to the old newest key
-        // (and as far as the 500-comment window needs).
-        let (r, ops) = h.ops_of("GET", "/api/stats", "");
-        assert_eq!(json(&r)["totalMessages"], n + 20, "n={n}");
-        assert_eq!(ops.gets, 1, "n={n}");
-        assert_eq!(ops.puts, 0, "the write is deferred");
-        assert_eq!(ops.lists, 1, "n={n}");
-    }
-}
-
-#[test]
-fn comments_too_large_for_metadata_cost_one_get_each() {
-    let h = Harness::with_history(10);
-    let cursor = h.page("/api/comments?fresh=true").cursor.expect("cursor");
-    let big = "é".repeat(900);
-    h.post(&format!(r#"{{"text":"{big}"}}"#));
-    h.post(r#"{"text":"small"}"#);
-    h.advance(1_000);
-    let (r, ops) = h.ops_of(
-        "GET",
-        &format!("/api/comments?after={cursor}&fresh=true"),
-        "",
-    );
-    assert_eq!(page(&r).comments.len(), 2);
-    assert_eq!(ops, cost(1, 1, 0));
-}
-
-#[test]
-fn a_view_rebuilt_for_a_request_it_cannot_answer_is_still_stored() {
-    let h = Harness::with_history(2_000);
-    // More than the view holds: answered fresh, but the view built on the way is kept.
-    assert_eq!(
-        h.page("/api/comments?limit=800").source,
-        saywhatwant_wire::Source::Fresh
-    );
-    let (_, ops) = h.ops_of("GET", "/api/comments?limit=50", "");
-    assert_eq!(ops, cost(0, 1, 0), "served from the stored view");
 }

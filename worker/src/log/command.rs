@@ -13,7 +13,7 @@ use super::{Appended, Log, LogError, LogStore, Usage};
 #[serde(tag = "op", rename_all = "camelCase")]
 pub enum Command {
     Append {
-        comment: NewComment,
+        comment: Box<NewComment>,
         /// The domain when the body names none: the host of the request's `Origin`.
         default_domain: String,
     },
@@ -61,7 +61,7 @@ pub fn serve<S: LogStore>(
         Command::Append {
             comment,
             default_domain,
-        } => match log.append(comment, generate_id, &default_domain, now)? {
+        } => match log.append(*comment, generate_id, &default_domain, now)? {
             Appended::Created(e) => (
                 Reply::Appended {
                     comment: e.comment.clone(),

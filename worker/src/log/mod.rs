@@ -10,6 +10,7 @@
 
 pub mod command;
 pub mod import;
+pub mod live;
 pub mod memory;
 pub mod store;
 pub mod tail;
@@ -18,7 +19,9 @@ pub use memory::MemoryStore;
 pub use store::{Direction, Entry, Filter, LogStore, StoreError, Usage};
 pub use tail::TAIL_CAP;
 
-use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, Cursor, NewComment, Order, Patch, Source};
+use saywhatwant_wire::{
+    Comment, CommentsPage, CommentsQuery, Cursor, NewComment, Order, Patch, Source,
+};
 
 use tail::Tail;
 
@@ -252,7 +255,12 @@ impl<S: LogStore> Log<S> {
 
     /// Entries after `after` passing `filter`, oldest first, at most `limit`: storage only for
     /// the part older than the tail.
-    pub fn after(&mut self, after: u64, filter: &Filter, limit: usize) -> Result<Vec<Entry>, StoreError> {
+    pub fn after(
+        &mut self,
+        after: u64,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
         let head = self.head;
         let tail_first = self.tail()?.first_seq().unwrap_or(head + 1);
         let mut found = Vec::new();

@@ -21,7 +21,7 @@ pub struct Entry {
 }
 
 /// The `type` and `domain` filters of a read. Each has an index `(column, seq)`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     pub message_type: Option<MessageType>,
     pub domain: Option<String>,

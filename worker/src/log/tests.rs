@@ -21,8 +21,13 @@ fn log_of(store: &MemoryStore, n: usize, tail: usize) -> Log<&MemoryStore> {
     let mut log = Log::with_tail_cap(store, tail).expect("open");
     let mut gen = ids();
     for i in 0..n {
-        log.append(new(&format!("c{i}")), &mut gen, "example.org", T0 + i as u64)
-            .expect("append");
+        log.append(
+            new(&format!("c{i}")),
+            &mut gen,
+            "example.org",
+            T0 + i as u64,
+        )
+        .expect("append");
     }
     log
 }
@@ -43,10 +48,12 @@ fn each_comment_gets_the_next_number_and_a_strictly_later_time() {
     // The clock stands still, then goes back: times still grow with the sequence.
     let times: Vec<u64> = [T0, T0, T0, T0 - 50, T0 + 10]
         .into_iter()
-        .map(|now| match log.append(new("x"), &mut gen, "d", now).expect("append") {
-            Appended::Created(e) => e.comment.timestamp,
-            Appended::Existing(_) => panic!("new id"),
-        })
+        .map(
+            |now| match log.append(new("x"), &mut gen, "d", now).expect("append") {
+                Appended::Created(e) => e.comment.timestamp,
+                Appended::Existing(_) => panic!("new id"),
+            },
+        )
         .collect();
     assert_eq!(times, [T0, T0 + 1, T0 + 2, T0 + 3, T0 + 10]);
     assert_eq!((log.total(), log.head()), (5, 5));
@@ -58,7 +65,9 @@ fn posting_an_id_twice_stores_one_comment() {
     let mut log = log_of(&store, 3, 10);
     let mut body = new("once");
     body.id = Some("retry-1".into());
-    let first = log.append(body.clone(), ids(), "d", T0 + 100).expect("append");
+    let first = log
+        .append(body.clone(), ids(), "d", T0 + 100)
+        .expect("append");
     let again = log.append(body, ids(), "d", T0 + 200).expect("append");
     match (first, again) {
         (Appended::Created(a), Appended::Existing(b)) => assert_eq!(a, b),
@@ -106,13 +115,21 @@ fn polls_within_the_tail_read_no_rows_and_older_reads_only_what_they_return() {
     let mut log = log_of(&store, 100, 20);
     log.read(&query("limit=0")).expect("warm the tail");
     let before = store.usage();
-    let page = log.read(&query("after=s95&limit=200&fresh=true")).expect("read");
+    let page = log
+        .read(&query("after=s95&limit=200&fresh=true"))
+        .expect("read");
     assert_eq!(texts(&page), ["c95", "c96", "c97", "c98", "c99"]);
     let bot = log
-        .read(&query("limit=10&domain=all&sort=timestamp&order=desc&fresh=true"))
+        .read(&query(
+            "limit=10&domain=all&sort=timestamp&order=desc&fresh=true",
+        ))
         .expect("read");
     assert_eq!(bot.comments.len(), 10);
-    assert_eq!(store.usage() - before, Usage::default(), "the tail costs nothing");
+    assert_eq!(
+        store.usage() - before,
+        Usage::default(),
+        "the tail costs nothing"
+    );
     // Forty comments back: twenty from storage (the part before the tail), plus the probe
     // for "more" comes from the tail.
     let before = store.usage();
@@ -138,15 +155,22 @@ fn the_newest_page_and_filters_read_through_indexes() {
     let ai = log.read(&query("type=AI&limit=2")).expect("read");
     assert_eq!(texts(&ai), ["c20", "c40"]);
     assert!(ai.has_more);
-    let old = log.read(&query("domain=old.test&limit=50&order=desc")).expect("read");
+    let old = log
+        .read(&query("domain=old.test&limit=50&order=desc"))
+        .expect("read");
     assert_eq!(texts(&old), ["c4", "c3", "c2", "c1", "c0"]);
     assert!(!old.has_more);
     // The newest five without a filter: straight from the tail, oldest first by default.
     let newest = log.read(&query("limit=5")).expect("read");
     assert_eq!(texts(&newest), ["c55", "c56", "c57", "c58", "c59"]);
-    assert_eq!((newest.has_more, newest.cursor.as_deref()), (true, Some("s60")));
+    assert_eq!(
+        (newest.has_more, newest.cursor.as_deref()),
+        (true, Some("s60"))
+    );
     // A filtered read that looked at everything moves the cursor to the head.
-    let caught_up = log.read(&query("after=s1&type=AI&limit=100")).expect("read");
+    let caught_up = log
+        .read(&query("after=s1&type=AI&limit=100"))
+        .expect("read");
     assert_eq!(texts(&caught_up), ["c20", "c40"]);
     assert_eq!(caught_up.cursor.as_deref(), Some("s60"));
 }
@@ -176,8 +200,13 @@ fn legacy_cursors_map_to_the_first_comment_after_their_time() {
         .expect("read");
     assert_eq!(texts(&unknown), ["c20"]);
     // The future and the distant past.
-    let future = log.read(&query(&format!("after={}", T0 + 10_000))).expect("read");
-    assert_eq!((future.comments.len(), future.cursor.as_deref()), (0, Some("s50")));
+    let future = log
+        .read(&query(&format!("after={}", T0 + 10_000)))
+        .expect("read");
+    assert_eq!(
+        (future.comments.len(), future.cursor.as_deref()),
+        (0, Some("s50"))
+    );
     let past = log.read(&query("after=0&limit=1")).expect("read");
     assert_eq!(texts(&past), ["c0"]);
 }
@@ -204,7 +233,10 @@ fn a_patch_is_one_row_and_the_next_read_sees_it() {
             .patch(id, Patch { processed: true })
             .expect("patch")
             .expect("found");
-        assert_eq!(patched.comment.bot_params.and_then(|b| b.processed), Some(true));
+        assert_eq!(
+            patched.comment.bot_params.and_then(|b| b.processed),
+            Some(true)
+        );
         let used = store.usage() - before;
         assert_eq!(used.rows_written, 1, "{id}");
         assert!(used.rows_read <= 2, "{id}: {used:?}");
@@ -217,11 +249,17 @@ fn a_patch_is_one_row_and_the_next_read_sees_it() {
         .map(|c| c.id.as_str())
         .collect();
     assert_eq!(processed, ["gen28", "gen3"]);
-    assert!(log.patch("nosuch", Patch { processed: true }).expect("patch").is_none());
+    assert!(log
+        .patch("nosuch", Patch { processed: true })
+        .expect("patch")
+        .is_none());
     // A woken object (a new log over the same rows) sees the same.
     let mut woken = Log::with_tail_cap(&store, 10).expect("open");
     assert_eq!(woken.total(), 30);
-    assert_eq!(woken.read(&query("limit=100&order=desc")).expect("read"), all);
+    assert_eq!(
+        woken.read(&query("limit=100&order=desc")).expect("read"),
+        all
+    );
 }
 
 #[test]
@@ -230,8 +268,11 @@ fn import_keeps_order_ids_and_times_and_a_rerun_changes_nothing() {
     let mut log = Log::with_tail_cap(&store, 4).expect("open");
     let mut old: Vec<Comment> = (0..10u64)
         .map(|i| {
-            let mut c = new(&format!("old {i}"))
-                .into_comment(format!("o{i}"), T0 - 1000 + i * 10, "orig.example");
+            let mut c = new(&format!("old {i}")).into_comment(
+                format!("o{i}"),
+                T0 - 1000 + i * 10,
+                "orig.example",
+            );
             if i == 3 {
                 c.timestamp = T0 - 1000 + 20; // shares o2's millisecond
             }
@@ -240,14 +281,20 @@ fn import_keeps_order_ids_and_times_and_a_rerun_changes_nothing() {
         .collect();
     old.reverse(); // the import sorts
     let report = log.import(old.clone()).expect("import");
-    assert_eq!((report.imported, report.already, report.refused.len()), (10, 0, 0));
+    assert_eq!(
+        (report.imported, report.already, report.refused.len()),
+        (10, 0, 0)
+    );
     let again = log.import(old).expect("import");
     assert_eq!((again.imported, again.already), (0, 10));
     assert_eq!(log.total(), 10);
     let all = log.read(&query("after=s0&limit=100")).expect("read");
     let ids: Vec<_> = all.comments.iter().map(|c| c.id.as_str()).collect();
     // Same millisecond: the stream's display order (id descending).
-    assert_eq!(ids, ["o0", "o1", "o3", "o2", "o4", "o5", "o6", "o7", "o8", "o9"]);
+    assert_eq!(
+        ids,
+        ["o0", "o1", "o3", "o2", "o4", "o5", "o6", "o7", "o8", "o9"]
+    );
     // A new post after the import comes after it, stamped later.
     let fresh = match log.append(new("new"), ids_fn(), "d", T0).expect("append") {
         Appended::Created(e) => e,
@@ -260,7 +307,11 @@ fn import_keeps_order_ids_and_times_and_a_rerun_changes_nothing() {
     let report = log.import(vec![late, bad]).expect("import");
     assert_eq!(report.imported, 0);
     assert_eq!(
-        report.refused.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        report
+            .refused
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
         ["late1", "has space"]
     );
     assert_eq!(log.total(), 11);
@@ -279,7 +330,10 @@ fn a_failing_store_is_an_error_never_an_empty_answer() {
     assert!(log.append(new("x"), ids(), "d", T0).is_err());
     assert_eq!(log.total(), 3, "a failed insert takes no number");
     store.broken.set(false);
-    assert_eq!(log.read(&query("limit=10")).expect("read").comments.len(), 3);
+    assert_eq!(
+        log.read(&query("limit=10")).expect("read").comments.len(),
+        3
+    );
 }
 
 #[test]

@@ -1,60 +1,88 @@
-//! A harness that drives `api::handle` over the metering in-memory KV.
+//! A harness that drives `api::handle` natively: the log over the metering in-memory store
+//! (what the object would run), the in-memory KV, and a counting rate limiter.
 // Each test binary uses a different part of it.
 #![allow(dead_code)]
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use futures::executor::block_on;
-use saywhatwant_api::api::{self, Config, Ctx, Deferred, Request, Response};
-use saywhatwant_api::edge::{EdgeCachedKv, MemoryEdgeCache};
-use saywhatwant_api::keys::comment_key;
-use saywhatwant_api::memory_kv::{MemoryKv, OpCounts};
-use saywhatwant_api::rate_limit::RateLimiter;
-use saywhatwant_api::{recent, records};
-use saywhatwant_wire::{Comment, CommentsPage, MessageType};
+use saywhatwant_api::api::{self, Body, Config, Ctx, LocalLog, Outcome, Response};
+use saywhatwant_api::log::{Log, LogStore, MemoryStore, Usage};
+use saywhatwant_api::memory_kv::MemoryKv;
+use saywhatwant_api::rate_limit::{Bucket, RateLimiter};
+use saywhatwant_api::recent::{self, RecentView};
+use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery};
 use serde_json::Value;
 
-/// Allows `per_key` calls per key, like the binding within one period.
+pub const T0: u64 = 1_761_239_864_515;
+pub const TOKEN: &str = "bot-secret-for-tests";
+pub const BOT: &str = "Bearer bot-secret-for-tests";
+
+/// Allows `per_key` calls per (bucket, key), like the bindings within one period.
 pub struct CountingLimiter {
-    pub per_key: usize,
-    seen: RefCell<HashMap<String, usize>>,
+    pub posts: usize,
+    pub reads: usize,
+    seen: RefCell<HashMap<(bool, String), usize>>,
+    pub broken: std::cell::Cell<bool>,
 }
 
 impl RateLimiter for CountingLimiter {
-    async fn allow(&self, key: &str) -> Result<bool, String> {
+    async fn allow(&self, bucket: Bucket, key: &str) -> Result<bool, String> {
+        if self.broken.get() {
+            return Err("the limiter is down (test)".into());
+        }
+        let post = bucket == Bucket::Post;
         let mut seen = self.seen.borrow_mut();
-        let n = seen.entry(key.to_owned()).or_default();
+        let n = seen.entry((post, key.to_owned())).or_default();
         *n += 1;
-        Ok(*n <= self.per_key)
+        Ok(*n <= if post { self.posts } else { self.reads })
     }
 }
 
 pub struct Harness {
+    pub log: LocalLog<MemoryStore>,
     pub kv: MemoryKv,
     pub limiter: CountingLimiter,
     pub config: Config,
-    pub now: Cell<u64>,
-    /// When set, requests go through the per-location list cache, as in production.
-    pub edge: Option<MemoryEdgeCache>,
-    next_id: Cell<u64>,
 }
 
-pub const T0: u64 = 1_761_239_864_515;
+/// One request as a client sends it.
+pub struct Req<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub body: &'a str,
+    pub ip: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub authorization: Option<&'a str>,
+    pub origin: Option<&'a str>,
+    pub websocket: bool,
+    pub too_large: bool,
+}
 
-pub fn comment(ts: u64, id: &str, text: &str) -> Comment {
-    Comment {
-        id: id.into(),
-        text: text.into(),
-        timestamp: ts,
-        username: Some("seed".into()),
-        color: Some("128200255".into()),
-        domain: "example.org".into(),
-        language: "en".into(),
-        message_type: MessageType::Human,
-        misc: String::new(),
-        context: None,
-        bot_params: None,
+impl<'a> Req<'a> {
+    pub fn new(method: &'a str, path: &'a str, body: &'a str) -> Self {
+        Req {
+            method,
+            path,
+            body,
+            ip: Some("203.0.113.7"),
+            content_type: Some("application/json"),
+            authorization: None,
+            origin: Some("https://saywhatwant.app"),
+            websocket: false,
+            too_large: false,
+        }
+    }
+
+    pub fn bot(mut self) -> Self {
+        self.authorization = Some(BOT);
+        self
+    }
+
+    pub fn from(mut self, ip: &'a str) -> Self {
+        self.ip = Some(ip);
+        self
     }
 }
 
@@ -66,150 +94,119 @@ impl Default for Harness {
 
 impl Harness {
     pub fn new() -> Self {
+        Self::over(Log::open(MemoryStore::new()).expect("open"))
+    }
+
+    pub fn over(log: Log<MemoryStore>) -> Self {
         Harness {
+            log: LocalLog::new(log, T0),
             kv: MemoryKv::new(),
             limiter: CountingLimiter {
-                per_key: 10,
+                posts: 10,
+                reads: 120,
                 seen: RefCell::default(),
+                broken: std::cell::Cell::new(false),
             },
             config: Config {
                 allowed_origin: "*".into(),
                 rate_limit: false,
+                bot_token: Some(TOKEN.into()),
             },
-            now: Cell::new(T0),
-            edge: None,
-            next_id: Cell::new(0),
         }
     }
 
-    /// A store holding `n` comments, one per millisecond ending 10 s before now.
+    /// A log holding `n` comments, one per millisecond ending 10 s before now.
     pub fn with_history(n: u64) -> Self {
         let h = Harness::new();
-        h.seed(n);
+        {
+            let mut log = h.log.log.borrow_mut();
+            let start = T0 - 10_000 - n;
+            for i in 0..n {
+                let new = saywhatwant_wire::parse_new_comment(
+                    format!(r#"{{"id":"seed{i}","text":"seeded comment {i}","username":"seed"}}"#)
+                        .as_bytes(),
+                )
+                .expect("valid");
+                log.append(new, String::new, "example.org", start + i)
+                    .expect("append");
+            }
+        }
         h
     }
 
-    pub fn seed(&self, n: u64) {
-        let start = self.now.get() - 10_000 - n;
-        for i in 0..n {
-            let c = comment(
-                start + i,
-                &format!("seed{i}"),
-                &format!("seeded comment {i}"),
-            );
-            let (value, metadata) = records::encode(&c).expect("encodable");
-            self.kv
-                .seed(comment_key(c.timestamp, &c.id), value, metadata);
-            self.kv.seed(
-                format!("id:{}", c.id),
-                comment_key(c.timestamp, &c.id),
-                None,
-            );
-        }
-    }
-
     pub fn advance(&self, ms: u64) {
-        self.now.set(self.now.get() + ms);
+        self.log.now.set(self.log.now.get() + ms);
     }
 
-    pub fn request(&self, method: &str, path_and_query: &str, body: &str) -> Response {
-        self.request_from(method, path_and_query, body, Some("203.0.113.7"))
+    /// What the object's alarm does: rewrite the KV recent view from the log.
+    pub fn refresh_view(&self) {
+        let view =
+            RecentView::build(&mut self.log.log.borrow_mut(), self.log.now.get()).expect("build");
+        block_on(recent::store(&self.kv, &view)).expect("store");
     }
 
-    pub fn request_from(
-        &self,
-        method: &str,
-        path_and_query: &str,
-        body: &str,
-        ip: Option<&str>,
-    ) -> Response {
-        self.call(method, path_and_query, body, ip, true).0
-    }
-
-    /// Runs a request and returns the KV operations it alone cost (deferred work excluded).
-    pub fn ops_of(&self, method: &str, path_and_query: &str, body: &str) -> (Response, OpCounts) {
-        self.call(method, path_and_query, body, Some("203.0.113.9"), false)
-    }
-
-    fn call(
-        &self,
-        method: &str,
-        path_and_query: &str,
-        body: &str,
-        ip: Option<&str>,
-        deferred: bool,
-    ) -> (Response, OpCounts) {
-        let (path, query) = path_and_query
-            .split_once('?')
-            .unwrap_or((path_and_query, ""));
+    pub fn send(&self, r: Req<'_>) -> Outcome {
+        let (path, query) = r.path.split_once('?').unwrap_or((r.path, ""));
         let query = query
             .split('&')
             .filter(|p| !p.is_empty())
             .map(|p| {
                 let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (k.to_owned(), v.to_owned())
+                (k.to_owned(), v.replace("%20", " "))
             })
             .collect();
-        let req = Request {
-            method,
+        let req = api::Request {
+            method: r.method,
             path,
             query,
-            origin: Some("https://saywhatwant.app"),
-            client_ip: ip,
-            content_length: Some(body.len()),
-            body: body.as_bytes(),
+            origin: r.origin,
+            client_ip: r.ip,
+            content_type: r.content_type,
+            authorization: r.authorization,
+            websocket: r.websocket,
+            body: if r.too_large {
+                Body::TooLarge
+            } else {
+                Body::Read(r.body.as_bytes())
+            },
         };
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.kv.reset_ops();
-        let now = self.now.get();
-        let outcome = match &self.edge {
-            Some(cache) => {
-                let shared = EdgeCachedKv {
-                    kv: &self.kv,
-                    cache,
-                    now,
-                };
-                let ctx = Ctx {
-                    kv: &shared,
-                    limiter: &self.limiter,
-                    config: &self.config,
-                    now,
-                };
-                block_on(api::handle(&ctx, &req, || format!("gen{id}")))
-            }
-            None => {
-                let ctx = Ctx {
-                    kv: &self.kv,
-                    limiter: &self.limiter,
-                    config: &self.config,
-                    now,
-                };
-                block_on(api::handle(&ctx, &req, || format!("gen{id}")))
-            }
+        let ctx = Ctx {
+            log: &self.log,
+            kv: &self.kv,
+            limiter: &self.limiter,
+            config: &self.config,
         };
-        let ops = self.kv.ops();
-        if deferred {
-            // Deferred work runs as wait_until would run it, after the answer.
-            match outcome.deferred {
-                Some(Deferred::StoreRecent(view)) => {
-                    block_on(recent::store(&self.kv, &view)).expect("store view")
-                }
-                Some(Deferred::RefreshRecent) => {
-                    let prev = block_on(recent::load(&self.kv)).expect("load");
-                    let view = block_on(recent::rebuild(&self.kv, prev.as_ref(), self.now.get()))
-                        .expect("rebuild");
-                    block_on(recent::store(&self.kv, &view)).expect("store");
-                }
-                None => {}
-            }
-        }
-        (outcome.response, ops)
+        block_on(api::handle(&ctx, &req))
     }
 
-    pub fn page(&self, path_and_query: &str) -> CommentsPage {
-        let r = self.request("GET", path_and_query, "");
-        assert_eq!(r.status, 200, "{path_and_query}: {}", r.body);
+    pub fn call(&self, r: Req<'_>) -> Response {
+        match self.send(r) {
+            Outcome::Respond(r) => r,
+            Outcome::Live(q) => panic!("a live socket, not an answer: {q:?}"),
+        }
+    }
+
+    pub fn request(&self, method: &str, path: &str, body: &str) -> Response {
+        self.call(Req::new(method, path, body))
+    }
+
+    /// Runs a request and returns the object requests and storage rows it cost.
+    pub fn cost_of(&self, r: Req<'_>) -> (Response, u64, Usage) {
+        let before = (
+            self.log.requests.get(),
+            self.log.log.borrow().store().usage(),
+        );
+        let resp = self.call(r);
+        let after = (
+            self.log.requests.get(),
+            self.log.log.borrow().store().usage(),
+        );
+        (resp, after.0 - before.0, after.1 - before.1)
+    }
+
+    pub fn page(&self, path: &str) -> CommentsPage {
+        let r = self.request("GET", path, "");
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
         serde_json::from_str(&r.body).expect("a comments page")
     }
 
@@ -222,6 +219,15 @@ impl Harness {
             r.body
         );
         serde_json::from_str(&r.body).expect("a comment")
+    }
+
+    pub fn live(&self, path: &str) -> Result<CommentsQuery, Response> {
+        let mut r = Req::new("GET", path, "");
+        r.websocket = true;
+        match self.send(r) {
+            Outcome::Live(q) => Ok(q),
+            Outcome::Respond(r) => Err(r),
+        }
     }
 }
 

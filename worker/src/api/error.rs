@@ -2,8 +2,25 @@
 
 use saywhatwant_wire::{ErrorBody, FieldError, QueryError, MAX_BODY_BYTES};
 
-use crate::fresh::ReadError;
-use crate::kv::KvError;
+/// Why a request needed the bot credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BotOnly {
+    Patch,
+    PostAsAi,
+    ReplyId,
+    Import,
+}
+
+impl BotOnly {
+    fn what(self) -> &'static str {
+        match self {
+            BotOnly::Patch => "changing a comment",
+            BotOnly::PostAsAi => "posting with `message-type: AI`",
+            BotOnly::ReplyId => "an id that starts with `re-` (the bots' replies)",
+            BotOnly::Import => "importing a stream",
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -11,10 +28,16 @@ pub enum ApiError {
     Query(#[from] QueryError),
     #[error("{0}")]
     Body(#[from] FieldError),
+    #[error("the body must be JSON sent as `Content-Type: application/json`")]
+    UnsupportedMediaType,
     #[error("the request body is over {} bytes", MAX_BODY_BYTES)]
     TooLarge,
-    #[error("too many posts from your address; try again in {0} seconds")]
+    #[error("too many requests from your network; try again in {0} seconds")]
     RateLimited(u32),
+    #[error("{} needs the bot credential (`Authorization: Bearer <BOT_TOKEN>`)", .0.what())]
+    Unauthorized(BotOnly),
+    #[error("the credential sent is not the bot credential, which {} needs", .0.what())]
+    Forbidden(BotOnly),
     #[error("the id in the path must be 1–64 of A–Z, a–z, 0–9, `_` and `-`")]
     BadId,
     #[error("no comment has the id {0:?}")]
@@ -23,33 +46,28 @@ pub enum ApiError {
     NoRoute(String),
     #[error("{method} is not allowed here; use {allow}")]
     MethodNotAllowed { method: String, allow: &'static str },
-    #[error(
-        "the cursor is too far behind to catch up; load the newest comments again without `after`"
-    )]
-    CursorExpired,
+    #[error("this address is a WebSocket: connect with `Upgrade: websocket`, or poll /api/comments?after=<cursor>&fresh=true")]
+    UpgradeRequired,
+    #[error("the cursor does not belong to this stream ({0}); load the newest comments again without `after`")]
+    CursorExpired(String),
     #[error("comment storage is unavailable right now; try again shortly")]
-    Storage(#[from] KvError),
-}
-
-impl From<ReadError> for ApiError {
-    fn from(e: ReadError) -> Self {
-        match e {
-            ReadError::Kv(e) => ApiError::Storage(e),
-            ReadError::CursorExpired => ApiError::CursorExpired,
-        }
-    }
+    Unavailable(String),
 }
 
 impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Query(_) | ApiError::Body(_) | ApiError::BadId => 400,
+            ApiError::Unauthorized(_) => 401,
+            ApiError::Forbidden(_) => 403,
             ApiError::CommentNotFound(_) | ApiError::NoRoute(_) => 404,
             ApiError::MethodNotAllowed { .. } => 405,
-            ApiError::CursorExpired => 410,
+            ApiError::CursorExpired(_) => 410,
             ApiError::TooLarge => 413,
+            ApiError::UnsupportedMediaType => 415,
+            ApiError::UpgradeRequired => 426,
             ApiError::RateLimited(_) => 429,
-            ApiError::Storage(_) => 503,
+            ApiError::Unavailable(_) => 503,
         }
     }
 
@@ -57,13 +75,17 @@ impl ApiError {
         match self {
             ApiError::Query(q) => format!("invalid_{}", q.param()),
             ApiError::Body(f) => f.code.to_owned(),
+            ApiError::UnsupportedMediaType => "unsupported_media_type".into(),
             ApiError::BadId => "invalid_id".into(),
+            ApiError::Unauthorized(_) => "unauthorized".into(),
+            ApiError::Forbidden(_) => "forbidden".into(),
             ApiError::CommentNotFound(_) | ApiError::NoRoute(_) => "not_found".into(),
             ApiError::MethodNotAllowed { .. } => "method_not_allowed".into(),
-            ApiError::CursorExpired => "cursor_expired".into(),
+            ApiError::UpgradeRequired => "upgrade_required".into(),
+            ApiError::CursorExpired(_) => "cursor_expired".into(),
             ApiError::TooLarge => "payload_too_large".into(),
             ApiError::RateLimited(_) => "rate_limited".into(),
-            ApiError::Storage(_) => "storage_unavailable".into(),
+            ApiError::Unavailable(_) => "storage_unavailable".into(),
         }
     }
 

@@ -1,0 +1,67 @@
+//! The bot credential: `Authorization: Bearer <BOT_TOKEN>`. Marking comments processed,
+//! posting as `AI` and posting a reply id (`re-…`) need it; reading and posting as a human do
+//! not.
+
+/// What a request proved about itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// No `Authorization` header.
+    Missing,
+    /// A header that is not the bot token (or the server has none configured).
+    Wrong,
+    Bot,
+}
+
+/// Reads the `Authorization` header against the configured token, in time that does not
+/// depend on where the two differ.
+pub fn credential(authorization: Option<&str>, token: Option<&str>) -> Credential {
+    let Some(header) = authorization else {
+        return Credential::Missing;
+    };
+    let presented = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .unwrap_or("")
+        .trim();
+    match token {
+        Some(t) if !t.is_empty() && !presented.is_empty() && same(presented, t) => Credential::Bot,
+        _ => Credential::Wrong,
+    }
+}
+
+/// Constant-time comparison: every byte of the longer input is looked at whatever matches.
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = (a.len() ^ b.len()) as u64;
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= u64::from(x ^ y);
+    }
+    diff == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_exact_token_is_the_bot() {
+        let t = Some("s3cret-token");
+        assert_eq!(credential(None, t), Credential::Missing);
+        assert_eq!(credential(Some("Bearer s3cret-token"), t), Credential::Bot);
+        for wrong in [
+            "Bearer s3cret-toke",
+            "Bearer s3cret-token2",
+            "Bearer ",
+            "s3cret-token",
+            "Basic s3cret-token",
+            "Bearer S3CRET-TOKEN",
+        ] {
+            assert_eq!(credential(Some(wrong), t), Credential::Wrong, "{wrong}");
+        }
+        // No token configured: nobody is the bot, whatever they send.
+        assert_eq!(credential(Some("Bearer "), None), Credential::Wrong);
+        assert_eq!(credential(Some("Bearer x"), Some("")), Credential::Wrong);
+    }
+}

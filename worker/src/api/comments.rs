@@ -1,0 +1,165 @@
+//! The comment endpoints: each turns an HTTP request into one log command.
+
+use saywhatwant_wire::{
+    is_reserved_id, is_valid_id, origin_host, parse_new_comment, parse_patch, CommentsQuery,
+    MessageType, Stats,
+};
+
+use super::auth::Credential;
+use super::error::{ApiError, BotOnly};
+use super::port::LogPort;
+use super::{json, limit, Body, Ctx, Request, Response};
+use crate::kv::Kv;
+use crate::log::command::{Command, Reply};
+use crate::rate_limit::{Bucket, RateLimiter};
+use crate::recent;
+
+fn query(req: &Request<'_>) -> Result<CommentsQuery, ApiError> {
+    Ok(CommentsQuery::from_pairs(
+        req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?)
+}
+
+pub(super) fn unexpected(reply: Reply) -> ApiError {
+    ApiError::Unavailable(format!("the log answered out of turn: {reply:?}"))
+}
+
+/// `GET /api/comments`: the recent view when it can answer and freshness was not asked for,
+/// else the log.
+pub async fn get<L: LogPort, K: Kv, R>(
+    ctx: &Ctx<'_, L, K, R>,
+    req: &Request<'_>,
+) -> Result<Response, ApiError> {
+    let mut q = query(req)?;
+    if !q.fresh {
+        // A missing or unreadable view only means asking the log.
+        if let Ok(Some(view)) = recent::load(ctx.kv).await {
+            if let Some(page) = view.answer(&q) {
+                let mut r = json(200, &page);
+                r.headers
+                    .push(("Cache-Control", "public, max-age=5".into()));
+                return Ok(r);
+            }
+        }
+    }
+    q.fresh = true;
+    match ctx.log.call(Command::Read { query: q }).await? {
+        Reply::Page { page } => {
+            let mut r = json(200, &page);
+            r.headers.push(("Cache-Control", "no-store".into()));
+            Ok(r)
+        }
+        other => Err(unexpected(other)),
+    }
+}
+
+pub async fn stats<L: LogPort, K, R>(ctx: &Ctx<'_, L, K, R>) -> Result<Response, ApiError> {
+    match ctx.log.call(Command::Stats).await? {
+        Reply::Stats { total } => {
+            let mut r = json(
+                200,
+                &Stats {
+                    total_messages: total,
+                },
+            );
+            r.headers.push(("Cache-Control", "no-store".into()));
+            Ok(r)
+        }
+        other => Err(unexpected(other)),
+    }
+}
+
+/// `GET /api/comments/live`: checked here, served by the log object.
+pub fn live(req: &Request<'_>) -> Result<CommentsQuery, ApiError> {
+    if !req.websocket {
+        return Err(ApiError::UpgradeRequired);
+    }
+    let mut q = query(req)?;
+    q.fresh = true;
+    Ok(q)
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// The body of a POST or PATCH: JSON, within the cap.
+pub(super) fn json_body<'a>(req: &Request<'a>) -> Result<&'a [u8], ApiError> {
+    match req.body {
+        Body::TooLarge => Err(ApiError::TooLarge),
+        // Without it a plain HTML form or a `text/plain` fetch from any site could post with
+        // each visitor's address, and no CORS preflight would stop it.
+        Body::Read(_) if !is_json(req.content_type) => Err(ApiError::UnsupportedMediaType),
+        Body::Read(b) => Ok(b),
+    }
+}
+
+pub(super) fn require_bot(credential: Credential, why: BotOnly) -> Result<(), ApiError> {
+    match credential {
+        Credential::Bot => Ok(()),
+        Credential::Missing => Err(ApiError::Unauthorized(why)),
+        Credential::Wrong => Err(ApiError::Forbidden(why)),
+    }
+}
+
+pub async fn post<L: LogPort, K, R: RateLimiter>(
+    ctx: &Ctx<'_, L, K, R>,
+    req: &Request<'_>,
+    bot: bool,
+) -> Result<Response, ApiError> {
+    let new = parse_new_comment(json_body(req)?)?;
+    let credential = ctx.credential(req);
+    if new.message_type == MessageType::Ai {
+        require_bot(credential, BotOnly::PostAsAi)?;
+    }
+    if new.id.as_deref().is_some_and(is_reserved_id) {
+        require_bot(credential, BotOnly::ReplyId)?;
+    }
+    // After validation, so a malformed post does not use up the sender's allowance.
+    if !bot {
+        limit(ctx, req, Bucket::Post).await?;
+    }
+    let default_domain = req
+        .origin
+        .and_then(origin_host)
+        .unwrap_or_else(|| "unknown".into());
+    match ctx
+        .log
+        .call(Command::Append {
+            comment: Box::new(new),
+            default_domain,
+        })
+        .await?
+    {
+        Reply::Appended { comment, created } => Ok(json(if created { 201 } else { 200 }, &comment)),
+        other => Err(unexpected(other)),
+    }
+}
+
+pub async fn patch<L: LogPort, K, R>(
+    ctx: &Ctx<'_, L, K, R>,
+    req: &Request<'_>,
+    id: &str,
+) -> Result<Response, ApiError> {
+    require_bot(ctx.credential(req), BotOnly::Patch)?;
+    if !is_valid_id(id) {
+        return Err(ApiError::BadId);
+    }
+    let patch = parse_patch(json_body(req)?)?;
+    match ctx
+        .log
+        .call(Command::Patch {
+            id: id.to_owned(),
+            patch,
+        })
+        .await?
+    {
+        Reply::Patched {
+            comment: Some(comment),
+        } => Ok(json(200, &comment)),
+        Reply::Patched { comment: None } => Err(ApiError::CommentNotFound(id.to_owned())),
+        other => Err(unexpected(other)),
+    }
+}

@@ -1,0 +1,234 @@
+//! Routing and HTTP semantics, independent of the Workers runtime so that the whole API is
+//! unit-tested natively. The Worker does all that needs no shared state here (parsing,
+//! validation, credentials, limits) and asks the log object only to sequence, store and read.
+
+pub mod auth;
+mod comments;
+pub mod error;
+mod import;
+pub mod port;
+
+use saywhatwant_wire::CommentsQuery;
+use serde::Serialize;
+
+use crate::kv::Kv;
+use crate::rate_limit::{client_key, Bucket, RateLimiter};
+
+pub use auth::Credential;
+pub use error::ApiError;
+pub use port::{LocalLog, LogCallError, LogPort};
+
+/// Seconds a limited client is told to wait: the limiters' period.
+pub const RETRY_AFTER_SECS: u32 = 60;
+
+pub struct Config {
+    /// `Access-Control-Allow-Origin`.
+    pub allowed_origin: String,
+    pub rate_limit: bool,
+    /// The bot credential (`BOT_TOKEN`); `None`: nobody may do what needs it.
+    pub bot_token: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            allowed_origin: "*".into(),
+            rate_limit: true,
+            bot_token: None,
+        }
+    }
+}
+
+/// A request body as the runtime layer read it: with the cap enforced while reading, so an
+/// oversized body is never read whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'a> {
+    Read(&'a [u8]),
+    TooLarge,
+}
+
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    /// Percent-decoded query pairs.
+    pub query: Vec<(String, String)>,
+    pub origin: Option<&'a str>,
+    pub client_ip: Option<&'a str>,
+    pub content_type: Option<&'a str>,
+    pub authorization: Option<&'a str>,
+    /// `Upgrade: websocket` was asked for.
+    pub websocket: bool,
+    pub body: Body<'a>,
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the runtime layer does with a request.
+#[derive(Debug)]
+pub enum Outcome {
+    Respond(Response),
+    /// Hand the socket to the log object, which sends what follows `query.after` and then
+    /// every change (a validated `GET /api/comments/live`).
+    Live(CommentsQuery),
+}
+
+pub struct Ctx<'a, L, K, R> {
+    pub log: &'a L,
+    /// Workers KV: the recent view, and the original layout for imports.
+    pub kv: &'a K,
+    pub limiter: &'a R,
+    pub config: &'a Config,
+}
+
+impl<L, K, R> Ctx<'_, L, K, R> {
+    fn credential(&self, req: &Request<'_>) -> Credential {
+        auth::credential(req.authorization, self.config.bot_token.as_deref())
+    }
+}
+
+const LIVE_PATH: &str = "/api/comments/live";
+
+pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
+    ctx: &Ctx<'_, L, K, R>,
+    req: &Request<'_>,
+) -> Outcome {
+    let result = route(ctx, req).await;
+    let mut response = match result {
+        Ok(Outcome::Live(q)) => return Outcome::Live(q),
+        Ok(Outcome::Respond(r)) => r,
+        Err(e) => error_response(&e),
+    };
+    response.headers.extend(cors(ctx.config));
+    Outcome::Respond(response)
+}
+
+pub fn error_response(e: &ApiError) -> Response {
+    let mut r = json(e.status(), &e.body());
+    r.headers.push(("Cache-Control", "no-store".into()));
+    match e {
+        ApiError::RateLimited(secs) => r.headers.push(("Retry-After", secs.to_string())),
+        ApiError::MethodNotAllowed { allow, .. } => r.headers.push(("Allow", (*allow).into())),
+        ApiError::Unauthorized(_) => r
+            .headers
+            .push(("WWW-Authenticate", "Bearer realm=\"bots\"".into())),
+        _ => {}
+    }
+    r
+}
+
+pub fn cors(config: &Config) -> [(&'static str, String); 4] {
+    [
+        ("Access-Control-Allow-Origin", config.allowed_origin.clone()),
+        (
+            "Access-Control-Allow-Methods",
+            "GET, POST, PATCH, OPTIONS".into(),
+        ),
+        (
+            "Access-Control-Allow-Headers",
+            "Content-Type, Authorization".into(),
+        ),
+        ("Access-Control-Max-Age", "86400".into()),
+    ]
+}
+
+async fn route<L: LogPort, K: Kv, R: RateLimiter>(
+    ctx: &Ctx<'_, L, K, R>,
+    req: &Request<'_>,
+) -> Result<Outcome, ApiError> {
+    let path = req.path.trim_end_matches('/');
+    let allow = match path {
+        "/api/health" | "/api/stats" | LIVE_PATH => "GET, OPTIONS",
+        "/api/comments" => "GET, POST, OPTIONS",
+        "/api/admin/import" => "POST, OPTIONS",
+        p if p
+            .strip_prefix("/api/comments/")
+            .is_some_and(|id| !id.contains('/')) =>
+        {
+            "PATCH, OPTIONS"
+        }
+        _ if req.method == "OPTIONS" => return Ok(respond(empty(204))),
+        _ => return Err(ApiError::NoRoute(req.path.to_owned())),
+    };
+    if req.method == "OPTIONS" {
+        return Ok(respond(empty(204)));
+    }
+    if !allow.split(", ").any(|m| m == req.method) {
+        return Err(ApiError::MethodNotAllowed {
+            method: req.method.to_owned(),
+            allow,
+        });
+    }
+    let bot = ctx.credential(req) == Credential::Bot;
+    // Posts have their own, tighter limit (checked after validation); bots are exempt from
+    // both, so a flood of visitors cannot silence them.
+    if req.method != "POST" && path != "/api/health" && !bot {
+        limit(ctx, req, Bucket::Read).await?;
+    }
+    match (req.method, path) {
+        ("GET", "/api/health") => Ok(respond(json(200, &serde_json::json!({ "ok": true })))),
+        ("GET", "/api/stats") => comments::stats(ctx).await.map(respond),
+        ("GET", "/api/comments") => comments::get(ctx, req).await.map(respond),
+        ("GET", LIVE_PATH) => comments::live(req).map(Outcome::Live),
+        ("POST", "/api/comments") => comments::post(ctx, req, bot).await.map(respond),
+        ("POST", "/api/admin/import") => import::run(ctx, req).await.map(respond),
+        ("PATCH", p) => comments::patch(ctx, req, &p["/api/comments/".len()..])
+            .await
+            .map(respond),
+        (method, _) => Err(ApiError::MethodNotAllowed {
+            method: method.to_owned(),
+            allow,
+        }),
+    }
+}
+
+/// Counts one request against the client network's allowance in `bucket`.
+async fn limit<L, K, R: RateLimiter>(
+    ctx: &Ctx<'_, L, K, R>,
+    req: &Request<'_>,
+    bucket: Bucket,
+) -> Result<(), ApiError> {
+    if !ctx.config.rate_limit {
+        return Ok(());
+    }
+    match ctx.limiter.allow(bucket, &client_key(req.client_ip)).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(ApiError::RateLimited(RETRY_AFTER_SECS)),
+        // A broken limiter fails open: the log and the bindings' own limits still protect
+        // the service, while failing closed would stop every visitor at once.
+        Err(_) => Ok(()),
+    }
+}
+
+fn respond(r: Response) -> Outcome {
+    Outcome::Respond(r)
+}
+
+pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
+    Response {
+        status,
+        headers: vec![("Content-Type", "application/json; charset=utf-8".into())],
+        body: serde_json::to_string(body).unwrap_or_else(|_| "{}".into()),
+    }
+}
+
+fn empty(status: u16) -> Response {
+    Response {
+        status,
+        headers: Vec::new(),
+        body: String::new(),
+    }
+}

@@ -1,0 +1,212 @@
+//! The Workers runtime binding: turns a `worker::Request` into an [`api::Request`], runs it,
+//! and reaches the log object for what needs it. No logic lives here.
+
+mod ids;
+mod kv;
+mod object;
+mod sql;
+
+use std::cell::RefCell;
+
+use futures::StreamExt;
+use saywhatwant_wire::{ErrorBody, MAX_BODY_BYTES};
+use worker::{event, Context, Env, Headers, Method, RequestInit, Stub};
+
+use crate::api::{self, Body, Config, Ctx, LogCallError, LogPort, Outcome};
+use crate::log::command::{Command, Reply};
+use crate::rate_limit::{Bucket, RateLimiter, Unlimited};
+
+
+const KV_BINDING: &str = "COMMENTS_KV";
+const LOG_BINDING: &str = "COMMENT_LOG";
+/// The one log object of the stream.
+const LOG_NAME: &str = "stream";
+
+/// The log object, reached with one request per command.
+struct ObjectLog {
+    stub: Stub,
+    /// The storage rows of the last command, as the object reported them.
+    rows: RefCell<Option<String>>,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> LogCallError {
+    LogCallError::Unavailable(format!("the log object: {e}"))
+}
+
+impl LogPort for ObjectLog {
+    async fn call(&self, command: Command) -> Result<Reply, LogCallError> {
+        let body = serde_json::to_string(&command).map_err(unavailable)?;
+        let headers = Headers::new();
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(unavailable)?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(body.into()));
+        let req =
+            worker::Request::new_with_init("https://log/command", &init).map_err(unavailable)?;
+        let mut resp = self
+            .stub
+            .fetch_with_request(req)
+            .await
+            .map_err(unavailable)?;
+        self.rows
+            .replace(resp.headers().get(object::ROWS_HEADER).ok().flatten());
+        match resp.status_code() {
+            200 => resp.json::<Reply>().await.map_err(unavailable),
+            status => {
+                let message = resp
+                    .json::<ErrorBody>()
+                    .await
+                    .map(|e| e.error)
+                    .unwrap_or_else(|_| format!("answered {status}"));
+                Err(if status == 410 {
+                    LogCallError::CursorAhead(message)
+                } else {
+                    LogCallError::Unavailable(message)
+                })
+            }
+        }
+    }
+}
+
+/// The two Rate Limiting bindings; a missing one (a misconfigured deployment) limits nothing.
+struct Limiters {
+    posts: Option<worker::RateLimiter>,
+    reads: Option<worker::RateLimiter>,
+}
+
+impl RateLimiter for Limiters {
+    async fn allow(&self, bucket: Bucket, key: &str) -> Result<bool, String> {
+        let binding = match bucket {
+            Bucket::Post => &self.posts,
+            Bucket::Read => &self.reads,
+        };
+        match binding {
+            Some(b) => b
+                .limit(key.to_owned())
+                .await
+                .map(|o| o.success)
+                .map_err(|e| e.to_string()),
+            None => Unlimited.allow(bucket, key).await,
+        }
+    }
+}
+
+fn var(env: &Env, name: &str) -> Option<String> {
+    env.var(name).ok().map(|v| v.to_string())
+}
+
+/// Reads a body with the cap enforced while reading: an announced or streamed body over the
+/// cap is refused without reading on.
+async fn read_body(
+    req: &mut worker::Request,
+    announced: Option<usize>,
+) -> worker::Result<Option<Vec<u8>>> {
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Ok(None);
+    }
+    let Ok(mut stream) = req.stream() else {
+        return Ok(Some(Vec::new()));
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk?);
+        if body.len() > MAX_BODY_BYTES {
+            return Ok(None);
+        }
+    }
+    Ok(Some(body))
+}
+
+#[event(fetch)]
+async fn fetch(
+    mut req: worker::Request,
+    env: Env,
+    _ctx: Context,
+) -> worker::Result<worker::Response> {
+    let config = Config {
+        allowed_origin: var(&env, "ALLOWED_ORIGIN").unwrap_or_else(|| "*".into()),
+        rate_limit: var(&env, "RATE_LIMIT_PER_MINUTE").as_deref().map(str::trim) != Some("0"),
+        bot_token: env
+            .secret("BOT_TOKEN")
+            .ok()
+            .map(|s| s.to_string())
+            .filter(|t| !t.is_empty()),
+    };
+    let url = req.url()?;
+    let headers = req.headers().clone();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let method = req.method().to_string();
+    let body = if matches!(method.as_str(), "POST" | "PATCH") {
+        let announced = header("Content-Length").and_then(|v| v.parse().ok());
+        read_body(&mut req, announced).await?
+    } else {
+        Some(Vec::new())
+    };
+    let (origin, client_ip, content_type, authorization) = (
+        header("Origin"),
+        header("CF-Connecting-IP"),
+        header("Content-Type"),
+        header("Authorization"),
+    );
+    let request = api::Request {
+        method: &method,
+        path: url.path(),
+        query: url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+        origin: origin.as_deref(),
+        client_ip: client_ip.as_deref(),
+        content_type: content_type.as_deref(),
+        authorization: authorization.as_deref(),
+        websocket: header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")),
+        body: body.as_deref().map_or(Body::TooLarge, Body::Read),
+    };
+    let stub = env
+        .durable_object(LOG_BINDING)?
+        .id_from_name(LOG_NAME)?
+        .get_stub()?;
+    let log = ObjectLog {
+        stub,
+        rows: RefCell::new(None),
+    };
+    let kv = kv::WorkersKv(env.kv(KV_BINDING)?);
+    let limiter = Limiters {
+        posts: env.rate_limiter("POST_LIMITER").ok(),
+        reads: env.rate_limiter("READ_LIMITER").ok(),
+    };
+    let ctx = Ctx {
+        log: &log,
+        kv: &kv,
+        limiter: &limiter,
+        config: &config,
+    };
+    match api::handle(&ctx, &request).await {
+        Outcome::Respond(response) => {
+            let out = Headers::new();
+            for (name, value) in &response.headers {
+                out.set(name, value)?;
+            }
+            if let Some(rows) = log.rows.borrow().as_deref() {
+                out.set(object::ROWS_HEADER, rows)?;
+            }
+            Ok(worker::Response::from_bytes(response.body.into_bytes())?
+                .with_status(response.status)
+                .with_headers(out))
+        }
+        // The object accepts the socket itself; its answer (101) goes straight back.
+        Outcome::Live(q) => {
+            let forward = Headers::new();
+            forward.set("Upgrade", "websocket")?;
+            let mut init = RequestInit::new();
+            init.with_method(Method::Get).with_headers(forward);
+            let url = format!("https://log/live?{}", q.to_query_string());
+            log.stub
+                .fetch_with_request(worker::Request::new_with_init(&url, &init)?)
+                .await
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The log object: one SQLite-backed Durable Object (`CommentLog`, named "stream") that
+//! sequences, stores and serves the whole stream, and holds the readers' live sockets.
+//!
+//! Platform calls and why:
+//! - `state.storage().sql()`: synchronous SQLite in the object. A command runs start to end
+//!   without yielding, so two racing POSTs of one id cannot both insert, and the output gate
+//!   holds each answer until its write is durable.
+//! - `state.accept_web_socket`: the hibernation API. Sockets stay open while the object is
+//!   evicted from memory; no duration is billed for a sleeping object, and
+//!   `state.get_websockets()` finds them all again after a wake-up.
+//! - `set_websocket_auto_response("ping" → "pong")`: the runtime answers keep-alives itself,
+//!   without waking the object.
+//! - `storage().set_alarm`: coalesces rewrites of the KV recent view to one per
+//!   [`REFRESH_MS`] while the stream changes.
+
+use std::cell::{Cell, RefCell, RefMut};
+
+use saywhatwant_wire::{CommentsPage, CommentsQuery, ErrorBody};
+use worker::{
+    durable_object, wasm_bindgen, worker_sys::WebSocketRequestResponsePair, Date, DurableObject,
+    Env, Request, Response, ResponseBuilder, Result, State, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
+};
+
+use super::ids::new_id;
+use super::kv::WorkersKv;
+use super::sql::SqlStore;
+use super::KV_BINDING;
+use crate::log::command::{serve, Command};
+use crate::log::live::{self, Opening, CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR};
+use crate::log::{Entry, Filter, Log, LogError, StoreError};
+use crate::recent::{self, RecentView, REFRESH_MS};
+
+/// The header that reports a command's storage rows (read by the benchmarks).
+pub const ROWS_HEADER: &str = "X-Log-Rows";
+
+#[durable_object]
+pub struct CommentLog {
+    state: State,
+    env: Env,
+    /// Opened on first use after each start (one row read: the newest).
+    log: RefCell<Option<Log<SqlStore>>>,
+    /// A view rewrite is scheduled (forgotten on eviction: then set again, harmlessly).
+    view_scheduled: Cell<bool>,
+}
+
+fn failure(status: u16, code: &str, error: String) -> Result<Response> {
+    Ok(Response::from_json(&ErrorBody {
+        error,
+        code: code.into(),
+    })?
+    .with_status(status))
+}
+
+impl DurableObject for CommentLog {
+    fn new(state: State, env: Env) -> Self {
+        if let Ok(pair) = WebSocketRequestResponsePair::new("ping", "pong") {
+            state.set_websocket_auto_response(&pair);
+        }
+        CommentLog {
+            state,
+            env,
+            log: RefCell::new(None),
+            view_scheduled: Cell::new(false),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        match req.path().as_str() {
+            "/command" => self.command(req).await,
+            "/live" => self.live(&req),
+            other => failure(404, "not_found", format!("the log has no {other}")),
+        }
+    }
+
+    async fn alarm(&self) -> Result<Response> {
+        self.view_scheduled.set(false);
+        let view = {
+            let mut log = self.log()?;
+            RecentView::build(&mut log, Date::now().as_millis())
+        };
+        match view {
+            Ok(view) => {
+                let kv = WorkersKv(self.env.kv(KV_BINDING)?);
+                if let Err(e) = recent::store(&kv, &view).await {
+                    // The view is derived: a failed write costs freshness of first loads only.
+                    worker::console_warn!("writing the recent view: {e}");
+                }
+            }
+            Err(e) => worker::console_warn!("building the recent view: {e}"),
+        }
+        Response::ok("")
+    }
+
+    async fn websocket_message(
+        &self,
+        _ws: WebSocket,
+        _msg: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        // What a reader sends changes nothing (keep-alives are answered by the runtime).
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        reason: String,
+        _was_clean: bool,
+    ) -> Result<()> {
+        // Completes the closing handshake; the socket may already be gone.
+        let code = if (1000..5000).contains(&code) && code != 1005 && code != 1006 {
+            code as u16
+        } else {
+            1000
+        };
+        let _ = ws.close(Some(code), Some(reason));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl CommentLog {
+    fn log(&self) -> Result<RefMut<'_, Log<SqlStore>>> {
+        let mut slot = self.log.borrow_mut();
+        if slot.is_none() {
+            let store = SqlStore::open(self.state.storage().sql())
+                .map_err(|e| worker::Error::RustError(e.to_string()))?;
+            *slot = Some(Log::open(store).map_err(|e| worker::Error::RustError(e.to_string()))?);
+        }
+        RefMut::filter_map(slot, Option::as_mut)
+            .map_err(|_| worker::Error::RustError("the log did not open".into()))
+    }
+
+    async fn command(&self, mut req: Request) -> Result<Response> {
+        let command: Command = match req.json().await {
+            Ok(c) => c,
+            Err(e) => return failure(400, "invalid_command", format!("not a log command: {e}")),
+        };
+        let now = Date::now().as_millis();
+        // Runs without yielding: the borrow ends before anything below awaits.
+        let served = match self.log() {
+            Ok(mut log) => serve(&mut log, command, new_id, now).map(|s| (s, log.head())),
+            Err(e) => return failure(503, "storage_unavailable", e.to_string()),
+        };
+        let (served, head) = match served {
+            Ok(s) => s,
+            Err(e @ LogError::CursorAhead { .. }) => {
+                return failure(410, "cursor_expired", e.to_string())
+            }
+            Err(LogError::Store(e)) => return failure(503, "storage_unavailable", e.to_string()),
+        };
+        if let Some(entry) = &served.changed {
+            self.push(entry, head);
+            self.schedule_view().await;
+        }
+        let rows = format!(
+            "read={}, written={}",
+            served.usage.rows_read, served.usage.rows_written
+        );
+        let response = Response::from_json(&served.reply)?;
+        response.headers().set(ROWS_HEADER, &rows)?;
+        Ok(response)
+    }
+
+    /// Sends a committed change to every socket whose filter it passes.
+    fn push(&self, entry: &Entry, head: u64) {
+        let mut frame: Option<String> = None;
+        for ws in self.state.get_websockets() {
+            let filter: Filter = match ws.deserialize_attachment() {
+                Ok(Some(f)) => f,
+                _ => Filter::default(),
+            };
+            if !filter.matches(&entry.comment) {
+                continue;
+            }
+            let text = frame.get_or_insert_with(|| {
+                serde_json::to_string(&live::change(entry, head)).unwrap_or_default()
+            });
+            // A socket that is closing fails here; its close event cleans it up.
+            let _ = ws.send_with_str(text.as_str());
+        }
+    }
+
+    async fn schedule_view(&self) {
+        if self.view_scheduled.replace(true) {
+            return;
+        }
+        if let Err(e) = self.state.storage().set_alarm(REFRESH_MS as i64).await {
+            self.view_scheduled.set(false);
+            worker::console_warn!("scheduling the recent view: {e}");
+        }
+    }
+
+    /// Accepts a socket (validated by the Worker) and sends it what follows its cursor, in
+    /// the same turn, so no commit can fall between the backlog and the live frames.
+    fn live(&self, req: &Request) -> Result<Response> {
+        let url = req.url()?;
+        let q = CommentsQuery::from_pairs(
+            url.query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let opening = match self.log() {
+            Ok(mut log) => live::open(&mut log, &q),
+            Err(e) => Err(LogError::Store(StoreError(e.to_string()))),
+        };
+        let pair = WebSocketPair::new()?;
+        let server = pair.server;
+        self.state.accept_web_socket(&server);
+        match opening {
+            Ok(Opening::Frames(frames)) => {
+                server.serialize_attachment(Filter::of(&q))?;
+                for f in &frames {
+                    send(&server, f)?;
+                }
+            }
+            Ok(Opening::TooFarBehind) => server.close(
+                Some(CLOSE_BEHIND),
+                Some("too far behind: catch up by polling"),
+            )?,
+            Err(LogError::CursorAhead { .. }) => server.close(
+                Some(CLOSE_UNKNOWN_CURSOR),
+                Some("the cursor is not from this stream: load again"),
+            )?,
+            Err(LogError::Store(e)) => {
+                worker::console_warn!("opening a live socket: {e}");
+                server.close(Some(1011), Some("the log is unavailable"))?
+            }
+        }
+        Ok(ResponseBuilder::new()
+            .with_status(101)
+            .with_websocket(pair.client)
+            .empty())
+    }
+}
+
+fn send(ws: &WebSocket, frame: &CommentsPage) -> Result<()> {
+    ws.send_with_str(serde_json::to_string(frame)?)
+}

@@ -1,0 +1,150 @@
+//! The live channel's frames. A socket opened at a cursor first gets what follows the cursor,
+//! then every comment (and every change to one) as the log commits it. The object sends
+//! these synchronously, in the same turn as the commit or the accept, so nothing can come
+//! between the backlog and the first live frame, and frames leave in log order.
+//!
+//! A frame is a `GET /api/comments` answer (`comments`, `hasMore`, `cursor`): clients handle
+//! a push exactly like a poll, and keep the frame's cursor to resume from.
+
+use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, Source};
+
+use super::{Entry, Filter, Log, LogError, LogStore};
+
+/// Comments per backlog frame (a poll's page).
+pub const FRAME_SIZE: usize = 200;
+/// A socket further behind than this is closed with [`CLOSE_BEHIND`]: the client catches up
+/// with fresh polls (which page) and connects again.
+pub const MAX_BACKLOG: usize = 2000;
+/// Close code: too far behind, poll first.
+pub const CLOSE_BEHIND: u16 = 4410;
+/// Close code: the cursor is not from this log (a reset stream); load again without one.
+pub const CLOSE_UNKNOWN_CURSOR: u16 = 4409;
+
+pub enum Opening {
+    /// Send these, in order; the last one's cursor is the log's head.
+    Frames(Vec<CommentsPage>),
+    TooFarBehind,
+}
+
+fn frame(comments: Vec<Entry>, has_more: bool, cursor: u64) -> CommentsPage {
+    CommentsPage {
+        comments: comments.into_iter().map(|e| e.comment).collect(),
+        has_more,
+        cursor: Some(Cursor::Seq(cursor).to_string()),
+        source: Source::Fresh,
+    }
+}
+
+/// What a socket opened with `q` (its `after`, `type` and `domain`) is sent first. Without
+/// `after` it starts at the present.
+pub fn open<S: LogStore>(log: &mut Log<S>, q: &CommentsQuery) -> Result<Opening, LogError> {
+    let filter = Filter::of(q);
+    let start = match &q.after {
+        Some(c) => log.position(c)?,
+        None => log.head(),
+    };
+    let backlog = log.after(start, &filter, MAX_BACKLOG + 1)?;
+    if backlog.len() > MAX_BACKLOG {
+        return Ok(Opening::TooFarBehind);
+    }
+    let head = log.head();
+    let mut frames = Vec::new();
+    let mut rest = backlog;
+    while rest.len() > FRAME_SIZE {
+        let later = rest.split_off(FRAME_SIZE);
+        let cursor = rest.last().map_or(start, |e| e.seq);
+        frames.push(frame(rest, true, cursor));
+        rest = later;
+    }
+    // The last frame (possibly empty) says "current as of the head".
+    frames.push(frame(rest, false, head));
+    Ok(Opening::Frames(frames))
+}
+
+/// The frame for a committed change, for sockets whose filter it passes.
+pub fn change(entry: &Entry, head: u64) -> CommentsPage {
+    frame(vec![entry.clone()], false, head)
+}
+
+#[cfg(test)]
+mod tests {
+    use saywhatwant_wire::parse_new_comment;
+
+    use super::*;
+    use crate::log::MemoryStore;
+
+    fn log(n: u64) -> Log<MemoryStore> {
+        let mut log = Log::with_tail_cap(MemoryStore::new(), 300).expect("open");
+        for i in 0..n {
+            let c = parse_new_comment(format!(r#"{{"text":"c{i}"}}"#).as_bytes()).expect("ok");
+            log.append(c, || format!("id{i}"), "d", 1_000 + i)
+                .expect("append");
+        }
+        log
+    }
+
+    fn q(s: &str) -> CommentsQuery {
+        CommentsQuery::from_pairs(s.split('&').filter_map(|kv| kv.split_once('='))).expect("q")
+    }
+
+    fn frames(o: Opening) -> Vec<CommentsPage> {
+        match o {
+            Opening::Frames(f) => f,
+            Opening::TooFarBehind => panic!("not behind"),
+        }
+    }
+
+    #[test]
+    fn a_backlog_comes_in_pages_then_the_present() {
+        let mut log = log(450);
+        let f = frames(open(&mut log, &q("after=s10")).expect("open"));
+        let sizes: Vec<_> = f.iter().map(|p| p.comments.len()).collect();
+        assert_eq!(sizes, [200, 200, 40]);
+        let cursors: Vec<_> = f
+            .iter()
+            .map(|p| p.cursor.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(cursors, ["s210", "s410", "s450"]);
+        assert_eq!(
+            f.iter().map(|p| p.has_more).collect::<Vec<_>>(),
+            [true, true, false]
+        );
+        // Everything after the cursor, once, in order.
+        let texts: Vec<String> = f
+            .iter()
+            .flat_map(|p| p.comments.iter().map(|c| c.text.clone()))
+            .collect();
+        assert_eq!(
+            texts,
+            (10..450).map(|i| format!("c{i}")).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn without_a_cursor_or_when_current_it_starts_with_an_empty_frame_at_the_head() {
+        let mut log = log(5);
+        for query in ["", "after=s5", "after=9999999999999"] {
+            let f = frames(open(&mut log, &q(query)).expect("open"));
+            assert_eq!(f.len(), 1, "{query}");
+            assert!(f[0].comments.is_empty());
+            assert_eq!(f[0].cursor.as_deref(), Some("s5"));
+        }
+    }
+
+    #[test]
+    fn too_far_behind_or_from_another_log_is_said_so() {
+        let mut log = log(MAX_BACKLOG as u64 + 10);
+        assert!(matches!(
+            open(&mut log, &q("after=s5")),
+            Ok(Opening::TooFarBehind)
+        ));
+        assert!(matches!(
+            open(&mut log, &q("after=s20")),
+            Ok(Opening::Frames(_))
+        ));
+        assert!(matches!(
+            open(&mut log, &q("after=s999999")),
+            Err(LogError::CursorAhead { .. })
+        ));
+    }
+}
