@@ -2,9 +2,10 @@
 
 use saywhatwant_wire::{Comment, NewComment, Patch};
 
-use crate::keys::{comment_key, id_key, timestamp_of};
-use crate::kv::{Kv, KvError};
-use crate::records;
+use saywhatwant_api::kv::{Kv, KvError};
+
+use super::keys::{comment_key, id_key, timestamp_of};
+use super::records;
 
 pub enum Posted {
     Created(Comment),

@@ -12,8 +12,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::keys::COMMENT_PREFIX;
-use crate::kv::{Kv, KvError, ListPage, MAX_LIST_LIMIT};
+use saywhatwant_api::kv::{Kv, KvError, ListPage, MAX_LIST_LIMIT};
+
+use super::keys::COMMENT_PREFIX;
 
 /// Half a second keeps the median post-to-screen time within 3 s (5 s polls, 250 ms settle)
 /// while capping KV lists at two a second per location, whatever the number of readers.

@@ -3,12 +3,14 @@
 //! Cost: a poll that finds at most 1000 new comments is one list call, plus a `get` only for a
 //! comment too large to ride in list metadata, whatever the size of the history.
 
-use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, Cursor, Order, Source};
+use saywhatwant_api::kv::{Kv, KvError, ListKey};
+use saywhatwant_wire::{Comment, CommentsPage, Order, Source};
 
-use crate::keys::cursor_key;
-use crate::kv::{Kv, KvError, ListKey};
-use crate::records;
-use crate::walk::{NewestFirst, WalkError};
+// Aliased so the code below reads as it did in the worker.
+use super::cursor::{OldCursor as Cursor, OldQuery};
+use super::keys::cursor_key;
+use super::records;
+use super::walk::{NewestFirst, WalkError};
 
 /// A cursor further behind than this many list pages (1000 comments each) is refused with
 /// `cursor_expired` instead of breaking Workers' 1000-operations-per-request limit.
@@ -24,7 +26,7 @@ pub enum ReadError {
     CursorExpired,
 }
 
-pub async fn read<K: Kv>(kv: &K, q: &CommentsQuery, now: u64) -> Result<CommentsPage, ReadError> {
+pub async fn read<K: Kv>(kv: &K, q: &OldQuery, now: u64) -> Result<CommentsPage, ReadError> {
     let (comments, has_more, cursor) = match &q.after {
         Some(after) => newer_than(kv, q, after, now).await?,
         None => newest(kv, q, now).await?,
@@ -70,7 +72,7 @@ pub fn caught_up(after: &Cursor, w: u64) -> Cursor {
 /// The oldest `limit` matching comments newer than `after`, chronological.
 async fn newer_than<K: Kv>(
     kv: &K,
-    q: &CommentsQuery,
+    q: &OldQuery,
     after: &Cursor,
     now: u64,
 ) -> Result<(Vec<Comment>, bool, Cursor), ReadError> {
@@ -100,7 +102,7 @@ async fn newer_than<K: Kv>(
 /// The newest `limit` matching comments, chronological.
 async fn newest<K: Kv>(
     kv: &K,
-    q: &CommentsQuery,
+    q: &OldQuery,
     now: u64,
 ) -> Result<(Vec<Comment>, bool, Cursor), ReadError> {
     let mut walk = NewestFirst::new(kv, now, MAX_SCAN_PAGES);
@@ -137,13 +139,13 @@ fn expired(e: WalkError) -> ReadError {
 /// Collects up to `want` comments that pass the query's filters, resolving only as many keys
 /// as it still needs so a filtered read does not `get` what it will not return.
 pub struct Matcher<'q> {
-    q: &'q CommentsQuery,
+    q: &'q OldQuery,
     want: usize,
     found: Vec<Comment>,
 }
 
 impl<'q> Matcher<'q> {
-    pub fn new(q: &'q CommentsQuery, want: usize) -> Self {
+    pub fn new(q: &'q OldQuery, want: usize) -> Self {
         Matcher {
             q,
             want,

@@ -6,10 +6,12 @@
 //! Within one millisecond keys sort by id ascending, which makes the stream's order "timestamp
 //! ascending, then id descending" (see `saywhatwant_wire::chrono_cmp`).
 
-use saywhatwant_wire::{Cursor, MAX_TIMESTAMP};
+use saywhatwant_wire::MAX_TIMESTAMP;
+
+use super::cursor::OldCursor;
 
 pub const COMMENT_PREFIX: &str = "c:";
-/// The derived `recent:comments` view (see `recent.rs`).
+/// The derived `recent:comments` view (rebuilt from the comment keys; not simulated here).
 pub const RECENT_KEY: &str = "recent:comments";
 
 /// `id:<id>` → the comment's key, so PATCH and idempotent POST never list.
@@ -28,7 +30,7 @@ pub fn comment_key(timestamp: u64, id: &str) -> String {
 ///
 /// A plain-timestamp cursor becomes `c:<inverted>:`, which sorts before every key of its own
 /// millisecond, so that whole millisecond counts as delivered.
-pub fn cursor_key(cursor: &Cursor) -> String {
+pub fn cursor_key(cursor: &OldCursor) -> String {
     comment_key(cursor.timestamp, cursor.id.as_deref().unwrap_or(""))
 }
 
@@ -49,14 +51,14 @@ mod tests {
         assert!(b < a, "newer first");
         assert_eq!(timestamp_of(&a), Some(1_000));
         // Same millisecond: the key order is id ascending = chronological id descending.
-        let c1 = Cursor {
+        let c1 = OldCursor {
             timestamp: 1_000,
             id: Some("b".into()),
         };
         assert!(comment_key(1_000, "a") < cursor_key(&c1));
         assert!(comment_key(1_000, "c") > cursor_key(&c1));
         // A plain timestamp covers its whole millisecond.
-        let plain = cursor_key(&Cursor::timestamp(1_000));
+        let plain = cursor_key(&OldCursor::timestamp(1_000));
         assert!(comment_key(1_000, "-") > plain && comment_key(1_001, "z") < plain);
         assert_eq!(timestamp_of("id:x"), None);
     }

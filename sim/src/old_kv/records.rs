@@ -6,7 +6,7 @@ use saywhatwant_wire::Comment;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::kv::{Kv, KvError, ListKey, MAX_METADATA_BYTES};
+use saywhatwant_api::kv::{Kv, KvError, ListKey, MAX_METADATA_BYTES};
 
 /// The value to store and, when it fits, the metadata to list with it.
 pub fn encode(comment: &Comment) -> Result<(String, Option<Value>), KvError> {

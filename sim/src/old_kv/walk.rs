@@ -1,7 +1,8 @@
 //! Walks comment keys from the newest down, one list call (up to 1000 keys) at a time.
 
-use crate::keys::{timestamp_of, COMMENT_PREFIX};
-use crate::kv::{Kv, KvError, ListKey, MAX_LIST_LIMIT};
+use saywhatwant_api::kv::{Kv, KvError, ListKey, MAX_LIST_LIMIT};
+
+use super::keys::{timestamp_of, COMMENT_PREFIX};
 
 /// How long a comment must have been stored before a read may pass over it.
 ///
