@@ -16,7 +16,6 @@ use crate::api::{self, Body, Config, Ctx, LogCallError, LogPort, Outcome};
 use crate::log::command::{Command, Reply};
 use crate::rate_limit::{Bucket, RateLimiter, Unlimited};
 
-
 const KV_BINDING: &str = "COMMENTS_KV";
 const LOG_BINDING: &str = "COMMENT_LOG";
 /// The one log object of the stream.

@@ -9,6 +9,8 @@ use super::store::{Direction, Entry, Filter, LogStore, StoreError, Usage};
 
 /// Rows an insert writes: the table row plus one per index (`id`, `ts`, `type`, `domain`).
 pub const ROWS_PER_INSERT: u64 = 5;
+/// Rows an insert reads: SQLite checks the `id` index for the UNIQUE constraint.
+pub const ROWS_READ_PER_INSERT: u64 = 1;
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -78,6 +80,7 @@ impl LogStore for MemoryStore {
         }
         ids.insert(entry.comment.id.clone(), entry.seq);
         rows.push(entry.clone());
+        self.read(ROWS_READ_PER_INSERT as usize);
         self.wrote(ROWS_PER_INSERT);
         Ok(())
     }
@@ -157,7 +160,8 @@ impl LogStore for MemoryStore {
                 e.comment.timestamp <= ts
             }
         });
-        self.read(usize::from(n > 0));
+        // SQLite reports one row for the index step, found or not.
+        self.read(1);
         Ok(n as u64)
     }
 
