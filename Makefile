@@ -43,10 +43,10 @@ test-native:
 test-wasm:
 	scripts/test-wasm.sh
 
-# The live suites get a fresh worker under `wrangler dev` with a fresh local KV.
+# The live suites get a fresh worker under `wrangler dev`: an empty log object and local KV.
 test-live: app
-	scripts/with-worker.sh --rate-limit 10 cargo test -p saywhatwant-e2e --test api --test history -- --test-threads=8
-	scripts/with-worker.sh --rate-limit 0 cargo test -p saywhatwant-e2e --test bot
+	scripts/with-worker.sh --rate-limit 10 cargo test -p saywhatwant-e2e --test api --test history --test log --test security -- --test-threads=8
+	scripts/with-worker.sh --rate-limit 0 cargo test -p saywhatwant-e2e --test bot --test oversized
 	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser --test reading_tools --test browser_bulk -- --test-threads=3
 
 ## make bench: KV ops and time per request, this design against the original, and browser

@@ -1,12 +1,12 @@
-//! The API over HTTP against the real worker under `wrangler dev` (workerd, local KV, the real
-//! rate-limit binding). Tests share one worker, so each one posts under its own `domain` and
-//! reads with that filter.
+//! The API over HTTP against the real worker under `wrangler dev` (workerd, the log object's
+//! SQLite, local KV, the real rate-limit bindings). Tests share one worker, so each one posts
+//! under its own `domain` and reads with that filter.
 
 use std::collections::HashSet;
 use std::time::Duration;
 
 use futures::future::join_all;
-use saywhatwant_e2e::{settle, Api};
+use saywhatwant_e2e::Api;
 use saywhatwant_wire::{chrono_cmp, Comment};
 use serde_json::json;
 
@@ -32,7 +32,7 @@ async fn health_options_and_cors_on_every_answer() {
         );
         assert_eq!(
             a.header("access-control-allow-headers"),
-            Some("Content-Type")
+            Some("Content-Type, Authorization")
         );
         assert_eq!(a.header("access-control-max-age"), Some("86400"));
     }
@@ -110,16 +110,17 @@ async fn every_error_case_is_a_json_4xx_that_says_what_was_wrong() {
         (
             "PATCH",
             "/api/comments/abc",
-            Some(r#"{"text":"x"}"#),
-            400,
-            "unknown_field",
-        ),
-        (
-            "PATCH",
-            "/api/comments/never-posted",
             Some(r#"{"botParams":{"processed":true}}"#),
-            404,
-            "not_found",
+            401,
+            "unauthorized",
+        ),
+        ("GET", "/api/comments/live", None, 426, "upgrade_required"),
+        (
+            "GET",
+            "/api/comments?after=s999999999",
+            None,
+            410,
+            "cursor_expired",
         ),
         (
             "PUT",
@@ -145,6 +146,25 @@ async fn every_error_case_is_a_json_4xx_that_says_what_was_wrong() {
             "{method} {path}"
         );
     }
+    for (body, status, code) in [
+        (r#"{"text":"x"}"#, 400, "unknown_field"),
+        (r#"{"botParams":{"processed":true}}"#, 404, "not_found"),
+    ] {
+        let path = if status == 404 {
+            "/api/comments/never-posted"
+        } else {
+            "/api/comments/abc"
+        };
+        let a = api
+            .send_as_bot("PATCH", path, Some(body.into()), "192.0.2.3")
+            .await;
+        assert_eq!(
+            (a.status, a.code()),
+            (status, Some(code)),
+            "{body}: {}",
+            a.body
+        );
+    }
     let put = api.send("PUT", "/api/comments", None, "192.0.2.3").await;
     assert_eq!(put.header("allow"), Some("GET, POST, OPTIONS"));
     let field = api
@@ -165,7 +185,9 @@ async fn every_error_case_is_a_json_4xx_that_says_what_was_wrong() {
     // Announced too large: the worker refuses it without reading it, for either method.
     let big = json!({ "text": "a", "misc": "x".repeat(17 * 1024) }).to_string();
     for (method, path) in [("POST", "/api/comments"), ("PATCH", "/api/comments/abc")] {
-        let a = api.send(method, path, Some(big.clone()), "192.0.2.3").await;
+        let a = api
+            .send_as_bot(method, path, Some(big.clone()), "192.0.2.3")
+            .await;
         assert_eq!(
             (a.status, a.code()),
             (413, Some("payload_too_large")),
@@ -200,15 +222,14 @@ async fn three_hundred_concurrent_posts_are_all_stored_and_the_cache_converges()
     });
     let posted: HashSet<String> = join_all(posts).await.into_iter().map(|c| c.id).collect();
     assert_eq!(posted.len(), 300);
-    settle().await;
     let got = api.drain(&start, 200, "&domain=race.test").await;
     assert_eq!(
         got.iter().map(|c| c.id.clone()).collect::<HashSet<_>>(),
         posted
     );
     assert_eq!(got.len(), 300, "each exactly once");
-    // The cached view is rebuilt from the keys within its refresh period, never patched, so it
-    // ends up holding every one of them.
+    // The log object rewrites the cached view from the log (never patching it) at most every
+    // 10 s while the stream changes, so it ends up holding every one of them.
     let mut in_view = 0;
     let started = std::time::Instant::now();
     for _ in 0..45 {
@@ -247,7 +268,6 @@ async fn cursor_paging_with_a_small_limit_gives_each_comment_once_in_order() {
         posted.extend(join_all(posts).await);
     }
     posted.sort_by(chrono_cmp);
-    settle().await;
     for limit in [1, 3, 200] {
         let got = api.drain(&start, limit, "&domain=paging.test").await;
         assert_eq!(
@@ -267,7 +287,7 @@ async fn a_patch_is_seen_by_the_next_fresh_read_and_the_bot_poll_is_newest_first
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let a = api
-        .send(
+        .send_as_bot(
             "PATCH",
             &format!("/api/comments/{}", mine[1].id),
             Some(r#"{"botParams":{"processed":true}}"#.into()),
@@ -276,7 +296,6 @@ async fn a_patch_is_seen_by_the_next_fresh_read_and_the_bot_poll_is_newest_first
         .await;
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(a.body["botParams"]["processed"], true);
-    settle().await;
     let bot = api
         .page("/api/comments?limit=100&domain=all&sort=timestamp&order=desc&fresh=true")
         .await;
@@ -324,7 +343,6 @@ async fn posting_the_same_id_twice_stores_one_comment() {
         .await;
     assert_eq!((first.status, again.status), (201, 200));
     assert_eq!(first.body, again.body);
-    settle().await;
     assert_eq!(
         api.page("/api/comments?fresh=true&domain=retry.test")
             .await
@@ -386,12 +404,8 @@ async fn the_original_browser_poll_url_works_with_a_timestamp() {
             "198.18.50.1",
         )
         .await;
-    api.post(
-        json!({"text": "a bot", "domain": "orig.test", "message-type": "AI"}),
-        "198.18.50.1",
-    )
-    .await;
-    settle().await;
+    api.post_as_bot(json!({"text": "a bot", "domain": "orig.test", "message-type": "AI"}))
+        .await;
     let p = api
         .page(&format!(
             "/api/comments?after={}&limit=200&fresh=true&type=human",

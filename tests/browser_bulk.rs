@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use saywhatwant_e2e::page::{token, wait_shown};
 use saywhatwant_e2e::webdriver::Browser;
-use saywhatwant_e2e::{base_url, settle, Api};
+use saywhatwant_e2e::{base_url, Api};
 use serde_json::json;
 
 #[tokio::test]
@@ -23,7 +23,6 @@ async fn with_1500_stored_comments_the_page_loads_and_stays_live() {
         }))
         .await;
     }
-    settle().await;
     let b = Browser::start().await;
     let started = std::time::Instant::now();
     b.goto(&format!("{}/", base_url())).await;

@@ -1,4 +1,4 @@
-//! The bot's side of the API: the bot poll, POST and PATCH.
+//! The bot's side of the API: the bot poll, and POST and PATCH with the bot credential.
 
 use std::time::Duration;
 
@@ -21,9 +21,23 @@ pub enum ClientError {
     Unreadable { url: String, source: reqwest::Error },
 }
 
+impl ClientError {
+    /// A failure of the API as a whole (down, overloaded, limiting us), as opposed to a
+    /// refusal of one request's content: the bot then backs off instead of moving on.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Refused { status, .. } => *status >= 500 || *status == 408,
+            _ => true,
+        }
+    }
+}
+
 pub struct ApiClient {
-    base: String,
+    /// The site, e.g. `http://127.0.0.1:8080` (the API is under `/api`).
+    pub base: String,
     http: reqwest::Client,
+    /// `BOT_TOKEN`: what lets the bot post as `AI` and mark comments processed.
+    token: Option<String>,
 }
 
 impl ApiClient {
@@ -36,12 +50,29 @@ impl ApiClient {
         Ok(ApiClient {
             base,
             http: reqwest::Client::builder().timeout(timeout).build()?,
+            token: None,
         })
     }
 
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token.filter(|t| !t.is_empty());
+        self
+    }
+
+    fn authorized(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        }
+    }
+
     /// The newest 100 comments from the source of truth, newest first: the original bot's URL
-    /// (`domain=all`), or one site's comments.
-    pub async fn bot_poll(&self, domain: Option<&str>) -> Result<Vec<Comment>, ClientError> {
+    /// (`domain=all`), or one site's comments. Its cursor is where the live channel starts.
+    pub async fn bot_poll(&self, domain: Option<&str>) -> Result<CommentsPage, ClientError> {
         let q = CommentsQuery {
             limit: 100,
             fresh: true,
@@ -51,27 +82,32 @@ impl ApiClient {
         };
         let all = if domain.is_none() { "&domain=all" } else { "" };
         let url = format!("{}/api/comments?{}{all}", self.base, q.to_query_string());
-        let page: CommentsPage = self.send(self.http.get(&url), &url).await?;
-        Ok(page.comments)
+        let req = self.authorized(self.http.get(&url));
+        self.send(req, &url).await.map(|(page, _)| page)
     }
 
-    /// Posts a comment; a repeat of an id already stored is a success (200).
-    pub async fn post(&self, comment: &Value) -> Result<Comment, ClientError> {
+    /// Posts a comment: the stored comment, and whether this call stored it (201) or found
+    /// it stored under the same id (200).
+    pub async fn post(&self, comment: &Value) -> Result<(Comment, bool), ClientError> {
         let url = format!("{}/api/comments", self.base);
-        self.send(self.http.post(&url).json(comment), &url).await
+        let req = self.authorized(self.http.post(&url).json(comment));
+        self.send(req, &url)
+            .await
+            .map(|(c, status)| (c, status == 201))
     }
 
     pub async fn mark_processed(&self, id: &str) -> Result<Comment, ClientError> {
         let url = format!("{}/api/comments/{id}", self.base);
         let body = serde_json::json!({"botParams": {"processed": true}});
-        self.send(self.http.patch(&url).json(&body), &url).await
+        let req = self.authorized(self.http.patch(&url).json(&body));
+        self.send(req, &url).await.map(|(c, _)| c)
     }
 
     async fn send<T: serde::de::DeserializeOwned>(
         &self,
         req: reqwest::RequestBuilder,
         url: &str,
-    ) -> Result<T, ClientError> {
+    ) -> Result<(T, u16), ClientError> {
         let resp = req
             .send()
             .await
@@ -100,9 +136,13 @@ impl ApiClient {
                 message,
             });
         }
-        resp.json().await.map_err(|source| ClientError::Unreadable {
-            url: url.into(),
-            source,
-        })
+        let body = resp
+            .json()
+            .await
+            .map_err(|source| ClientError::Unreadable {
+                url: url.into(),
+                source,
+            })?;
+        Ok((body, status))
     }
 }

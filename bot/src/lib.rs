@@ -1,18 +1,24 @@
-//! The stream's bot: polls the newest comments, answers each human comment that asks for it
-//! (`botParams.processed == false`) exactly once, and marks it processed.
+//! The stream's bot: follows the live channel (or polls the newest comments when it cannot),
+//! answers each human comment that asks for it (`botParams.processed == false`) exactly once,
+//! and marks it processed, all with the bot credential (`BOT_TOKEN`).
 //!
 //! Exactly once across crashes: the reply's id is derived from the original's, so re-posting a
 //! reply after a crash between the POST and the PATCH only meets the worker's idempotency (200,
-//! nothing new stored) and the PATCH then completes.
+//! nothing new stored, the stored reply checked to be this bot's) and the PATCH then completes.
+//! A comment that cannot be answered is skipped with its reason and retried with back-off a
+//! bounded number of times; the rest of the stream goes on.
 
 mod client;
+mod ledger;
+mod live;
 mod responder;
 
 pub use client::{ApiClient, ClientError};
+pub use ledger::{Ledger, Verdict, MAX_ATTEMPTS};
+pub use live::{live_url, Channel, LiveError};
 pub use responder::{Echo, OpenAi, Responder, ResponderError};
 
-use std::collections::HashSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use saywhatwant_wire::{BotParams, Comment, MessageType};
 use serde_json::json;
@@ -38,22 +44,51 @@ pub fn reply_id(original: &str) -> String {
     format!("re-{}-{hash:016x}", &original[..44])
 }
 
-/// Comments in a newest-first poll that still need an answer, oldest first.
-pub fn to_answer<'a>(poll: &'a [Comment], handled: &HashSet<String>) -> Vec<&'a Comment> {
-    let mut todo: Vec<&Comment> = poll
+/// Comments that still need an answer and are due, oldest first.
+pub fn to_answer<'a>(comments: &'a [Comment], ledger: &Ledger, now: Instant) -> Vec<&'a Comment> {
+    let mut todo: Vec<&Comment> = comments
         .iter()
-        .filter(|c| c.awaits_bot() && !handled.contains(&c.id))
+        .filter(|c| c.awaits_bot() && ledger.is_due(&c.id, now))
         .collect();
     todo.sort_by(|a, b| saywhatwant_wire::chrono_cmp(a, b));
     todo
 }
 
+/// A failure of the API as a whole: the bot stops this round and backs off.
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
     #[error("the API: {0}")]
     Api(#[from] ClientError),
+}
+
+/// Why one comment was not answered (the rest of the round goes on).
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
     #[error("the responder: {0}")]
     Responder(#[from] ResponderError),
+    #[error("the API refused: {0}")]
+    Api(#[from] ClientError),
+    #[error("its reply id holds someone else's reply ({0}); not marking it processed")]
+    NotOurs(String),
+}
+
+/// What one round did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub answered: Vec<String>,
+    /// Comments not answered: id, why, and whether they will be tried again.
+    pub failed: Vec<(String, String, Verdict)>,
+}
+
+impl Report {
+    fn log(&self, me: &str) {
+        if !self.answered.is_empty() {
+            eprintln!("{me}: answered {} comment(s)", self.answered.len());
+        }
+        for (id, why, verdict) in &self.failed {
+            eprintln!("{me}: skipped {id}: {why} ({verdict:?})");
+        }
+    }
 }
 
 pub struct Bot<R> {
@@ -62,8 +97,9 @@ pub struct Bot<R> {
     pub me: Identity,
     /// Answer only comments from this site (`None`: every site).
     pub domain: Option<String>,
-    /// Ids answered and marked in this run; the `processed` flag covers earlier runs.
-    handled: HashSet<String>,
+    ledger: Ledger,
+    /// How far the stream has been read: the live channel resumes here.
+    cursor: Option<String>,
 }
 
 impl<R: Responder> Bot<R> {
@@ -73,7 +109,8 @@ impl<R: Responder> Bot<R> {
             responder,
             me,
             domain: None,
-            handled: HashSet::new(),
+            ledger: Ledger::default(),
+            cursor: None,
         }
     }
 
@@ -83,19 +120,52 @@ impl<R: Responder> Bot<R> {
         self
     }
 
-    /// One poll: answers what needs answering. Returns how many comments it answered.
-    pub async fn poll_once(&mut self) -> Result<usize, BotError> {
-        let poll = self.api.bot_poll(self.domain.as_deref()).await?;
-        let mut answered = 0;
-        for original in to_answer(&poll, &self.handled) {
-            self.answer(original).await?;
-            self.handled.insert(original.id.clone());
-            answered += 1;
-        }
-        Ok(answered)
+    /// One poll of the newest 100: answers what waits, and retries failures that are due.
+    pub async fn poll_once(&mut self) -> Result<Report, BotError> {
+        let page = self.api.bot_poll(self.domain.as_deref()).await?;
+        self.cursor = page.cursor.clone().or(self.cursor.take());
+        let mut report = self.handle(&page.comments).await?;
+        let retried = self.handle_retries().await?;
+        report.answered.extend(retried.answered);
+        report.failed.extend(retried.failed);
+        Ok(report)
     }
 
-    async fn answer(&self, original: &Comment) -> Result<(), BotError> {
+    async fn handle_retries(&mut self) -> Result<Report, BotError> {
+        let due = self.ledger.due_retries(Instant::now());
+        self.handle(&due).await
+    }
+
+    /// Answers each comment in `comments` that waits for a bot. One comment's failure is
+    /// recorded and the rest go on; only a failure of the API itself ends the round.
+    async fn handle(&mut self, comments: &[Comment]) -> Result<Report, BotError> {
+        let mut report = Report::default();
+        let now = Instant::now();
+        for original in to_answer(comments, &self.ledger, now) {
+            match self.answer(original).await {
+                Ok(()) => {
+                    self.ledger.done(&original.id);
+                    report.answered.push(original.id.clone());
+                }
+                Err(AnswerError::Api(e)) if e.is_transient() => return Err(e.into()),
+                Err(e @ AnswerError::NotOurs(_)) => {
+                    self.ledger.done(&original.id);
+                    report
+                        .failed
+                        .push((original.id.clone(), e.to_string(), Verdict::GaveUp));
+                }
+                Err(e) => {
+                    let verdict = self.ledger.failed(original, now);
+                    report
+                        .failed
+                        .push((original.id.clone(), e.to_string(), verdict));
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    async fn answer(&self, original: &Comment) -> Result<(), AnswerError> {
         let text = self.responder.reply(original, &self.me).await?;
         let reply = json!({
             "id": reply_id(&original.id),
@@ -107,21 +177,37 @@ impl<R: Responder> Bot<R> {
             "context": [original.id],
             "botParams": BotParams { entity: Some(self.me.name.clone()), ..Default::default() },
         });
-        self.api.post(&reply).await?;
+        let (stored, created) = self.api.post(&reply).await?;
+        // A reply already stored under our id is ours only if we wrote it (a crash between
+        // the POST and the PATCH); anything else must not close the comment in our name.
+        if !created && !self.is_own(&stored, original) {
+            return Err(AnswerError::NotOurs(format!(
+                "{} by {}",
+                stored.id,
+                stored.username.as_deref().unwrap_or("nobody")
+            )));
+        }
         self.api.mark_processed(&original.id).await?;
         Ok(())
     }
 
-    /// Polls every `interval`, backing off (doubling, up to 30 s) while the API or the responder
-    /// fails, and never gives up.
-    pub async fn run(&mut self, interval: Duration) {
+    fn is_own(&self, stored: &Comment, original: &Comment) -> bool {
+        stored.message_type == MessageType::Ai
+            && stored.username.as_deref() == Some(self.me.name.as_str())
+            && stored.context.as_deref() == Some(std::slice::from_ref(&original.id))
+    }
+
+    /// Runs for ever: follows the live channel and answers as comments land; when the
+    /// channel cannot open or drops, polls every `interval` and tries the channel again with
+    /// back-off and jitter. `live: false` only polls (the original bot's way).
+    pub async fn run(&mut self, interval: Duration, live: bool) {
         let mut wait = interval;
+        let mut channel_failures: u32 = 0;
+        let mut next_channel = Instant::now();
         loop {
             match self.poll_once().await {
-                Ok(n) => {
-                    if n > 0 {
-                        eprintln!("answered {n} comment(s)");
-                    }
+                Ok(report) => {
+                    report.log(&self.me.name);
                     wait = interval;
                 }
                 Err(BotError::Api(ClientError::RateLimited(secs))) => {
@@ -133,9 +219,66 @@ impl<R: Responder> Bot<R> {
                     eprintln!("{e}; retrying in {wait:?}");
                 }
             }
+            if live && wait == interval && Instant::now() >= next_channel {
+                let opened = Instant::now();
+                match self.follow(interval).await {
+                    Ok(()) => {}
+                    Err(e) => eprintln!("{}: {e}; polling meanwhile", self.me.name),
+                }
+                channel_failures = if opened.elapsed() > Duration::from_secs(60) {
+                    0
+                } else {
+                    channel_failures.saturating_add(1)
+                };
+                next_channel = Instant::now() + backoff(channel_failures);
+                continue;
+            }
             tokio::time::sleep(wait).await;
         }
     }
+
+    /// Follows the live channel until it fails; retries due failures every `tick`.
+    async fn follow(&mut self, tick: Duration) -> Result<(), String> {
+        let url = live_url(
+            &self.api.base,
+            self.cursor.as_deref(),
+            self.domain.as_deref(),
+        );
+        let mut channel = Channel::connect(&url, self.api.token())
+            .await
+            .map_err(|e| e.to_string())?;
+        eprintln!("{}: following the live channel", self.me.name);
+        loop {
+            tokio::select! {
+                frame = channel.next() => {
+                    let page = frame.map_err(|e| e.to_string())?;
+                    if page.cursor.is_some() {
+                        self.cursor = page.cursor.clone();
+                    }
+                    let report = self.handle(&page.comments).await.map_err(|e| e.to_string())?;
+                    report.log(&self.me.name);
+                }
+                _ = tokio::time::sleep(tick) => {
+                    let report = self.handle_retries().await.map_err(|e| e.to_string())?;
+                    report.log(&self.me.name);
+                }
+            }
+        }
+    }
+}
+
+/// Waits before trying the channel again: 1 s doubling to 60 s, less up to a fifth at
+/// random so many bots do not reconnect in step.
+fn backoff(failures: u32) -> Duration {
+    let base = Duration::from_secs(1) * 2u32.pow(failures.min(6));
+    let base = base.min(Duration::from_secs(60));
+    let jitter = {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(failures);
+        (h.finish() % 1000) as f64 / 1000.0
+    };
+    base.mul_f64(1.0 - 0.2 * jitter)
 }
 
 fn truncate(s: &str, max_chars: usize) -> String {
@@ -183,6 +326,13 @@ mod tests {
     }
 
     #[test]
+    fn channel_retries_back_off_with_jitter_and_a_ceiling() {
+        assert!(backoff(0) <= Duration::from_secs(1) && backoff(0) >= Duration::from_millis(800));
+        assert!(backoff(3) <= Duration::from_secs(8) && backoff(3) >= Duration::from_millis(6400));
+        assert!(backoff(30) <= Duration::from_secs(60));
+    }
+
+    #[test]
     fn answers_only_unprocessed_human_comments_not_yet_handled_oldest_first() {
         let poll = [
             c("new", 30, MessageType::Human, Some(false)),
@@ -192,8 +342,9 @@ mod tests {
             c("old", 10, MessageType::Human, Some(false)),
             c("seen", 5, MessageType::Human, Some(false)),
         ];
-        let handled = HashSet::from(["seen".to_string()]);
-        let ids: Vec<_> = to_answer(&poll, &handled)
+        let mut ledger = Ledger::default();
+        ledger.done("seen");
+        let ids: Vec<_> = to_answer(&poll, &ledger, Instant::now())
             .iter()
             .map(|c| c.id.as_str())
             .collect();

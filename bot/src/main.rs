@@ -14,8 +14,9 @@ enum ResponderKind {
     Openai,
 }
 
-/// Polls the comment stream every few seconds and answers each human comment that asks for a
-/// bot (`botParams.processed: false`) exactly once, then marks it processed.
+/// Follows the comment stream (live channel, or a poll every few seconds) and answers each
+/// human comment that asks for a bot (`botParams.processed: false`) exactly once, then marks
+/// it processed.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -47,9 +48,16 @@ struct Args {
     /// Answer only comments posted from this site (default: every site).
     #[arg(long, env = "SWW_BOT_DOMAIN")]
     domain: Option<String>,
-    /// Milliseconds between polls.
+    /// The bot credential (the worker's BOT_TOKEN secret): needed to post as AI and to mark
+    /// comments processed.
+    #[arg(long, env = "BOT_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Milliseconds between polls (when the live channel is not open).
     #[arg(long, default_value_t = 3000)]
     interval_ms: u64,
+    /// Only poll; never open the live channel.
+    #[arg(long)]
+    no_live: bool,
     /// Seconds before a request to the API or the model is abandoned (then retried).
     #[arg(long, default_value_t = 30)]
     timeout_secs: u64,
@@ -70,8 +78,12 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let timeout = Duration::from_secs(args.timeout_secs);
+    if args.token.as_deref().is_none_or(str::is_empty) {
+        eprintln!("no bot credential: set BOT_TOKEN (or --token) to the worker's BOT_TOKEN secret");
+        return ExitCode::from(2);
+    }
     let api = match ApiClient::new(&args.api, timeout) {
-        Ok(api) => api,
+        Ok(api) => api.with_token(args.token.clone()),
         Err(e) => {
             eprintln!("cannot set up HTTP: {e}");
             return ExitCode::FAILURE;
@@ -89,6 +101,7 @@ async fn main() -> ExitCode {
                 Bot::new(api, Echo, me).for_domain(domain),
                 interval,
                 args.once,
+                !args.no_live,
             )
             .await
         }
@@ -99,6 +112,7 @@ async fn main() -> ExitCode {
                         Bot::new(api, model, me).for_domain(domain),
                         interval,
                         args.once,
+                        !args.no_live,
                     )
                     .await
                 }
@@ -115,11 +129,15 @@ async fn run<R: saywhatwant_bot::Responder>(
     mut bot: Bot<R>,
     interval: Duration,
     once: bool,
+    live: bool,
 ) -> ExitCode {
     if once {
         return match bot.poll_once().await {
-            Ok(n) => {
-                println!("answered {n} comment(s)");
+            Ok(report) => {
+                println!("answered {} comment(s)", report.answered.len());
+                for (id, why, _) in &report.failed {
+                    println!("skipped {id}: {why}");
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -128,9 +146,13 @@ async fn run<R: saywhatwant_bot::Responder>(
             }
         };
     }
-    eprintln!("{} polling every {interval:?}", bot.me.name);
+    eprintln!(
+        "{} answering ({}; polls every {interval:?} when it cannot)",
+        bot.me.name,
+        if live { "live channel" } else { "polling only" }
+    );
     tokio::select! {
-        _ = bot.run(interval) => ExitCode::SUCCESS,
+        _ = bot.run(interval, live) => ExitCode::SUCCESS,
         _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
     }
 }

@@ -42,14 +42,18 @@
 //!   request made.
 //! - `list()` returns keys in byte order, at most 1000 a page, with each key's metadata.
 
+pub mod costs;
 pub mod events;
+pub mod fanout;
 pub mod lagged_kv;
 pub mod new_sim;
 pub mod old_kv;
 pub mod old_sim;
 pub mod original;
 pub mod outcome;
+pub mod prices;
 pub mod report;
+pub mod request_ops;
 pub mod rng;
 pub mod scenario;
 

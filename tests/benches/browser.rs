@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use saywhatwant_e2e::page::{open, token, wait_shown};
 use saywhatwant_e2e::webdriver::Browser;
-use saywhatwant_e2e::{base_url, settle, Api};
+use saywhatwant_e2e::{base_url, Api};
 use serde_json::{json, Value};
 
 /// Records when the first comment row and the wasm download appear, from the page's own clock.
@@ -68,7 +68,6 @@ async fn load(api: &Api) {
         api.post(json!({"text": format!("load bench {i}")}), "198.18.80.1")
             .await;
     }
-    settle().await;
     let b = open().await; // warms the worker's view and the HTTP cache
     b.before_each_page(FIRST_COMMENT_PROBE).await;
     let (mut nav, mut after_wasm) = (Vec::new(), Vec::new());

@@ -17,7 +17,19 @@ pub fn base_url() -> String {
 
 pub struct Api {
     pub base: String,
+    /// The address this client's reads come from: one per client, so the suites' reads stay
+    /// inside the per-network read limit (120 a minute) as real readers do.
+    pub reader_ip: String,
     http: reqwest::Client,
+    /// The worker's bot credential (`scripts/with-worker.sh` exports `BOT_TOKEN`).
+    pub token: Option<String>,
+}
+
+/// The bot credential the worker under test was started with.
+pub fn bot_token() -> String {
+    std::env::var("BOT_TOKEN").expect(
+        "BOT_TOKEN is not set: run these suites through `make test` (scripts/with-worker.sh)",
+    )
 }
 
 pub struct Answer {
@@ -44,14 +56,51 @@ impl Default for Api {
 
 impl Api {
     pub fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + std::process::id() % 200 * 256;
         Api {
+            reader_ip: format!("10.{}.{}.{}", 100 + n / 65536 % 100, n / 256 % 256, n % 256),
             base: base_url(),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .pool_max_idle_per_host(64)
                 .build()
                 .expect("an HTTP client"),
+            token: std::env::var("BOT_TOKEN").ok(),
         }
+    }
+
+    /// Sends with the bot credential.
+    pub async fn send_as_bot(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        ip: &str,
+    ) -> Answer {
+        self.try_send_with(method, path, body, ip, self.token.as_deref())
+            .await
+            .expect("the worker answers")
+    }
+
+    /// Posts as a bot (AI comments and `re-` ids need it) and returns the stored copy.
+    pub async fn post_as_bot(&self, body: Value) -> Comment {
+        let a = self
+            .send_as_bot(
+                "POST",
+                "/api/comments",
+                Some(body.to_string()),
+                "198.18.250.1",
+            )
+            .await;
+        assert!(
+            a.status == 201 || a.status == 200,
+            "POST {body}: {} {}",
+            a.status,
+            a.body
+        );
+        serde_json::from_value(a.body).expect("a comment")
     }
 
     /// Sends a request as the client at `ip` (wrangler dev passes `CF-Connecting-IP` through;
@@ -69,11 +118,25 @@ impl Api {
         body: Option<String>,
         ip: &str,
     ) -> Result<Answer, reqwest::Error> {
+        self.try_send_with(method, path, body, ip, None).await
+    }
+
+    async fn try_send_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        ip: &str,
+        token: Option<&str>,
+    ) -> Result<Answer, reqwest::Error> {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
             .header("CF-Connecting-IP", ip);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
         if let Some(body) = body {
             req = req.header("Content-Type", "application/json").body(body);
         }
@@ -94,7 +157,7 @@ impl Api {
     }
 
     pub async fn get(&self, path: &str) -> Answer {
-        self.send("GET", path, None, "192.0.2.1").await
+        self.send("GET", path, None, &self.reader_ip).await
     }
 
     pub async fn page(&self, path: &str) -> CommentsPage {
@@ -143,10 +206,4 @@ impl Api {
             }
         }
     }
-}
-
-/// Fresh reads hold back the newest quarter second (worker/src/walk.rs) and may be served from a
-/// list page up to half a second old (worker/src/edge.rs); wait both out.
-pub async fn settle() {
-    tokio::time::sleep(Duration::from_millis(900)).await;
 }

@@ -1,0 +1,189 @@
+//! What a stranger with curl and no credential cannot do, against the real worker: each
+//! refusal has its status and JSON error, and nothing is stored or changed.
+
+use saywhatwant_e2e::Api;
+use serde_json::json;
+
+async fn stored(api: &Api, domain: &str) -> Vec<saywhatwant_wire::Comment> {
+    api.page(&format!(
+        "/api/comments?fresh=true&limit=1000&domain={domain}"
+    ))
+    .await
+    .comments
+}
+
+#[tokio::test]
+async fn strangers_cannot_steer_the_bots_or_speak_for_them() {
+    let api = Api::new();
+    let domain = "strangers.test";
+    let waiting = api
+        .post(
+            json!({"text": "bot, answer me", "domain": domain, "botParams": {"processed": false}}),
+            "198.18.100.1",
+        )
+        .await;
+    let patch = Some(r#"{"botParams":{"processed":true}}"#.to_string());
+    let path = format!("/api/comments/{}", waiting.id);
+    let none = api
+        .send("PATCH", &path, patch.clone(), "198.18.100.2")
+        .await;
+    assert_eq!(
+        (none.status, none.code()),
+        (401, Some("unauthorized")),
+        "{}",
+        none.body
+    );
+    let mut wrong = Api::new();
+    wrong.token = Some("not-the-token".into());
+    let guessed = wrong
+        .send_as_bot("PATCH", &path, patch, "198.18.100.2")
+        .await;
+    assert_eq!((guessed.status, guessed.code()), (403, Some("forbidden")));
+    for body in [
+        json!({"text": "I am the bot", "message-type": "AI", "domain": domain}),
+        json!({"id": format!("re-{}", waiting.id), "text": "forged answer", "domain": domain}),
+    ] {
+        let a = api
+            .send(
+                "POST",
+                "/api/comments",
+                Some(body.to_string()),
+                "198.18.100.3",
+            )
+            .await;
+        assert_eq!((a.status, a.code()), (401, Some("unauthorized")), "{body}");
+        let b = wrong
+            .send_as_bot(
+                "POST",
+                "/api/comments",
+                Some(body.to_string()),
+                "198.18.100.3",
+            )
+            .await;
+        assert_eq!((b.status, b.code()), (403, Some("forbidden")), "{body}");
+    }
+    let after = stored(&api, domain).await;
+    assert_eq!(after.len(), 1, "nothing stored: {after:?}");
+    assert!(after[0].awaits_bot(), "nothing changed");
+}
+
+#[tokio::test]
+async fn only_json_is_a_post_so_no_other_site_can_post_through_its_visitors() {
+    let api = Api::new();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/comments", api.base))
+        .header("Content-Type", "text/plain")
+        .header("CF-Connecting-IP", "198.18.101.1")
+        .body(r#"{"text":"from a form","domain":"form.test"}"#)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(resp.status().as_u16(), 415);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], "unsupported_media_type");
+    assert!(stored(&api, "form.test").await.is_empty());
+}
+
+#[tokio::test]
+async fn posts_are_limited_per_ipv6_network_and_bots_are_exempt() {
+    let api = Api::new();
+    let domain = "net64.test";
+    // Ten addresses of one /64: one allowance.
+    for i in 0..10 {
+        api.post(
+            json!({"text": format!("n{i}"), "domain": domain}),
+            &format!("2001:db8:64:1::{:x}", i + 1),
+        )
+        .await;
+    }
+    let over = api
+        .send(
+            "POST",
+            "/api/comments",
+            Some(json!({"text": "over", "domain": domain}).to_string()),
+            "2001:db8:64:1:ffff::1",
+        )
+        .await;
+    assert_eq!((over.status, over.code()), (429, Some("rate_limited")));
+    assert!(over.header("retry-after").is_some());
+    let bot = api
+        .send_as_bot(
+            "POST",
+            "/api/comments",
+            Some(json!({"text": "bot", "message-type": "AI", "domain": domain}).to_string()),
+            "2001:db8:64:1::1",
+        )
+        .await;
+    assert_eq!(bot.status, 201, "{}", bot.body);
+    assert_eq!(stored(&api, domain).await.len(), 11);
+}
+
+#[tokio::test]
+async fn reads_have_a_generous_limit_a_flood_cannot_pass() {
+    let api = Api::new();
+    let ip = "198.18.102.1";
+    let mut statuses = Vec::new();
+    for _ in 0..125 {
+        statuses.push(
+            api.send("GET", "/api/comments?limit=1&fresh=true", None, ip)
+                .await
+                .status,
+        );
+    }
+    let ok = statuses.iter().filter(|s| **s == 200).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((ok, limited), (120, 5), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn hostile_input_is_refused_by_name_or_made_harmless() {
+    let api = Api::new();
+    let domain = "hostile.test";
+    for (body, field) in [
+        (
+            json!({"text": "\u{200b}\u{200c}\u{feff}", "domain": domain}),
+            "text",
+        ),
+        (
+            json!({"text": "nul \u{0} inside", "domain": domain}),
+            "text",
+        ),
+        (
+            json!({"text": "hi", "username": "\u{202e}nimda", "domain": domain}),
+            "username",
+        ),
+        (
+            json!({"text": "hi", "username": "bob\nalice", "domain": domain}),
+            "username",
+        ),
+    ] {
+        let a = api
+            .send(
+                "POST",
+                "/api/comments",
+                Some(body.to_string()),
+                "198.18.103.1",
+            )
+            .await;
+        assert_eq!((a.status, a.code()), (400, Some("invalid_field")), "{body}");
+        assert!(
+            a.body["error"].as_str().is_some_and(|e| e.contains(field)),
+            "{}",
+            a.body
+        );
+    }
+    assert!(stored(&api, domain).await.is_empty());
+    // A 4 KB Origin does not become the comment's domain.
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/comments", api.base))
+        .header("Content-Type", "application/json")
+        .header("Origin", format!("https://{}.example", "a".repeat(4096)))
+        .header("CF-Connecting-IP", "198.18.103.2")
+        .body(r#"{"text":"long origin"}"#)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(resp.status().as_u16(), 201);
+    let c: serde_json::Value = resp.json().await.expect("json");
+    assert_eq!(c["domain"], "unknown");
+}
