@@ -1,8 +1,8 @@
-//! The two requests the page makes: read comments, post one.
+//! The two requests the page makes: read comments, post one (the live channel is `socket.rs`).
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
-use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, ErrorBody, Stats};
+use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, ErrorBody};
 use wasm_bindgen::JsValue;
 use web_sys::{AbortController, RequestCache};
 
@@ -113,13 +113,6 @@ impl Api {
             .cache(RequestCache::NoStore);
         let body = self.send(req, None).await?;
         codec::page(&body).ok_or(ApiError::Decode)
-    }
-
-    pub async fn stats(&self) -> Result<Stats, ApiError> {
-        let body = self
-            .send(Request::get(&format!("{}/stats", self.base)), None)
-            .await?;
-        codec::stats(&body).ok_or(ApiError::Decode)
     }
 
     /// 201 (stored) and 200 (already stored under this id) both give the stored comment.

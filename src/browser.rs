@@ -42,21 +42,45 @@ pub fn is_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
+/// What arrives in the stream's inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signal {
+    /// The tab was shown, the network came back, or the reader chose another channel.
+    Poke,
+    /// A frame from live channel number `.0` (a comments page as JSON text, or "pong").
+    Frame(u32, String),
+    /// Live channel number `.0` closed, with its close code.
+    Closed(u32, u16),
+}
+
 pub enum Wait {
     Slept,
-    /// Something arrived on `wake`: the tab was shown, the network came back.
-    Woken,
-    /// `wake` is closed: the page is going away.
+    Woken(Signal),
+    /// The inbox is closed: the page is going away.
     Closed,
 }
 
-/// Sleeps `ms`, or less when something arrives on `wake`.
-pub async fn sleep_or_wake(ms: u32, wake: &mut UnboundedReceiver<()>) -> Wait {
-    match select(TimeoutFuture::new(ms), wake.next()).await {
+/// Sleeps `ms`, or less when something arrives in `inbox`.
+pub async fn sleep_or_wake(ms: u32, inbox: &mut UnboundedReceiver<Signal>) -> Wait {
+    match select(TimeoutFuture::new(ms), inbox.next()).await {
         Either::Left(_) => Wait::Slept,
-        Either::Right((Some(()), _)) => Wait::Woken,
+        Either::Right((Some(signal), _)) => Wait::Woken(signal),
         Either::Right((None, _)) => Wait::Closed,
     }
+}
+
+/// The page's own origin (`http://127.0.0.1:8080`).
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// Whether the page's address asks for polling only (`?push=off`: the test switch).
+pub fn push_switched_off() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| q.contains("push=off"))
 }
 
 /// Puts `text` on the clipboard (the browser asks for nothing: it follows a click).

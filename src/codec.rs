@@ -7,7 +7,7 @@
 //! ones may be missing or `null`, and anything else is `None` (the caller's decode error).
 
 use js_sys::{Array, Object, Reflect, JSON};
-use saywhatwant_wire::{BotParams, Comment, CommentsPage, ErrorBody, MessageType, Source, Stats};
+use saywhatwant_wire::{BotParams, Comment, CommentsPage, ErrorBody, MessageType, Source};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::draft::NewCommentBody;
@@ -101,12 +101,6 @@ pub fn page(v: &JsValue) -> Option<CommentsPage> {
             "fresh" => Source::Fresh,
             _ => return None,
         },
-    })
-}
-
-pub fn stats(v: &JsValue) -> Option<Stats> {
-    Some(Stats {
-        total_messages: whole(v, "totalMessages")?,
     })
 }
 

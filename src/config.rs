@@ -43,6 +43,8 @@ pub struct Settings {
     pub store_cap: u32,
     /// Opening IndexedDB that takes longer than this (another tab blocks an upgrade) gives up.
     pub store_open_timeout_ms: u32,
+    /// Follow the live channel when it works (`false`: polls only; the page's `?push=off`).
+    pub push: bool,
 }
 
 impl Default for Settings {
@@ -62,6 +64,7 @@ impl Default for Settings {
             memory_rows: 2_000,
             store_cap: 50_000,
             store_open_timeout_ms: 5_000,
+            push: true,
         }
     }
 }

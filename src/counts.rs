@@ -1,13 +1,5 @@
-//! The counts in the page's header: comments kept in this browser, and in the whole stream.
-
-/// The stream's total (`/api/stats`) is asked for at most this often: it changes slowly, and
-/// 10 000 open pages asking at every poll would be 2 000 requests a second for one number.
-pub const STATS_EVERY_MS: u64 = 5 * 60_000;
-
-/// True when the total is due again, given when it was last asked.
-pub fn stats_due(last: Option<u64>, now: u64) -> bool {
-    last.is_none_or(|at| now.saturating_sub(at) >= STATS_EVERY_MS)
-}
+//! The counts in the page's header: comments kept in this browser, and in the whole stream
+//! (which every answer and frame carries for free: the cursor `s<n>` stands after the n-th).
 
 /// "1 204 here · 85 310 in all"; a count not known yet is left out.
 pub fn label(here: Option<u32>, total: Option<u64>) -> String {
@@ -35,17 +27,6 @@ fn group(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_total_is_asked_for_at_most_every_five_minutes() {
-        assert!(stats_due(None, 0), "the first poll asks");
-        assert!(!stats_due(Some(1_000), 1_000 + STATS_EVERY_MS - 1));
-        assert!(stats_due(Some(1_000), 1_000 + STATS_EVERY_MS));
-        assert!(
-            !stats_due(Some(5_000), 4_000),
-            "a clock that steps back waits"
-        );
-    }
 
     #[test]
     fn labels_say_what_is_known() {

@@ -1,10 +1,10 @@
 //! Say What Want, the browser app: a real-time comment stream.
 //!
-//! Data flows one way: network (`api`) → IndexedDB (`store`, `persist`) → signals (`state`) →
-//! view (`components`), driven by `sync`. The modules without browser APIs (`timeline`,
-//! `viewport`, `poll`, `reltime`, `linkify`, `color`, `draft`, `scroll`, `filter`, `hash`,
-//! `counts`, `export`) hold the logic and are tested natively; the rest is tested in a
-//! headless browser (`browser_tests`, and the end-to-end suites in `tests/`).
+//! Data flows one way: network (`api`, `socket`) → IndexedDB (`store`, `persist`) → signals
+//! (`state`) → view (`components`), driven by `sync`. The modules without browser APIs
+//! (`timeline`, `viewport`, `poll`, `push`, `reltime`, `linkify`, `color`, `draft`, `scroll`,
+//! `filter`, `hash`, `counts`, `export`) hold the logic and are tested natively; the rest is
+//! tested in a headless browser (`browser_tests`, and the end-to-end suites in `tests/`).
 
 pub mod api;
 pub mod browser;
@@ -21,8 +21,10 @@ pub mod linkify;
 pub mod persist;
 pub mod poll;
 pub mod prefs;
+pub mod push;
 pub mod reltime;
 pub mod scroll;
+pub mod socket;
 pub mod state;
 pub mod store;
 pub mod sync;

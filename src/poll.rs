@@ -1,4 +1,4 @@
-//! What the poll loop asks next, and when.
+//! What the follow loop asks next, and when (the live channel's side is `push.rs`).
 //!
 //! The cursor only ever moves forward on an answer that arrived: a failed request leaves it
 //! where it was, so the next successful poll brings everything missed in between, once.
@@ -86,12 +86,15 @@ impl Poller {
     }
 
     /// Another channel starts over with a bulk load: a cursor of one channel has moved past
-    /// what that channel did not ask for, which a wider channel would then never get.
-    pub fn set_channel(&mut self, channel: Option<MessageType>) {
-        if channel != self.channel {
+    /// what that channel did not ask for, which a wider channel would then never get. True
+    /// when the channel changed.
+    pub fn set_channel(&mut self, channel: Option<MessageType>) -> bool {
+        let changed = channel != self.channel;
+        if changed {
             self.channel = channel;
             self.phase = Phase::Bulk;
         }
+        changed
     }
 
     pub fn query(&self, s: &Settings) -> CommentsQuery {

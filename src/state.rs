@@ -9,6 +9,7 @@ use saywhatwant_wire::Comment;
 use crate::draft::Outgoing;
 use crate::filter::{Channel, Lens};
 use crate::poll::Status;
+use crate::push::Via;
 use crate::scroll::Anchor;
 use crate::timeline::Timeline;
 use crate::viewport::Viewport;
@@ -26,6 +27,8 @@ pub struct StreamState {
     /// Posts not yet confirmed by the server, oldest first.
     pub outbox: RwSignal<Vec<Outgoing>>,
     pub status: RwSignal<Status>,
+    /// Whether the live channel or polling keeps the page current.
+    pub via: RwSignal<Via>,
     /// Said once: IndexedDB is not working.
     pub notice: RwSignal<Option<&'static str>>,
     /// The clock relative times are measured against; ticks slowly.
@@ -39,7 +42,7 @@ pub struct StreamState {
     pub anchor: StoredValue<Option<Anchor>>,
     /// Where the reader was in each channel (Both, Human, AI), to come back to.
     places: StoredValue<[(Viewport, Option<Anchor>); 3]>,
-    /// Comments in this browser's IndexedDB, and in the whole stream (`/api/stats`).
+    /// Comments in this browser's IndexedDB, and in the whole stream (from the cursor).
     pub counts: RwSignal<(Option<u32>, Option<u64>)>,
 }
 
@@ -55,6 +58,7 @@ impl StreamState {
             viewport: RwSignal::new(Viewport::Following),
             outbox: RwSignal::new(Vec::new()),
             status: RwSignal::new(Status::Connecting),
+            via: RwSignal::new(Via::Poll),
             notice: RwSignal::new(None),
             now: RwSignal::new(now),
             loading_older: RwSignal::new(false),

@@ -4,7 +4,7 @@ use futures::channel::mpsc::UnboundedSender;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::browser::is_visible;
+use crate::browser::{is_visible, Signal};
 
 /// Wakes the poll loop when the tab is shown again or the network comes back; the listeners
 /// go when the loop ends.
@@ -14,18 +14,18 @@ pub struct Listeners {
 }
 
 impl Listeners {
-    pub fn attach(wake: &UnboundedSender<()>) -> Option<Self> {
+    pub fn attach(wake: &UnboundedSender<Signal>) -> Option<Self> {
         let window = web_sys::window()?;
         let document = window.document()?;
         let tx = wake.clone();
         let on_visible = Closure::<dyn FnMut()>::new(move || {
             if is_visible() {
-                let _ = tx.unbounded_send(());
+                let _ = tx.unbounded_send(Signal::Poke);
             }
         });
         let tx = wake.clone();
         let on_online = Closure::<dyn FnMut()>::new(move || {
-            let _ = tx.unbounded_send(());
+            let _ = tx.unbounded_send(Signal::Poke);
         });
         document
             .add_event_listener_with_callback(

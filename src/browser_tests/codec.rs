@@ -88,8 +88,6 @@ fn pages_stats_and_errors() {
     assert_eq!(codec::page(&codec::parse(&odd).unwrap()), None);
     let not_a_list = r#"{"comments":{"length":1},"hasMore":false,"cursor":null,"source":"cache"}"#;
     assert_eq!(codec::page(&codec::parse(not_a_list).unwrap()), None);
-    let stats = codec::parse(r#"{"totalMessages":12345}"#).unwrap();
-    assert_eq!(codec::stats(&stats).map(|s| s.total_messages), Some(12345));
     let err = codec::parse(r#"{"error":"`text` is empty","code":"invalid_body"}"#).unwrap();
     assert_eq!(
         codec::error_body(&err).map(|e| e.code),

@@ -38,6 +38,8 @@ pub fn settings(name: &str) -> Settings {
         hidden_interval_ms: 40,
         max_backoff_ms: 160,
         request_timeout_ms: 2_000,
+        // The fake server has no live channel; the real one is tested end to end (tests/).
+        push: false,
         ..Settings::default()
     }
 }

@@ -19,7 +19,8 @@ use crate::url_state;
 /// The whole page: the live stream of comments and the composer under it.
 #[component]
 pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl IntoView {
-    let settings = settings.unwrap_or_default();
+    let mut settings = settings.unwrap_or_default();
+    settings.push &= !crate::browser::push_switched_off();
     let prefs = Prefs::new(&settings.storage_prefix);
     // A link can say who the reader is (`uis`) and what they see; it is read before anything
     // starts, so the first poll already asks for the linked channel.
@@ -53,7 +54,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <span class="counts" data-testid="counts">
                     {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
                 </span>
-                <ConnectionStatus status=state.status />
+                <ConnectionStatus status=state.status via=state.via />
             </header>
             <main class="stream">
                 <Notice />

@@ -1,16 +1,20 @@
 use leptos::prelude::*;
 
 use crate::poll::Status;
+use crate::push::Via;
 
-/// Live, connecting or offline: `data-state` is part of the page contract.
+/// Live, connecting or offline, and by which path: `data-state` and `data-channel` are part
+/// of the page contract.
 #[component]
-pub fn ConnectionStatus(status: RwSignal<Status>) -> impl IntoView {
+pub fn ConnectionStatus(status: RwSignal<Status>, via: RwSignal<Via>) -> impl IntoView {
     let state = Signal::derive(move || status.get().as_str().to_owned());
+    let channel = Signal::derive(move || via.get().as_str().to_owned());
     let label = Signal::derive(move || {
-        match status.get() {
-            Status::Connecting => "Connecting…",
-            Status::Live => "Live",
-            Status::Offline => "Offline, retrying",
+        match (status.get(), via.get()) {
+            (Status::Connecting, _) => "Connecting…",
+            (Status::Live, Via::Push) => "Live",
+            (Status::Live, Via::Poll) => "Live (checking every 5 s)",
+            (Status::Offline, _) => "Offline, retrying",
         }
         .to_owned()
     });
@@ -19,6 +23,7 @@ pub fn ConnectionStatus(status: RwSignal<Status>) -> impl IntoView {
             class="status"
             data-testid="connection-status"
             data-state=state
+            data-channel=channel
             role="status"
         >
             <span class="dot" aria-hidden="true"></span>

@@ -1,26 +1,26 @@
 //! The data flow: network → IndexedDB → signals. One bulk load, history from IndexedDB, then
-//! fresh polls, one request at a time; plus the posts the person sends.
+//! the live channel or fresh polls (`follow.rs`), one request at a time; plus the posts the
+//! person sends.
+
+mod follow;
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use futures::channel::mpsc::{unbounded, UnboundedSender};
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 use wasm_bindgen_futures::spawn_local;
 
 use crate::api::Api;
-use crate::browser::{is_visible, now_ms, random, random_bytes, sleep_or_wake, Wait};
+use crate::browser::{random_bytes, Signal};
 use crate::config::Settings;
-use crate::counts::stats_due;
 use crate::draft::{client_id, Outgoing, SendState};
 use crate::filter::needle;
 use crate::persist::Persist;
-use crate::poll::{Next, Poller};
 use crate::prefs::Prefs;
 use crate::state::StreamState;
 use crate::timeline::Pos;
-use crate::wake;
 
 /// The running stream. Cheap to clone; [`Stream::stop`] ends its loops.
 #[derive(Clone)]
@@ -33,14 +33,13 @@ struct Inner {
     prefs: Prefs,
     persist: Rc<Persist>,
     alive: Cell<bool>,
-    wake: UnboundedSender<()>,
-    /// When `/api/stats` was last asked.
-    stats_at: Cell<Option<u64>>,
+    /// The follow loop's inbox: wake-ups and the live channel's events.
+    inbox: UnboundedSender<Signal>,
 }
 
 impl Stream {
     pub fn start(settings: Settings, state: StreamState, prefs: Prefs) -> Stream {
-        let (wake, wake_rx) = unbounded();
+        let (inbox, inbox_rx) = unbounded();
         let (notice, counts) = (state.notice, state.counts);
         let persist = Persist::new(
             settings.store_cap,
@@ -58,25 +57,24 @@ impl Stream {
             prefs,
             persist,
             alive: Cell::new(true),
-            wake,
-            stats_at: Cell::new(None),
+            inbox,
         });
         let stream = Stream(inner);
-        spawn_local(stream.clone().poll_loop(wake_rx));
+        spawn_local(stream.clone().follow(inbox_rx));
         spawn_local(stream.clone().load_history());
         stream.resend_saved_posts();
         stream
     }
 
-    /// Ends polling at once; nothing is written to the signals afterwards.
+    /// Ends following at once; nothing is written to the signals afterwards.
     pub fn stop(&self) {
         self.0.alive.set(false);
-        self.0.wake.close_channel();
+        self.0.inbox.close_channel();
     }
 
-    /// Polls at once (the reader chose another channel).
+    /// Follows at once (the reader chose another channel).
     pub fn wake(&self) {
-        let _ = self.0.wake.unbounded_send(());
+        let _ = self.0.inbox.unbounded_send(Signal::Poke);
     }
 
     fn alive(&self) -> bool {
@@ -102,56 +100,6 @@ impl Stream {
             let keep = self.0.settings.window_rows + self.0.settings.chunk_rows;
             s.update_timeline(|t| t.keep_newest(keep));
             s.history_start.try_set(false);
-        }
-    }
-
-    async fn poll_loop(self, mut wake_rx: UnboundedReceiver<()>) {
-        let _listeners = wake::Listeners::attach(&self.0.wake);
-        let settings = &self.0.settings;
-        let mut poller = Poller::new();
-        while self.alive() {
-            let channel = self.0.state.lens.try_with_untracked(|l| l.channel);
-            poller.set_channel(channel.and_then(|c| c.message_type()));
-            let query = poller.query(settings);
-            let next = match self.0.api.comments(&query).await {
-                Ok(page) => {
-                    let next = poller.on_page(&page);
-                    self.receive(page.comments);
-                    next
-                }
-                Err(e) if e.is_cursor_expired() => poller.on_cursor_expired(),
-                Err(e) => {
-                    web_sys::console::warn_1(&format!("poll failed: {e} {}", e.detail()).into());
-                    poller.on_failure();
-                    Next::Later
-                }
-            };
-            if !self.alive() {
-                break;
-            }
-            self.0.state.status.try_set(poller.status());
-            // Relative times ("5m") are measured against this; a poll is a fine clock tick.
-            self.0.state.now.try_set(now_ms());
-            self.count_all().await;
-            if next == Next::Later && !self.wait(&poller, &mut wake_rx).await {
-                break;
-            }
-        }
-    }
-
-    /// The stream's total, asked for at most every `STATS_EVERY_MS`, in the poll loop (so
-    /// the page still has one request in flight at most).
-    async fn count_all(&self) {
-        let now = now_ms();
-        if !stats_due(self.0.stats_at.get(), now) {
-            return;
-        }
-        self.0.stats_at.set(Some(now));
-        if let Ok(stats) = self.0.api.stats().await {
-            self.0
-                .state
-                .counts
-                .try_update(|c| c.1 = Some(stats.total_messages));
         }
     }
 
@@ -181,33 +129,6 @@ impl Stream {
                 Err(e) => web_sys::console::warn_1(&e.to_string().into()),
             }
         });
-    }
-
-    /// Waits until the next request is due. A tab hidden while waiting waits for the hidden
-    /// interval; being shown again or coming back online ends the wait at once. False when the
-    /// stream is stopping.
-    async fn wait(&self, poller: &Poller, wake_rx: &mut UnboundedReceiver<()>) -> bool {
-        let settings = &self.0.settings;
-        let jitter = random();
-        let started = now_ms();
-        let mut delay = poller.delay_ms(settings, is_visible(), jitter);
-        loop {
-            match sleep_or_wake(delay, wake_rx).await {
-                Wait::Closed => return false,
-                Wait::Woken => break,
-                Wait::Slept => {
-                    let due = u64::from(poller.delay_ms(settings, is_visible(), jitter));
-                    let waited = now_ms().saturating_sub(started);
-                    if waited >= due {
-                        break;
-                    }
-                    delay = (due - waited) as u32;
-                }
-            }
-        }
-        // Several wake-ups while asleep still mean one request.
-        while wake_rx.try_recv().is_ok() {}
-        true
     }
 
     async fn load_history(self) {

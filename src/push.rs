@@ -1,0 +1,225 @@
+//! When the page holds the live channel, and what it does when the channel fails.
+//!
+//! The channel is a WebSocket to the log object: it sends what follows the page's cursor and
+//! then every comment as it is committed. While it is open the page does not poll. When it
+//! cannot open, drops, or goes silent, the page falls back at once to the 5 s polls from the
+//! same cursor and tries the channel again later, with back-off and jitter: a cursor only
+//! moves on what arrived, so no switch loses or repeats a comment.
+
+/// A keep-alive every this often; the object's runtime answers without waking it.
+pub const PING_EVERY_MS: u64 = 30_000;
+/// Nothing heard for this long (not even a pong): the channel is dead.
+pub const SILENT_MS: u64 = 75_000;
+/// A tab hidden this long lets its channel go; it catches up when shown.
+pub const HIDDEN_CLOSE_MS: u64 = 5 * 60_000;
+const FIRST_RETRY_MS: u64 = 2_000;
+const LONGEST_RETRY_MS: u64 = 60_000;
+/// Close codes from the log object (`worker/src/log/live.rs`).
+pub const CLOSE_BEHIND: u16 = 4410;
+pub const CLOSE_UNKNOWN_CURSOR: u16 = 4409;
+
+/// How the page is current: `data-channel` of the connection status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Push,
+    Poll,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Push => "push",
+            Via::Poll => "poll",
+        }
+    }
+}
+
+/// What to do after the channel closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterClose {
+    /// Poll from the cursor now.
+    Poll,
+    /// The cursor is not from this stream (it was reset): load the newest again.
+    Reload,
+}
+
+/// What the open channel needs at a tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    Nothing,
+    Ping,
+    /// Silent too long: give it up as failed.
+    Dead,
+    /// Hidden too long: let it go (not a failure).
+    Hidden,
+}
+
+#[derive(Debug, Clone)]
+pub struct Push {
+    enabled: bool,
+    failures: u32,
+    retry_at: u64,
+    heard: u64,
+    pinged: u64,
+    hidden_since: Option<u64>,
+}
+
+impl Push {
+    /// `enabled: false` is polling only (the page's `?push=off`, and browsers without
+    /// WebSockets).
+    pub fn new(enabled: bool) -> Self {
+        Push {
+            enabled,
+            failures: 0,
+            retry_at: 0,
+            heard: 0,
+            pinged: 0,
+            hidden_since: None,
+        }
+    }
+
+    /// Whether to open the channel now.
+    pub fn may_open(&self, now: u64, visible: bool) -> bool {
+        self.enabled && visible && now >= self.retry_at
+    }
+
+    pub fn opened(&mut self, now: u64) {
+        self.heard = now;
+        self.pinged = now;
+        self.hidden_since = None;
+    }
+
+    /// A frame or a pong arrived: the channel works.
+    pub fn heard(&mut self, now: u64) {
+        self.heard = now;
+        self.failures = 0;
+    }
+
+    /// The channel closed (or failed to open) with `code`; `jitter` in `[0, 1)`.
+    pub fn closed(&mut self, now: u64, code: u16, jitter: f64) -> AfterClose {
+        match code {
+            // Behind: catch up by polling (which pages), then come straight back.
+            CLOSE_BEHIND => self.retry_at = now,
+            _ => {
+                self.failures = self.failures.saturating_add(1);
+                let backoff = (FIRST_RETRY_MS << (self.failures - 1).min(10)).min(LONGEST_RETRY_MS);
+                // 80–100 %, so tabs that lost the server together do not return together.
+                self.retry_at = now + (backoff as f64 * (0.8 + 0.2 * jitter.clamp(0.0, 1.0))) as u64;
+            }
+        }
+        if code == CLOSE_UNKNOWN_CURSOR {
+            AfterClose::Reload
+        } else {
+            AfterClose::Poll
+        }
+    }
+
+    /// Let go because the tab stayed hidden: opened again as soon as it is shown.
+    pub fn let_go(&mut self) {
+        self.retry_at = 0;
+    }
+
+    pub fn tick(&mut self, now: u64, visible: bool) -> Tick {
+        if visible {
+            self.hidden_since = None;
+        } else if now.saturating_sub(*self.hidden_since.get_or_insert(now)) >= HIDDEN_CLOSE_MS {
+            return Tick::Hidden;
+        }
+        if now.saturating_sub(self.heard) >= SILENT_MS {
+            return Tick::Dead;
+        }
+        if now.saturating_sub(self.pinged) >= PING_EVERY_MS {
+            self.pinged = now;
+            return Tick::Ping;
+        }
+        Tick::Nothing
+    }
+
+    /// How long until the next tick is worth making.
+    pub fn next_tick_ms(&self, now: u64) -> u32 {
+        let until = |t: u64| t.saturating_sub(now);
+        let next = until(self.pinged + PING_EVERY_MS)
+            .min(until(self.heard + SILENT_MS))
+            .max(1_000);
+        next.min(u64::from(u32::MAX)) as u32
+    }
+}
+
+/// The channel's address: the API base (`/api` or `https://…/api`) on `origin`, as ws(s).
+pub fn live_url(origin: &str, api_base: &str, query: &str) -> String {
+    let base = if api_base.starts_with("http") {
+        api_base.to_owned()
+    } else {
+        format!("{origin}{api_base}")
+    };
+    let ws = base
+        .replacen("https://", "wss://", 1)
+        .replacen("http://", "ws://", 1);
+    format!("{ws}/comments/live?{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_channel_is_retried_with_growing_jittered_waits() {
+        let mut p = Push::new(true);
+        assert!(p.may_open(0, true));
+        assert!(!p.may_open(0, false), "a hidden tab does not open one");
+        let mut waits = Vec::new();
+        for _ in 0..7 {
+            assert_eq!(p.closed(1_000, 1006, 1.0), AfterClose::Poll);
+            waits.push(p.retry_at - 1_000);
+        }
+        assert_eq!(waits, [2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
+        p.closed(1_000, 1006, 0.0);
+        assert_eq!(p.retry_at - 1_000, 48_000, "jitter only shortens");
+        assert!(!p.may_open(40_000, true) && p.may_open(49_000, true));
+        // Once frames flow again, the next failure starts small.
+        p.opened(50_000);
+        p.heard(50_001);
+        p.closed(60_000, 1006, 1.0);
+        assert_eq!(p.retry_at, 62_000);
+    }
+
+    #[test]
+    fn behind_comes_back_at_once_and_a_foreign_cursor_reloads() {
+        let mut p = Push::new(true);
+        assert_eq!(p.closed(5_000, CLOSE_BEHIND, 0.5), AfterClose::Poll);
+        assert!(p.may_open(5_000, true));
+        assert_eq!(p.closed(5_000, CLOSE_UNKNOWN_CURSOR, 0.5), AfterClose::Reload);
+        assert!(!Push::new(false).may_open(0, true), "switched off");
+    }
+
+    #[test]
+    fn pings_keep_it_alive_silence_kills_it_and_hidden_tabs_let_go() {
+        let mut p = Push::new(true);
+        p.opened(0);
+        assert_eq!(p.tick(10_000, true), Tick::Nothing);
+        assert_eq!(p.next_tick_ms(10_000), 20_000);
+        assert_eq!(p.tick(30_000, true), Tick::Ping);
+        p.heard(30_010);
+        assert_eq!(p.tick(59_000, true), Tick::Nothing);
+        assert_eq!(p.tick(105_010, true), Tick::Dead, "75 s of silence");
+        let mut h = Push::new(true);
+        h.opened(0);
+        assert_eq!(h.tick(1_000, false), Tick::Nothing);
+        h.heard(290_000);
+        assert_eq!(h.tick(1_000 + HIDDEN_CLOSE_MS, false), Tick::Hidden);
+        h.let_go();
+        assert!(h.may_open(400_000, true));
+    }
+
+    #[test]
+    fn the_channel_lives_beside_the_api() {
+        assert_eq!(
+            live_url("http://127.0.0.1:8080", "/api", "after=s5"),
+            "ws://127.0.0.1:8080/api/comments/live?after=s5"
+        );
+        assert_eq!(
+            live_url("http://x", "https://api.example.org/api", "type=AI"),
+            "wss://api.example.org/api/comments/live?type=AI"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! The live channel's WebSocket: its events go into the stream's inbox as [`Signal`]s, so
+//! the one loop in `sync/follow.rs` handles frames, closes, timers and wake-ups in order.
+
+use futures::channel::mpsc::UnboundedSender;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::browser::Signal;
+
+pub struct Socket {
+    ws: WebSocket,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Socket {
+    /// Opens `url`; `None` when the browser refuses at once (no WebSocket, a bad address).
+    /// Its signals carry `number`, so one from a socket already given up is told apart.
+    pub fn open(url: &str, inbox: &UnboundedSender<Signal>, number: u32) -> Option<Socket> {
+        let ws = WebSocket::new(url).ok()?;
+        let tx = inbox.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(text) = e.data().as_string() {
+                let _ = tx.unbounded_send(Signal::Frame(number, text));
+            }
+        });
+        let tx = inbox.clone();
+        // An error is always followed by a close; the close says what happened.
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            let _ = tx.unbounded_send(Signal::Closed(number, e.code()));
+        });
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Some(Socket {
+            ws,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+
+    pub fn ping(&self) {
+        // Not open yet, or closing: the close event tells the loop.
+        let _ = self.ws.send_with_str("ping");
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        // The loop has stopped listening: nothing more from this socket reaches the inbox.
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}

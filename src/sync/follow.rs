@@ -1,0 +1,174 @@
+//! Following the stream: the live channel while it works, 5 s fresh polls when it does not.
+//!
+//! One loop does it all, one request or one socket at a time, reading one inbox (wake-ups,
+//! frames, closes) in order. Both paths move the same cursor only on what arrived, so a
+//! switch either way loses nothing and shows nothing twice.
+
+use futures::channel::mpsc::UnboundedReceiver;
+use leptos::prelude::*;
+use saywhatwant_wire::{CommentsPage, Cursor};
+
+use super::Stream;
+use crate::browser::{is_visible, now_ms, origin, random, sleep_or_wake, Signal, Wait};
+use crate::codec;
+use crate::poll::{Next, Poller};
+use crate::push::{live_url, AfterClose, Push, Tick, Via};
+use crate::socket::Socket;
+use crate::wake;
+
+/// The open live channel and its number.
+struct Open {
+    socket: Socket,
+    number: u32,
+}
+
+impl Stream {
+    pub(super) async fn follow(self, mut inbox: UnboundedReceiver<Signal>) {
+        let _listeners = wake::Listeners::attach(&self.0.inbox);
+        let mut poller = Poller::new();
+        let mut push = Push::new(self.0.settings.push);
+        let mut open: Option<Open> = None;
+        let mut sockets = 0u32;
+        while self.alive() {
+            let channel = self.0.state.lens.try_with_untracked(|l| l.channel);
+            let kind = channel.and_then(|c| c.message_type());
+            if poller.set_channel(kind) {
+                // Another channel: its own bulk load, then its own socket.
+                open = None;
+            }
+            if let Some(o) = &open {
+                let wait = push.next_tick_ms(now_ms());
+                match sleep_or_wake(wait, &mut inbox).await {
+                    Wait::Closed => break,
+                    Wait::Woken(Signal::Frame(n, text)) if n == o.number => {
+                        push.heard(now_ms());
+                        if let Some(page) = codec::parse(&text).and_then(|j| codec::page(&j)) {
+                            poller.on_page(&page);
+                            self.arrived(page, &poller, Via::Push);
+                        }
+                    }
+                    Wait::Woken(Signal::Closed(n, code)) if n == o.number => {
+                        open = None;
+                        self.channel_lost(&mut push, &mut poller, code);
+                    }
+                    Wait::Woken(_) => {}
+                    Wait::Slept => match push.tick(now_ms(), is_visible()) {
+                        Tick::Nothing => {}
+                        Tick::Ping => o.socket.ping(),
+                        Tick::Dead => {
+                            open = None;
+                            self.channel_lost(&mut push, &mut poller, 1006);
+                        }
+                        Tick::Hidden => {
+                            open = None;
+                            push.let_go();
+                            self.show(&poller, Via::Poll);
+                        }
+                    },
+                }
+                continue;
+            }
+            let next = self.poll(&mut poller).await;
+            if !self.alive() {
+                break;
+            }
+            if next == Next::Now {
+                continue;
+            }
+            if poller.cursor().is_some() && push.may_open(now_ms(), is_visible()) {
+                sockets += 1;
+                let query = poller.query(&self.0.settings).to_query_string();
+                let url = live_url(&origin(), &self.0.settings.api_base, &query);
+                match Socket::open(&url, &self.0.inbox, sockets) {
+                    Some(socket) => {
+                        push.opened(now_ms());
+                        open = Some(Open {
+                            socket,
+                            number: sockets,
+                        });
+                        continue;
+                    }
+                    None => {
+                        push.closed(now_ms(), 1006, random());
+                    }
+                }
+            }
+            if !self.wait(&poller, &mut inbox).await {
+                break;
+            }
+        }
+    }
+
+    /// One request: the bulk load or a fresh poll.
+    async fn poll(&self, poller: &mut Poller) -> Next {
+        let query = poller.query(&self.0.settings);
+        let next = match self.0.api.comments(&query).await {
+            Ok(page) => {
+                let next = poller.on_page(&page);
+                self.arrived(page, poller, Via::Poll);
+                next
+            }
+            Err(e) if e.is_cursor_expired() => poller.on_cursor_expired(),
+            Err(e) => {
+                web_sys::console::warn_1(&format!("poll failed: {e} {}", e.detail()).into());
+                poller.on_failure();
+                self.show(poller, Via::Poll);
+                Next::Later
+            }
+        };
+        // Relative times ("5m") are measured against this; an answer is a fine clock tick.
+        self.0.state.now.try_set(now_ms());
+        next
+    }
+
+    /// An answer or a frame: its comments, the stream's total (the cursor `s<n>` counts the
+    /// comments before it), and how the page is current.
+    fn arrived(&self, page: CommentsPage, poller: &Poller, via: Via) {
+        if let Some(Ok(Cursor::Seq(total))) = page.cursor.as_deref().map(Cursor::parse) {
+            self.0.state.counts.try_update(|c| c.1 = Some(total));
+        }
+        self.receive(page.comments);
+        self.show(poller, via);
+    }
+
+    fn show(&self, poller: &Poller, via: Via) {
+        self.0.state.status.try_set(poller.status());
+        self.0.state.via.try_set(via);
+    }
+
+    /// The channel closed or went silent: poll from the cursor at once, try it again later.
+    fn channel_lost(&self, push: &mut Push, poller: &mut Poller, code: u16) {
+        if push.closed(now_ms(), code, random()) == AfterClose::Reload {
+            poller.on_cursor_expired();
+        }
+        self.show(poller, Via::Poll);
+    }
+
+    /// Waits until the next poll is due. A tab hidden while waiting waits for the hidden
+    /// interval; being shown again or coming back online ends the wait at once. False when the
+    /// stream is stopping.
+    async fn wait(&self, poller: &Poller, inbox: &mut UnboundedReceiver<Signal>) -> bool {
+        let settings = &self.0.settings;
+        let jitter = random();
+        let started = now_ms();
+        let mut delay = poller.delay_ms(settings, is_visible(), jitter);
+        loop {
+            match sleep_or_wake(delay, inbox).await {
+                Wait::Closed => return false,
+                // A poke, or a late signal of a channel already given up: poll now.
+                Wait::Woken(_) => break,
+                Wait::Slept => {
+                    let due = u64::from(poller.delay_ms(settings, is_visible(), jitter));
+                    let waited = now_ms().saturating_sub(started);
+                    if waited >= due {
+                        break;
+                    }
+                    delay = (due - waited) as u32;
+                }
+            }
+        }
+        // Several wake-ups while asleep still mean one request.
+        while inbox.try_recv().is_ok() {}
+        true
+    }
+}
