@@ -30,8 +30,8 @@ if ! command -v trunk >/dev/null || ! trunk --version | grep -q ' 0\.21\.'; then
   cargo install trunk --locked --version '~0.21'
 fi
 
-if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages (wrangler, binaryen, esbuild)"
+if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] || [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages (wrangler, binaryen, esbuild, axe-core)"
   npm ci --no-audit --no-fund
 fi
 

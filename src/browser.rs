@@ -42,6 +42,11 @@ pub fn is_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
+/// Whether the browser believes it has a network (`navigator.onLine`).
+pub fn is_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
 /// What arrives in the stream's inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {

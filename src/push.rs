@@ -83,6 +83,12 @@ impl Push {
         self.enabled && visible && now >= self.retry_at
     }
 
+    /// While polling: how long until the channel may be tried again (`None`: not to be tried).
+    pub fn retry_in_ms(&self, now: u64) -> Option<u32> {
+        self.enabled
+            .then(|| self.retry_at.saturating_sub(now).min(u64::from(u32::MAX)) as u32)
+    }
+
     pub fn opened(&mut self, now: u64) {
         self.heard = now;
         self.pinged = now;
@@ -104,7 +110,8 @@ impl Push {
                 self.failures = self.failures.saturating_add(1);
                 let backoff = (FIRST_RETRY_MS << (self.failures - 1).min(10)).min(LONGEST_RETRY_MS);
                 // 80–100 %, so tabs that lost the server together do not return together.
-                self.retry_at = now + (backoff as f64 * (0.8 + 0.2 * jitter.clamp(0.0, 1.0))) as u64;
+                self.retry_at =
+                    now + (backoff as f64 * (0.8 + 0.2 * jitter.clamp(0.0, 1.0))) as u64;
             }
         }
         if code == CLOSE_UNKNOWN_CURSOR {
@@ -176,6 +183,8 @@ mod tests {
         p.closed(1_000, 1006, 0.0);
         assert_eq!(p.retry_at - 1_000, 48_000, "jitter only shortens");
         assert!(!p.may_open(40_000, true) && p.may_open(49_000, true));
+        assert_eq!(p.retry_in_ms(40_000), Some(9_000));
+        assert_eq!(Push::new(false).retry_in_ms(0), None);
         // Once frames flow again, the next failure starts small.
         p.opened(50_000);
         p.heard(50_001);
@@ -188,7 +197,10 @@ mod tests {
         let mut p = Push::new(true);
         assert_eq!(p.closed(5_000, CLOSE_BEHIND, 0.5), AfterClose::Poll);
         assert!(p.may_open(5_000, true));
-        assert_eq!(p.closed(5_000, CLOSE_UNKNOWN_CURSOR, 0.5), AfterClose::Reload);
+        assert_eq!(
+            p.closed(5_000, CLOSE_UNKNOWN_CURSOR, 0.5),
+            AfterClose::Reload
+        );
         assert!(!Push::new(false).may_open(0, true), "switched off");
     }
 

@@ -1,4 +1,4 @@
-//! What ends the poll loop's wait early: the tab shown again, or the network back.
+//! What wakes the follow loop: the tab shown again, or the network gone or back.
 
 use futures::channel::mpsc::UnboundedSender;
 use wasm_bindgen::closure::Closure;
@@ -6,8 +6,10 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::{is_visible, Signal};
 
-/// Wakes the poll loop when the tab is shown again or the network comes back; the listeners
-/// go when the loop ends.
+const NETWORK: [&str; 2] = ["online", "offline"];
+
+/// Wakes the follow loop when the tab is shown again or the network goes or comes back; the
+/// listeners go when the loop ends.
 pub struct Listeners {
     on_visible: Closure<dyn FnMut()>,
     on_online: Closure<dyn FnMut()>,
@@ -33,9 +35,11 @@ impl Listeners {
                 on_visible.as_ref().unchecked_ref(),
             )
             .ok()?;
-        window
-            .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref())
-            .ok()?;
+        for name in NETWORK {
+            window
+                .add_event_listener_with_callback(name, on_online.as_ref().unchecked_ref())
+                .ok()?;
+        }
         Some(Listeners {
             on_visible,
             on_online,
@@ -52,10 +56,12 @@ impl Drop for Listeners {
                     self.on_visible.as_ref().unchecked_ref(),
                 );
             }
-            let _ = window.remove_event_listener_with_callback(
-                "online",
-                self.on_online.as_ref().unchecked_ref(),
-            );
+            for name in NETWORK {
+                let _ = window.remove_event_listener_with_callback(
+                    name,
+                    self.on_online.as_ref().unchecked_ref(),
+                );
+            }
         }
     }
 }

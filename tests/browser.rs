@@ -5,9 +5,11 @@
 
 use std::time::Duration;
 
-use saywhatwant_e2e::page::{count, open, say, shown, token, wait_shown, wait_state, POLL_BOUND};
+use saywhatwant_e2e::page::{
+    count, open, page_url, say, shown, token, wait_shown, wait_state, POLL_BOUND,
+};
 use saywhatwant_e2e::webdriver::Browser;
-use saywhatwant_e2e::{base_url, Api};
+use saywhatwant_e2e::Api;
 use serde_json::json;
 
 async fn server_count(api: &Api, text: &str) -> usize {
@@ -139,7 +141,7 @@ async fn with_indexeddb_blocked_the_page_still_works_and_says_so() {
     let api = Api::new();
     let b = Browser::start().await;
     b.before_each_page("Object.defineProperty(window, 'indexedDB', { get() { throw new DOMException('blocked by the test', 'SecurityError'); } });").await;
-    b.goto(&format!("{}/", base_url())).await;
+    b.goto(&page_url()).await;
     b.wait_for(
         "the storage notice",
         "return !!document.querySelector('[data-testid=storage-notice]');",

@@ -4,9 +4,9 @@
 use futures::future::join_all;
 use std::time::Duration;
 
-use saywhatwant_e2e::page::{token, wait_shown};
+use saywhatwant_e2e::page::{page_url, token, wait_shown};
 use saywhatwant_e2e::webdriver::Browser;
-use saywhatwant_e2e::{base_url, Api};
+use saywhatwant_e2e::Api;
 use serde_json::json;
 
 #[tokio::test]
@@ -25,7 +25,7 @@ async fn with_1500_stored_comments_the_page_loads_and_stays_live() {
     }
     let b = Browser::start().await;
     let started = std::time::Instant::now();
-    b.goto(&format!("{}/", base_url())).await;
+    b.goto(&page_url()).await;
     wait_shown(&b, &format!("{tag} #1499"), true).await;
     eprintln!(
         "newest of 1500 on screen {:?} after navigation",

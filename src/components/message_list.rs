@@ -119,11 +119,11 @@ pub fn MessageList(
     };
 
     view! {
-        <div class="scroller" node_ref=scroller on:scroll=on_scroll tabindex="0" aria-label="Comments">
+        // The log role (new rows are announced) on the region, so the rows stay a list.
+        <div class="scroller" node_ref=scroller on:scroll=on_scroll tabindex="0" aria-label="Comments"
+            role="log" aria-live="polite" aria-relevant="additions">
             <p class="edge">{edge}</p>
-            <ol
-                class="comments"
-                data-testid="comments" role="log" aria-live="polite" aria-relevant="additions">
+            <ol class="comments" data-testid="comments">
                 <For each=rows key=Row::key let:row>
                     {match row {
                         Row::Posted(comment) => Either::Left(view! { <CommentRow comment now=state.now utc_offset_min /> }),

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use saywhatwant_wire::{CommentsPage, Cursor};
 
 use super::Stream;
-use crate::browser::{is_visible, now_ms, origin, random, sleep_or_wake, Signal, Wait};
+use crate::browser::{is_online, is_visible, now_ms, origin, random, sleep_or_wake, Signal, Wait};
 use crate::codec;
 use crate::poll::{Next, Poller};
 use crate::push::{live_url, AfterClose, Push, Tick, Via};
@@ -50,6 +50,11 @@ impl Stream {
                     Wait::Woken(Signal::Closed(n, code)) if n == o.number => {
                         open = None;
                         self.channel_lost(&mut push, &mut poller, code);
+                    }
+                    // The network went: an open socket may not notice for a while.
+                    Wait::Woken(Signal::Poke) if !is_online() => {
+                        open = None;
+                        self.channel_lost(&mut push, &mut poller, 1006);
                     }
                     Wait::Woken(_) => {}
                     Wait::Slept => match push.tick(now_ms(), is_visible()) {
@@ -93,7 +98,9 @@ impl Stream {
                     }
                 }
             }
-            if !self.wait(&poller, &mut inbox).await {
+            // Back to the channel as soon as it may be tried, if that comes before the next poll.
+            let retry = push.retry_in_ms(now_ms()).filter(|_| is_visible());
+            if !self.wait(&poller, retry, &mut inbox).await {
                 break;
             }
         }
@@ -144,21 +151,27 @@ impl Stream {
         self.show(poller, Via::Poll);
     }
 
-    /// Waits until the next poll is due. A tab hidden while waiting waits for the hidden
-    /// interval; being shown again or coming back online ends the wait at once. False when the
-    /// stream is stopping.
-    async fn wait(&self, poller: &Poller, inbox: &mut UnboundedReceiver<Signal>) -> bool {
+    /// Waits until the next poll is due, or `at_most`. A tab hidden while waiting waits for
+    /// the hidden interval; being shown again or coming back online ends the wait at once.
+    /// False when the stream is stopping.
+    async fn wait(
+        &self,
+        poller: &Poller,
+        at_most: Option<u32>,
+        inbox: &mut UnboundedReceiver<Signal>,
+    ) -> bool {
         let settings = &self.0.settings;
         let jitter = random();
         let started = now_ms();
-        let mut delay = poller.delay_ms(settings, is_visible(), jitter);
+        let limit = |d: u32| at_most.map_or(d, |m| d.min(m.max(1)));
+        let mut delay = limit(poller.delay_ms(settings, is_visible(), jitter));
         loop {
             match sleep_or_wake(delay, inbox).await {
                 Wait::Closed => return false,
                 // A poke, or a late signal of a channel already given up: poll now.
                 Wait::Woken(_) => break,
                 Wait::Slept => {
-                    let due = u64::from(poller.delay_ms(settings, is_visible(), jitter));
+                    let due = u64::from(limit(poller.delay_ms(settings, is_visible(), jitter)));
                     let waited = now_ms().saturating_sub(started);
                     if waited >= due {
                         break;

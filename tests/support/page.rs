@@ -33,12 +33,39 @@ pub fn token(name: &str) -> String {
     format!("{name}-{}", n % 1_000_000_000)
 }
 
+/// The page's address. With `SWW_PUSH=off` in the environment the page is told to poll only
+/// (`?push=off`, its test switch): `make test` runs the browser suite both ways.
+pub fn page_url() -> String {
+    match std::env::var("SWW_PUSH").as_deref() {
+        Ok("off") => format!("{}/?push=off", base_url()),
+        _ => format!("{}/", base_url()),
+    }
+}
+
+/// Whether the suite runs with the live channel switched off.
+pub fn polling_only() -> bool {
+    std::env::var("SWW_PUSH").as_deref() == Ok("off")
+}
+
 /// A new browser on the page, once it is live.
 pub async fn open() -> Browser {
     let b = Browser::start().await;
-    b.goto(&format!("{}/", base_url())).await;
+    b.goto(&page_url()).await;
     wait_state(&b, "live", POLL_BOUND).await;
     b
+}
+
+/// Waits until the page says it is current by `channel` (`push` or `poll`).
+pub async fn wait_channel(b: &Browser, channel: &str, timeout: Duration) -> Duration {
+    b.wait_for(
+        &format!("connection-status live by {channel}"),
+        "const s = document.querySelector('[data-testid=connection-status]');
+         return s?.getAttribute('data-state') === 'live' && s?.getAttribute('data-channel') === arguments[0];",
+        json!([channel]),
+        timeout,
+    )
+    .await
+    .1
 }
 
 pub async fn wait_state(b: &Browser, state: &str, timeout: Duration) -> Duration {

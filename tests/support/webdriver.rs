@@ -105,6 +105,16 @@ impl Browser {
         .await
     }
 
+    /// Runs asynchronous JavaScript: the script calls its last argument with the result.
+    pub async fn js_async(&self, script: &str, args: Value) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
     pub async fn find(&self, css: &str) -> Element {
         let v = self
             .call(

@@ -272,3 +272,17 @@ fn a_failing_log_answers_503_never_an_empty_200() {
         5
     );
 }
+
+#[test]
+fn closing_the_live_sockets_is_for_the_operator_only() {
+    let h = Harness::new();
+    let stranger = h.request("POST", "/api/admin/sockets/close", "");
+    assert_eq!(
+        (stranger.status, json(&stranger)["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    match h.send(Req::new("POST", "/api/admin/sockets/close", "").bot()) {
+        saywhatwant_api::api::Outcome::CloseSockets => {}
+        other => panic!("not handed to the object: {other:?}"),
+    }
+}

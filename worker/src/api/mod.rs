@@ -84,6 +84,9 @@ pub enum Outcome {
     /// Hand the socket to the log object, which sends what follows `query.after` and then
     /// every change (a validated `GET /api/comments/live`).
     Live(CommentsQuery),
+    /// Have the log object close every live socket (`POST /api/admin/sockets/close`, with the
+    /// bot credential): every page resumes from its cursor, by polling and then a new socket.
+    CloseSockets,
 }
 
 pub struct Ctx<'a, L, K, R> {
@@ -101,6 +104,7 @@ impl<L, K, R> Ctx<'_, L, K, R> {
 }
 
 const LIVE_PATH: &str = "/api/comments/live";
+const CLOSE_SOCKETS_PATH: &str = "/api/admin/sockets/close";
 
 pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
     ctx: &Ctx<'_, L, K, R>,
@@ -109,6 +113,7 @@ pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
     let result = route(ctx, req).await;
     let mut response = match result {
         Ok(Outcome::Live(q)) => return Outcome::Live(q),
+        Ok(Outcome::CloseSockets) => return Outcome::CloseSockets,
         Ok(Outcome::Respond(r)) => r,
         Err(e) => error_response(&e),
     };
@@ -153,7 +158,7 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
     let allow = match path {
         "/api/health" | "/api/stats" | LIVE_PATH => "GET, OPTIONS",
         "/api/comments" => "GET, POST, OPTIONS",
-        "/api/admin/import" => "POST, OPTIONS",
+        "/api/admin/import" | CLOSE_SOCKETS_PATH => "POST, OPTIONS",
         p if p
             .strip_prefix("/api/comments/")
             .is_some_and(|id| !id.contains('/')) =>
@@ -185,6 +190,10 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
         ("GET", LIVE_PATH) => comments::live(req).map(Outcome::Live),
         ("POST", "/api/comments") => comments::post(ctx, req, bot).await.map(respond),
         ("POST", "/api/admin/import") => import::run(ctx, req).await.map(respond),
+        ("POST", CLOSE_SOCKETS_PATH) => {
+            comments::require_bot(ctx.credential(req), error::BotOnly::CloseSockets)
+                .map(|()| Outcome::CloseSockets)
+        }
         ("PATCH", p) => comments::patch(ctx, req, &p["/api/comments/".len()..])
             .await
             .map(respond),

@@ -196,6 +196,19 @@ async fn fetch(
                 .with_status(response.status)
                 .with_headers(out))
         }
+        Outcome::CloseSockets => {
+            let mut init = RequestInit::new();
+            init.with_method(Method::Post);
+            let req = worker::Request::new_with_init("https://log/close-sockets", &init)?;
+            let mut resp = log.stub.fetch_with_request(req).await?;
+            let closed = resp.text().await?;
+            let out = Headers::new();
+            for (name, value) in api::cors(&config) {
+                out.set(name, &value)?;
+            }
+            out.set("Content-Type", "application/json; charset=utf-8")?;
+            Ok(worker::Response::ok(closed)?.with_headers(out))
+        }
         // The object accepts the socket itself; its answer (101) goes straight back.
         Outcome::Live(q) => {
             let forward = Headers::new();

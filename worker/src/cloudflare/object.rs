@@ -69,6 +69,14 @@ impl DurableObject for CommentLog {
         match req.path().as_str() {
             "/command" => self.command(req).await,
             "/live" => self.live(&req),
+            "/close-sockets" => {
+                let sockets = self.state.get_websockets();
+                for ws in &sockets {
+                    // 1012: the service restarts; clients come back from their cursors.
+                    let _ = ws.close(Some(1012), Some("closed by the operator: reconnect"));
+                }
+                Response::from_json(&serde_json::json!({ "closed": sockets.len() }))
+            }
             other => failure(404, "not_found", format!("the log has no {other}")),
         }
     }

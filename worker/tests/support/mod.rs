@@ -182,7 +182,7 @@ impl Harness {
     pub fn call(&self, r: Req<'_>) -> Response {
         match self.send(r) {
             Outcome::Respond(r) => r,
-            Outcome::Live(q) => panic!("a live socket, not an answer: {q:?}"),
+            other => panic!("handed to the object, not an answer: {other:?}"),
         }
     }
 
@@ -227,6 +227,7 @@ impl Harness {
         match self.send(r) {
             Outcome::Live(q) => Ok(q),
             Outcome::Respond(r) => Err(r),
+            Outcome::CloseSockets => panic!("not a socket"),
         }
     }
 }

@@ -1,0 +1,97 @@
+//! The page passes axe-core's WCAG 2 A and AA rules (axe-core from npm, in headless Chromium),
+//! in the states a reader meets: the live stream, a filter on, the message menu open.
+
+use saywhatwant_e2e::page::{open, token, wait_shown};
+use saywhatwant_e2e::webdriver::Browser;
+use saywhatwant_e2e::Api;
+use serde_json::{json, Value};
+
+fn axe_source() -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../node_modules/axe-core/axe.min.js"
+    );
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (scripts/ensure-tools.sh installs axe-core)"))
+}
+
+const RUN: &str = "const done = arguments[arguments.length - 1];
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                                               nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }))))
+      .catch(e => done([{ id: 'axe-failed', help: String(e) }]));";
+
+async fn violations(b: &Browser, axe: &str) -> Vec<Value> {
+    let loaded = b
+        .js(&format!("{axe}\n;return typeof axe;"), json!([]))
+        .await;
+    assert_eq!(loaded, "object", "axe-core did not load");
+    b.js_async(RUN, json!([]))
+        .await
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_page_has_no_accessibility_violations() {
+    let axe = axe_source();
+    let api = Api::new();
+    let human = token("an accessible comment with https://example.org/a-link");
+    api.post(
+        json!({"text": human, "username": "ally", "color": "200100050"}),
+        "198.18.110.1",
+    )
+    .await;
+    api.post_as_bot(
+        json!({"text": token("a bot answers"), "username": "EchoBot", "message-type": "AI"}),
+    )
+    .await;
+    let b = open().await;
+    wait_shown(&b, &human, true).await;
+    let mut found = Vec::new();
+    found.extend(
+        violations(&b, &axe)
+            .await
+            .into_iter()
+            .map(|v| ("the stream", v)),
+    );
+    // A filter on: click the name, as a reader would.
+    b.js(
+        "Array.from(document.querySelectorAll('[data-testid=comment-username]'))
+           .find(e => e.textContent === 'ally')?.click();",
+        json!([]),
+    )
+    .await;
+    found.extend(
+        violations(&b, &axe)
+            .await
+            .into_iter()
+            .map(|v| ("a filter on", v)),
+    );
+    // The message menu open on a row.
+    b.js(
+        "document.querySelector('[data-testid=comment] button[aria-haspopup=menu]')?.click();",
+        json!([]),
+    )
+    .await;
+    found.extend(
+        violations(&b, &axe)
+            .await
+            .into_iter()
+            .map(|v| ("the menu open", v)),
+    );
+    // The audit itself can fail: an image without a text alternative is caught.
+    b.js(
+        "const i = document.createElement('img'); i.src = 'data:,'; document.body.append(i);",
+        json!([]),
+    )
+    .await;
+    let planted = violations(&b, &axe).await;
+    b.quit().await;
+    assert!(found.is_empty(), "axe-core found: {found:#?}");
+    assert!(
+        planted.iter().any(|v| v["id"] == "image-alt"),
+        "the planted violation was not reported: {planted:?}"
+    );
+}
