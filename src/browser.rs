@@ -42,6 +42,17 @@ pub fn is_visible() -> bool {
         .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
 }
 
+/// The bytes this origin stores, by the browser's own estimate (`navigator.storage`), when
+/// the browser says.
+pub async fn storage_usage() -> Option<f64> {
+    let promise = web_sys::window()?.navigator().storage().estimate().ok()?;
+    let estimate: web_sys::StorageEstimate = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .unchecked_into();
+    estimate.get_usage()
+}
+
 /// Whether the browser believes it has a network (`navigator.onLine`).
 pub fn is_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())

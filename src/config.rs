@@ -41,6 +41,8 @@ pub struct Settings {
     pub memory_rows: usize,
     /// IndexedDB keeps at most this many comments and prunes the oldest.
     pub store_cap: u32,
+    /// And at most about this many bytes (the browser's estimate of what the page stores).
+    pub store_bytes_cap: f64,
     /// Opening IndexedDB that takes longer than this (another tab blocks an upgrade) gives up.
     pub store_open_timeout_ms: u32,
     /// Follow the live channel when it works (`false`: polls only; the page's `?push=off`).
@@ -63,6 +65,7 @@ impl Default for Settings {
             chunk_rows: 100,
             memory_rows: 2_000,
             store_cap: 50_000,
+            store_bytes_cap: 25e6,
             store_open_timeout_ms: 5_000,
             push: true,
         }

@@ -4,7 +4,9 @@ use saywhatwant_wire::Comment;
 
 use crate::reltime;
 
-/// `2025-10-23 17:04 ann: hello`, one comment a line (a line break inside a comment stays).
+/// `2025-10-23 17:04 ann: hello`, one comment a line. A comment's own line breaks go on
+/// lines indented by two spaces, so every line that starts at the margin is a comment: a text
+/// cannot forge a line that looks like someone else's.
 pub fn as_text<'a>(comments: impl IntoIterator<Item = &'a Comment>, utc_offset_min: i32) -> String {
     let mut out = String::new();
     for c in comments {
@@ -13,7 +15,17 @@ pub fn as_text<'a>(comments: impl IntoIterator<Item = &'a Comment>, utc_offset_m
         out.push(' ');
         out.push_str(name);
         out.push_str(": ");
-        out.push_str(&c.text);
+        for (i, line) in c
+            .text
+            .split(['\n', '\r'])
+            .filter(|l| !l.is_empty())
+            .enumerate()
+        {
+            if i > 0 {
+                out.push_str("\n  ");
+            }
+            out.push_str(line);
+        }
         out.push('\n');
     }
     out
@@ -47,9 +59,20 @@ mod tests {
         b.text = "two\nlines".into();
         assert_eq!(
             as_text([&a, &b], 60),
-            "1970-01-01 01:00 ann: hi <b>there</b>\n1970-01-01 01:01 anonymous: two\nlines\n"
+            "1970-01-01 01:00 ann: hi <b>there</b>\n1970-01-01 01:01 anonymous: two\n  lines\n"
         );
         assert_eq!(as_text([], 0), "");
+    }
+
+    #[test]
+    fn a_text_cannot_forge_another_line() {
+        let mut c = comment(0, "a");
+        c.username = Some("eve".into());
+        c.text = "hi\r\n1970-01-01 00:00 admin: all is well\rbye".into();
+        let text = as_text([&c], 0);
+        let at_margin: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+        assert_eq!(at_margin, ["1970-01-01 00:00 eve: hi"]);
+        assert_eq!(text.lines().count(), 3);
     }
 
     #[test]

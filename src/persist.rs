@@ -1,4 +1,5 @@
-//! Writing what arrives into IndexedDB without ever holding the page up.
+//! Writing what arrives into IndexedDB without ever holding the page up, within a count and a
+//! byte budget (oldest evicted first).
 //!
 //! The store opens while the first request is already out; comments that arrive before it is
 //! open wait in a queue. If IndexedDB is unavailable or fails, the page says so once and goes
@@ -10,7 +11,15 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use saywhatwant_wire::Comment;
 
+use crate::browser::storage_usage;
 use crate::store::{Store, StoreError};
+
+/// How many of `count` stored comments to keep when the origin uses `used` bytes of
+/// `bytes_cap`: the oldest tenth goes each time it is over (comments differ in size, so the
+/// next write checks again), `None` when it is within.
+pub fn keep_within(count: u32, used: f64, bytes_cap: f64) -> Option<u32> {
+    (used > bytes_cap && count > 0).then(|| count - (count / 10).max(1))
+}
 
 pub const UNAVAILABLE: &str =
     "This browser is not keeping history (private mode or storage blocked). Live comments still work.";
@@ -25,7 +34,10 @@ enum Slot {
 
 pub struct Persist {
     slot: RefCell<Slot>,
+    /// Comments kept at most.
     cap: u32,
+    /// Bytes this origin may use (the browser's own estimate); past it the oldest tenth goes.
+    bytes_cap: f64,
     warned: Cell<bool>,
     warn: Box<dyn Fn(&'static str)>,
     /// Told how many comments are stored, after opening and after every write.
@@ -35,12 +47,14 @@ pub struct Persist {
 impl Persist {
     pub fn new(
         cap: u32,
+        bytes_cap: f64,
         warn: impl Fn(&'static str) + 'static,
         counted: impl Fn(u32) + 'static,
     ) -> Rc<Self> {
         Rc::new(Persist {
             slot: RefCell::new(Slot::Opening(Vec::new())),
             cap,
+            bytes_cap,
             warned: Cell::new(false),
             warn: Box::new(warn),
             counted: Box::new(counted),
@@ -126,9 +140,17 @@ impl Persist {
             self.warn_once(WRITE_FAILED, &e);
             return;
         }
-        if self.count(&store).await > self.cap {
-            match store.prune(self.cap).await {
-                Ok(_) => (self.counted)(self.cap),
+        let count = self.count(&store).await;
+        let keep = if count > self.cap {
+            Some(self.cap)
+        } else {
+            storage_usage()
+                .await
+                .and_then(|used| keep_within(count, used, self.bytes_cap))
+        };
+        if let Some(keep) = keep {
+            match store.prune(keep).await {
+                Ok(_) => (self.counted)(keep),
                 Err(e) => web_sys::console::warn_1(&e.to_string().into()),
             }
         }
@@ -146,5 +168,18 @@ impl Persist {
                 0
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_within;
+
+    #[test]
+    fn over_the_byte_budget_the_oldest_tenth_goes() {
+        assert_eq!(keep_within(10_000, 26e6, 25e6), Some(9_000));
+        assert_eq!(keep_within(5, 26e6, 25e6), Some(4));
+        assert_eq!(keep_within(10_000, 24e6, 25e6), None);
+        assert_eq!(keep_within(0, 26e6, 25e6), None);
     }
 }

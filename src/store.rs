@@ -15,6 +15,8 @@ const STORE: &str = "messages";
 const BY_TIME: &str = "timestamp";
 /// 2 adds the `timestamp` index to a version-1 database made by an earlier page.
 const VERSION: u32 = 2;
+/// Records a search reads at a time.
+pub const SEARCH_STEP: u32 = 500;
 
 /// Which IndexedDB step failed. (The browser's own error is not formatted: the code to format
 /// it would cost a few KB of the page's size budget.)
@@ -109,35 +111,52 @@ impl Store {
     }
 
     /// The newest `limit` comments (oldest first) that the search `needle` (see
-    /// `filter::needle`) finds, among everything stored. The `timestamp` index gives them in
-    /// time order, read from the newest, stopping at `limit` matches; only the text and
-    /// username of each record are read, and only matches are decoded.
-    pub async fn search(&self, needle: &str, limit: usize) -> Result<Vec<Comment>, StoreError> {
-        let what = "search comments";
-        let tx = self
-            .db
-            .transaction(&[STORE], TransactionMode::ReadOnly)
-            .step(what)?;
-        let index = tx.store(STORE).step(what)?.index(BY_TIME).step(what)?;
-        // One getAll (a cursor would cost a round trip per record), in time order.
-        let rows = index.get_all(None, None).await.step(what)?;
+    /// `filter::needle`) finds, among everything stored, or `None` once `current` says a newer
+    /// search replaced this one. The `timestamp` index is read from the newest in steps of
+    /// [`SEARCH_STEP`] records, so a keystroke stops a search within one step and a large
+    /// store is never read whole; only the text and username of each record are read, and
+    /// only matches are decoded.
+    pub async fn search(
+        &self,
+        needle: &str,
+        limit: usize,
+        current: impl Fn() -> bool,
+    ) -> Result<Option<Vec<Comment>>, StoreError> {
         let mut found = Vec::new();
-        for v in rows.iter().rev() {
-            // The browser's lowercase and `includes` first, without copying every text out of
-            // JS (the same test `filter::fold` makes); then the rule itself on what passed.
-            if !(js_has(v, "text", needle) || js_has(v, "username", needle)) {
-                continue;
+        let (mut upto, mut skip) = (None, 0);
+        while current() {
+            let rows = self.scan_raw(upto, SEARCH_STEP, skip).await?;
+            for v in &rows {
+                // The browser's lowercase and `includes` first, without copying every text out
+                // of JS (the same test `filter::fold` makes); then the rule itself.
+                if !(js_has(v, "text", needle) || js_has(v, "username", needle)) {
+                    continue;
+                }
+                let text = field(v, "text").unwrap_or_default();
+                if text_matches(needle, &text, field(v, "username").as_deref()) {
+                    found.extend(from_js(v));
+                }
             }
-            let text = field(v, "text").unwrap_or_default();
-            if text_matches(needle, &text, field(v, "username").as_deref()) {
-                found.extend(from_js(v));
-                if found.len() >= limit {
-                    break;
+            match rows.last().and_then(stamp) {
+                Some(ts) if found.len() < limit && rows.len() as u32 == SEARCH_STEP => {
+                    // Go on below the oldest time read, past the records of that millisecond
+                    // already read.
+                    let same = rows
+                        .iter()
+                        .rev()
+                        .take_while(|v| stamp(v) == Some(ts))
+                        .count() as u32;
+                    skip = if upto == Some(ts) { skip + same } else { same };
+                    upto = Some(ts);
+                }
+                _ => {
+                    found.truncate(limit);
+                    found.reverse();
+                    return Ok(Some(found));
                 }
             }
         }
-        found.reverse();
-        Ok(found)
+        Ok(None)
     }
 
     pub async fn count(&self) -> Result<u32, StoreError> {
@@ -182,6 +201,22 @@ impl Store {
         n: u32,
         skip: u32,
     ) -> Result<Vec<Comment>, StoreError> {
+        // A record this page cannot read (written by another version) is skipped, not fatal.
+        Ok(self
+            .scan_raw(upto, n, skip)
+            .await?
+            .iter()
+            .filter_map(from_js)
+            .collect())
+    }
+
+    /// The records themselves, newest first, at or before `upto`, skipping the first `skip`.
+    async fn scan_raw(
+        &self,
+        upto: Option<u64>,
+        n: u32,
+        skip: u32,
+    ) -> Result<Vec<JsValue>, StoreError> {
         let what = "read comments";
         let range = match upto {
             Some(ts) => {
@@ -203,9 +238,15 @@ impl Store {
             )
             .await
             .step(what)?;
-        // A record this page cannot read (written by another version) is skipped, not fatal.
-        Ok(rows.into_iter().filter_map(|(_, v)| from_js(&v)).collect())
+        Ok(rows.into_iter().map(|(_, v)| v).collect())
     }
+}
+
+fn stamp(v: &JsValue) -> Option<u64> {
+    js_sys::Reflect::get(v, &"timestamp".into())
+        .ok()?
+        .as_f64()
+        .map(|t| t as u64)
 }
 
 fn js_has(v: &JsValue, key: &str, needle: &str) -> bool {

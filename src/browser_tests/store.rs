@@ -129,21 +129,78 @@ async fn search_reads_everything_stored_and_measures_ten_thousand() {
         store.put_all(&batch).await.unwrap();
     }
     let started = js_sys::Date::now();
-    let found = store.search("needle", 500).await.unwrap();
+    let found = store.search("needle", 500, || true).await.unwrap().unwrap();
     let ms = js_sys::Date::now() - started;
     web_sys::console::log_1(&format!("search over 10 000 stored comments: {ms} ms").into());
     assert_eq!(found.len(), 101);
     assert_eq!(found[0].id, "k00007", "oldest first");
     assert!(found.iter().any(|c| c.id == "k05000"), "usernames too");
-    let newest = store.search("needle", 3).await.unwrap();
+    let newest = store.search("needle", 3, || true).await.unwrap().unwrap();
     assert_eq!(
         ids(&newest),
         ["k09707", "k09807", "k09907"],
         "the newest matches"
     );
     assert!(store
-        .search("nothing like it", 10)
+        .search("nothing like it", 10, || true)
         .await
         .unwrap()
-        .is_empty());
+        .is_some_and(|f| f.is_empty()));
+}
+
+#[wasm_bindgen_test]
+async fn a_search_reads_in_steps_and_the_next_keystroke_stops_it() {
+    let store = open("store-search-steps").await;
+    // More than two steps of one millisecond: the steps go on past records of equal time.
+    let batch: Vec<_> = (0..1_200)
+        .map(|i| {
+            let mut c = comment(5_000, &format!("s{i:04}"));
+            if i % 300 == 0 {
+                c.text = format!("match {i}");
+            }
+            c
+        })
+        .collect();
+    store.put_all(&batch).await.unwrap();
+    let all = store.search("match", 100, || true).await.unwrap().unwrap();
+    assert_eq!(all.len(), 4, "each match once: {:?}", ids(&all));
+    // A newer search takes over after the first step: this one stops and says so.
+    let asked = std::cell::Cell::new(0);
+    let stopped = store
+        .search("match", 100, || {
+            asked.set(asked.get() + 1);
+            asked.get() < 2
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (stopped, asked.get()),
+        (None, 2),
+        "one step read, then stopped"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn over_the_byte_budget_the_oldest_are_evicted() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let name = settings("persist-bytes").db_name;
+    let kept = Rc::new(Cell::new(0u32));
+    let seen = kept.clone();
+    // One byte: whatever the browser stores is over it.
+    let persist = crate::persist::Persist::new(50_000, 1.0, |_| {}, move |n| seen.set(n));
+    let store = persist.open(&name, 5_000).await.expect("opens");
+    persist.save(
+        (0..100)
+            .map(|i| comment(1_000 + i, &format!("b{i:03}")))
+            .collect(),
+    );
+    for _ in 0..100 {
+        if kept.get() == 90 {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    assert_eq!(store.count().await.unwrap(), 90, "the oldest tenth went");
+    assert_eq!(ids(&store.newest(1_000).await.unwrap())[0], "b010");
 }

@@ -43,6 +43,7 @@ impl Stream {
         let (notice, counts) = (state.notice, state.counts);
         let persist = Persist::new(
             settings.store_cap,
+            settings.store_bytes_cap,
             move |msg| {
                 notice.try_set(Some(msg));
             },
@@ -119,10 +120,13 @@ impl Stream {
         };
         let this = self.clone();
         spawn_local(async move {
-            let found = store.search(&needle, this.0.settings.window_rows).await;
-            let current = s.lens.try_with_untracked(|l| l.search == needle);
+            // The next keystroke's search replaces this one, which stops within a step.
+            let current = || s.lens.try_with_untracked(|l| l.search == needle) == Some(true);
+            let found = store
+                .search(&needle, this.0.settings.window_rows, current)
+                .await;
             match found {
-                Ok(found) if current == Some(true) => s.update_timeline(|t| {
+                Ok(Some(found)) if current() => s.update_timeline(|t| {
                     t.merge(found);
                 }),
                 Ok(_) => {}
