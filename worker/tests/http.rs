@@ -285,4 +285,9 @@ fn closing_the_live_sockets_is_for_the_operator_only() {
         saywhatwant_api::api::Outcome::CloseSockets => {}
         other => panic!("not handed to the object: {other:?}"),
     }
+    assert_eq!(h.request("GET", "/api/admin/object", "").status, 401);
+    match h.send(Req::new("GET", "/api/admin/object", "").bot()) {
+        saywhatwant_api::api::Outcome::ObjectInfo => {}
+        other => panic!("not handed to the object: {other:?}"),
+    }
 }

@@ -9,7 +9,7 @@ pub enum BotOnly {
     PostAsAi,
     ReplyId,
     Import,
-    CloseSockets,
+    Operator,
 }
 
 impl BotOnly {
@@ -19,7 +19,7 @@ impl BotOnly {
             BotOnly::PostAsAi => "posting with `message-type: AI`",
             BotOnly::ReplyId => "an id that starts with `re-` (the bots' replies)",
             BotOnly::Import => "importing a stream",
-            BotOnly::CloseSockets => "closing the live sockets",
+            BotOnly::Operator => "this operator route",
         }
     }
 }

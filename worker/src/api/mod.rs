@@ -87,6 +87,9 @@ pub enum Outcome {
     /// Have the log object close every live socket (`POST /api/admin/sockets/close`, with the
     /// bot credential): every page resumes from its cursor, by polling and then a new socket.
     CloseSockets,
+    /// The log object's own figures (`GET /api/admin/object`, with the bot credential): open
+    /// sockets, the tail in memory, its Wasm memory.
+    ObjectInfo,
 }
 
 pub struct Ctx<'a, L, K, R> {
@@ -105,6 +108,7 @@ impl<L, K, R> Ctx<'_, L, K, R> {
 
 const LIVE_PATH: &str = "/api/comments/live";
 const CLOSE_SOCKETS_PATH: &str = "/api/admin/sockets/close";
+const OBJECT_INFO_PATH: &str = "/api/admin/object";
 
 pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
     ctx: &Ctx<'_, L, K, R>,
@@ -113,7 +117,7 @@ pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
     let result = route(ctx, req).await;
     let mut response = match result {
         Ok(Outcome::Live(q)) => return Outcome::Live(q),
-        Ok(Outcome::CloseSockets) => return Outcome::CloseSockets,
+        Ok(o @ (Outcome::CloseSockets | Outcome::ObjectInfo)) => return o,
         Ok(Outcome::Respond(r)) => r,
         Err(e) => error_response(&e),
     };
@@ -156,7 +160,7 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
 ) -> Result<Outcome, ApiError> {
     let path = req.path.trim_end_matches('/');
     let allow = match path {
-        "/api/health" | "/api/stats" | LIVE_PATH => "GET, OPTIONS",
+        "/api/health" | "/api/stats" | LIVE_PATH | OBJECT_INFO_PATH => "GET, OPTIONS",
         "/api/comments" => "GET, POST, OPTIONS",
         "/api/admin/import" | CLOSE_SOCKETS_PATH => "POST, OPTIONS",
         p if p
@@ -191,8 +195,12 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
         ("POST", "/api/comments") => comments::post(ctx, req, bot).await.map(respond),
         ("POST", "/api/admin/import") => import::run(ctx, req).await.map(respond),
         ("POST", CLOSE_SOCKETS_PATH) => {
-            comments::require_bot(ctx.credential(req), error::BotOnly::CloseSockets)
+            comments::require_bot(ctx.credential(req), error::BotOnly::Operator)
                 .map(|()| Outcome::CloseSockets)
+        }
+        ("GET", OBJECT_INFO_PATH) => {
+            comments::require_bot(ctx.credential(req), error::BotOnly::Operator)
+                .map(|()| Outcome::ObjectInfo)
         }
         ("PATCH", p) => comments::patch(ctx, req, &p["/api/comments/".len()..])
             .await

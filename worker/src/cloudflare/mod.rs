@@ -119,6 +119,26 @@ async fn read_body(
     Ok(Some(body))
 }
 
+/// An operator route the Worker checked: the object's own JSON answer, with CORS.
+async fn operator(
+    log: &ObjectLog,
+    config: &Config,
+    method: Method,
+    path: &str,
+) -> worker::Result<worker::Response> {
+    let mut init = RequestInit::new();
+    init.with_method(method);
+    let req = worker::Request::new_with_init(&format!("https://log/{path}"), &init)?;
+    let body = log.stub.fetch_with_request(req).await?.text().await?;
+    let out = Headers::new();
+    for (name, value) in api::cors(config) {
+        out.set(name, &value)?;
+    }
+    out.set("Content-Type", "application/json; charset=utf-8")?;
+    out.set("Cache-Control", "no-store")?;
+    Ok(worker::Response::ok(body)?.with_headers(out))
+}
+
 #[event(fetch)]
 async fn fetch(
     mut req: worker::Request,
@@ -196,19 +216,8 @@ async fn fetch(
                 .with_status(response.status)
                 .with_headers(out))
         }
-        Outcome::CloseSockets => {
-            let mut init = RequestInit::new();
-            init.with_method(Method::Post);
-            let req = worker::Request::new_with_init("https://log/close-sockets", &init)?;
-            let mut resp = log.stub.fetch_with_request(req).await?;
-            let closed = resp.text().await?;
-            let out = Headers::new();
-            for (name, value) in api::cors(&config) {
-                out.set(name, &value)?;
-            }
-            out.set("Content-Type", "application/json; charset=utf-8")?;
-            Ok(worker::Response::ok(closed)?.with_headers(out))
-        }
+        Outcome::CloseSockets => operator(&log, &config, Method::Post, "close-sockets").await,
+        Outcome::ObjectInfo => operator(&log, &config, Method::Get, "info").await,
         // The object accepts the socket itself; its answer (101) goes straight back.
         Outcome::Live(q) => {
             let forward = Headers::new();

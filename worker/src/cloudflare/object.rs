@@ -77,6 +77,16 @@ impl DurableObject for CommentLog {
                 }
                 Response::from_json(&serde_json::json!({ "closed": sockets.len() }))
             }
+            "/info" => {
+                let log = self.log()?;
+                Response::from_json(&serde_json::json!({
+                    "sockets": self.state.get_websockets().len(),
+                    "head": log.head(),
+                    "tail": log.tail_len(),
+                    // The object's Wasm linear memory: its heap, tail included.
+                    "wasmMemoryBytes": core::arch::wasm32::memory_size(0) * 65_536,
+                }))
+            }
             other => failure(404, "not_found", format!("the log has no {other}")),
         }
     }

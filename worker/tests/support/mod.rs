@@ -227,7 +227,7 @@ impl Harness {
         match self.send(r) {
             Outcome::Live(q) => Ok(q),
             Outcome::Respond(r) => Err(r),
-            Outcome::CloseSockets => panic!("not a socket"),
+            other => panic!("not a socket: {other:?}"),
         }
     }
 }

@@ -1,0 +1,410 @@
+//! The log object under `wrangler dev`, measured (`make bench`; prints Markdown for
+//! docs/benchmarks.md). Sections, all by default, or name them:
+//! - `sockets`: 1 000 live sockets on the one object, a comment a second for a minute
+//!   (`SWW_SOCKETS`, `SWW_LOAD_SECONDS`): every socket gets every comment once, in order; the
+//!   time from the POST to the last socket; the object's memory.
+//! - `rps`: requests a second one object serves, for polls and for posts.
+//! - `rows`: storage rows and time per request kind at 1 000, 10 000 and 100 000 stored
+//!   comments, as the real SQLite reports them (`X-Log-Rows`).
+//! - `bot`: comment → the echo bot's answer, on the live channel and polling only.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures::stream::{self, StreamExt};
+use saywhatwant_bot::{live_url, ApiClient, Bot, Channel, Echo, Identity};
+use saywhatwant_e2e::{base_url, bot_token, Api};
+use serde_json::json;
+use tokio::sync::Mutex;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// The resident memory of the workerd processes (the object runs in one of them), in MiB.
+fn workerd_rss_mib() -> f64 {
+    let mut kib = 0u64;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+        if comm.trim() != "workerd" {
+            continue;
+        }
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        kib += status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    kib as f64 / 1024.0
+}
+
+async fn object_info(api: &Api) -> serde_json::Value {
+    api.send_as_bot("GET", "/api/admin/object", None, "198.18.200.1")
+        .await
+        .body
+}
+
+/// What one socket saw: each comment's text and when it arrived.
+#[derive(Default)]
+struct Seen {
+    texts: Vec<String>,
+    at_ms: Vec<f64>,
+    seqs: Vec<u64>,
+}
+
+async fn sockets(api: &Api) {
+    let n = env_or("SWW_SOCKETS", 1_000) as usize;
+    let seconds = env_or("SWW_LOAD_SECONDS", 60);
+    let domain = "sockets.bench";
+    let before_rss = workerd_rss_mib();
+    let cursor = api.now_cursor().await;
+    let url = live_url(&base_url(), Some(&cursor), Some(domain));
+    let started = Instant::now();
+    let channels: Vec<Channel> = stream::iter(0..n)
+        .map(|_| {
+            let url = url.clone();
+            async move { Channel::connect(&url, None).await }
+        })
+        .buffer_unordered(50)
+        .filter_map(|c| async move { c.ok() })
+        .collect()
+        .await;
+    let connected = channels.len();
+    let connect_time = started.elapsed();
+    let info_connected = object_info(api).await;
+    let seen: Vec<Arc<Mutex<Seen>>> = (0..connected).map(|_| Arc::default()).collect();
+    let readers: Vec<_> = channels
+        .into_iter()
+        .zip(seen.iter().cloned())
+        .map(|(mut ch, seen)| {
+            tokio::spawn(async move {
+                while let Ok(page) = ch.next().await {
+                    let at = now_ms();
+                    let seq = page
+                        .cursor
+                        .as_deref()
+                        .and_then(|c| c.strip_prefix('s'))
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0);
+                    let mut s = seen.lock().await;
+                    for c in page.comments {
+                        s.texts.push(c.text);
+                        s.at_ms.push(at);
+                        s.seqs.push(seq);
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut sent = Vec::new();
+    for i in 0..seconds {
+        let text = format!("load {i}");
+        let t = now_ms();
+        api.post(json!({"text": text, "domain": domain}), "198.18.201.1")
+            .await;
+        sent.push((text, t));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let info_after = object_info(api).await;
+    let after_rss = workerd_rss_mib();
+    for r in &readers {
+        r.abort();
+    }
+    let (mut last, mut median) = (Vec::new(), Vec::new());
+    let mut complete = 0;
+    for (i, (text, t)) in sent.iter().enumerate() {
+        let mut arrivals = Vec::new();
+        for s in &seen {
+            let s = s.lock().await;
+            if let Some(k) = s.texts.iter().position(|x| x == text) {
+                arrivals.push(s.at_ms[k] - t);
+            }
+        }
+        if arrivals.len() == connected {
+            complete += 1;
+        }
+        median.push(percentile(arrivals.clone(), 0.5));
+        last.push(arrivals.iter().cloned().fold(0.0, f64::max));
+        let _ = i;
+    }
+    let mut exact = 0;
+    for s in &seen {
+        let s = s.lock().await;
+        let want: Vec<&String> = sent.iter().map(|(t, _)| t).collect();
+        let got: Vec<&String> = s.texts.iter().collect();
+        if got == want && s.seqs.windows(2).all(|w| w[0] < w[1]) {
+            exact += 1;
+        }
+    }
+    println!("### {connected} sockets on one log object, a comment a second for {seconds} s\n");
+    println!("| measurement | result |\n|---|---|");
+    println!(
+        "| sockets connected (asked {n}) | {connected}, in {:.1} s |",
+        connect_time.as_secs_f64()
+    );
+    println!("| sockets that got every comment exactly once, in order | {exact} of {connected} |");
+    println!(
+        "| comments every socket received | {complete} of {} |",
+        sent.len()
+    );
+    println!(
+        "| POST sent → the median socket | p50 {:.0} ms, p99 {:.0} ms |",
+        percentile(median.clone(), 0.5),
+        percentile(median, 0.99)
+    );
+    println!(
+        "| POST sent → the last socket | p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms |",
+        percentile(last.clone(), 0.5),
+        percentile(last.clone(), 0.99),
+        last.iter().cloned().fold(0.0, f64::max)
+    );
+    println!("| the object (its own report) | connected: {info_connected}; after: {info_after} |");
+    println!("| workerd resident memory | {before_rss:.0} MiB before → {after_rss:.0} MiB with the sockets |\n");
+}
+
+/// Requests a second over `secs` with `concurrency` in flight.
+async fn rate<F, Fut>(secs: u64, concurrency: usize, f: F) -> (f64, f64)
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(secs);
+    let results: Vec<bool> = stream::iter(0..)
+        .take_while(|_| async move { Instant::now() < deadline })
+        .map(&f)
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    let ok = results.iter().filter(|r| **r).count();
+    let elapsed = started.elapsed().as_secs_f64();
+    (ok as f64 / elapsed, (results.len() - ok) as f64)
+}
+
+async fn rps(api: &Api) {
+    println!("### What one object carries on this machine (2 cores, wrangler dev)\n");
+    println!("| request | concurrency | per second | failed |\n|---|---:|---:|---:|");
+    let cursor = api.now_cursor().await;
+    for c in [8, 32] {
+        let (per_s, failed) = rate(10, c, |i| {
+            let path = format!("/api/comments?after={cursor}&limit=200&fresh=true");
+            async move {
+                api.send(
+                    "GET",
+                    &path,
+                    None,
+                    &format!("10.250.{}.{}", i / 250 % 250, i % 250),
+                )
+                .await
+                .status
+                    == 200
+            }
+        })
+        .await;
+        println!("| fresh poll (nothing new) | {c} | {per_s:.0} | {failed} |");
+    }
+    for c in [8, 32] {
+        let (per_s, failed) = rate(10, c, |i| async move {
+            api.send(
+                "POST",
+                "/api/comments",
+                Some(json!({"text": format!("rate {i}"), "domain": "rps.bench"}).to_string()),
+                &format!("10.251.{}.{}", i / 250 % 250, i % 250),
+            )
+            .await
+            .status
+                == 201
+        })
+        .await;
+        println!("| POST | {c} | {per_s:.0} | {failed} |");
+    }
+    println!();
+}
+
+/// Posts until the log holds `n` comments.
+async fn fill(api: &Api, n: u64) {
+    let have = api.get("/api/stats").await.body["totalMessages"]
+        .as_u64()
+        .unwrap_or(0);
+    stream::iter(have..n)
+        .map(|i| async move {
+            api.post(
+                json!({"text": format!("history {i}"), "domain": "rows.bench"}),
+                &format!("10.252.{}.{}", i / 250 % 250, i % 250),
+            )
+            .await
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>()
+        .await;
+}
+
+async fn rows_of(api: &Api, method: &str, path: &str, body: Option<String>) -> (String, f64) {
+    let started = Instant::now();
+    let a = api.send_as_bot(method, path, body, "198.18.202.1").await;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert!(a.status < 300, "{method} {path}: {} {}", a.status, a.body);
+    (a.header("x-log-rows").unwrap_or("(none)").to_owned(), ms)
+}
+
+async fn rows(api: &Api) {
+    println!("### Storage rows and time per request, as the object's SQLite reports them\n");
+    println!("| stored | request | rows (X-Log-Rows) | time |\n|---:|---|---|---:|");
+    for n in [1_000u64, 10_000, 100_000] {
+        fill(api, n).await;
+        let head = api.now_cursor().await;
+        let id = format!("rows-probe-{n}");
+        let back = format!("s{}", n.saturating_sub(2_500));
+        let cases: Vec<(&str, String, String, Option<String>)> = vec![
+            (
+                "fresh poll, nothing new",
+                "GET".into(),
+                format!("/api/comments?after={head}&limit=200&fresh=true"),
+                None,
+            ),
+            (
+                "bot poll (newest 100)",
+                "GET".into(),
+                "/api/comments?limit=100&domain=all&sort=timestamp&order=desc&fresh=true".into(),
+                None,
+            ),
+            (
+                "POST a new comment",
+                "POST".into(),
+                "/api/comments".into(),
+                Some(json!({"id": id, "text": "probe", "domain": "rows.bench"}).to_string()),
+            ),
+            (
+                "POST the same id again",
+                "POST".into(),
+                "/api/comments".into(),
+                Some(json!({"id": id, "text": "probe", "domain": "rows.bench"}).to_string()),
+            ),
+            (
+                "PATCH it",
+                "PATCH".into(),
+                format!("/api/comments/{id}"),
+                Some(r#"{"botParams":{"processed":true}}"#.into()),
+            ),
+            (
+                "read 200 from 2 500 back (older than the tail)",
+                "GET".into(),
+                format!("/api/comments?after={back}&limit=200&fresh=true"),
+                None,
+            ),
+            ("stats", "GET".into(), "/api/stats".into(), None),
+        ];
+        for (what, method, path, body) in cases {
+            let mut times = Vec::new();
+            let mut reported = String::new();
+            for _ in 0..5 {
+                let (r, ms) = rows_of(api, &method, &path, body.clone()).await;
+                reported = r;
+                times.push(ms);
+            }
+            println!(
+                "| {n} | {what} | {reported} | {:.1} ms |",
+                percentile(times, 0.5)
+            );
+        }
+    }
+    println!();
+}
+
+async fn bot(api: &Api) {
+    println!("### Comment → the echo bot's answer in the stream (10 comments each)\n");
+    println!("| bot follows | p50 | max |\n|---|---:|---:|");
+    for live in [true, false] {
+        let domain = if live {
+            "bot-live.bench"
+        } else {
+            "bot-poll.bench"
+        };
+        let client = ApiClient::new(&base_url(), Duration::from_secs(10))
+            .expect("client")
+            .with_token(Some(bot_token()));
+        let me = Identity {
+            name: "BenchBot".into(),
+            color: "120200255".into(),
+        };
+        let mut bot = Bot::new(client, Echo, me).for_domain(Some(domain.into()));
+        let running = tokio::spawn(async move { bot.run(Duration::from_secs(3), live).await });
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let url = live_url(&base_url(), Some(&api.now_cursor().await), Some(domain));
+        let mut watch = Channel::connect(&url, None).await.expect("a socket");
+        let mut times = Vec::new();
+        for i in 0..10 {
+            let sent = Instant::now();
+            let asked = api
+                .post(json!({"text": format!("ask {i}"), "domain": domain, "botParams": {"processed": false}}), "198.18.203.1")
+                .await;
+            let reply = format!("re-{}", asked.id);
+            'wait: loop {
+                let page = watch.next().await.expect("frames");
+                if page.comments.iter().any(|c| c.id == reply) {
+                    break 'wait;
+                }
+            }
+            times.push(sent.elapsed().as_secs_f64() * 1000.0);
+            tokio::time::sleep(Duration::from_millis(700 + (i * 230) % 1_100)).await;
+        }
+        running.abort();
+        let max = times.iter().cloned().fold(0.0, f64::max);
+        println!(
+            "| {} | {:.0} ms | {max:.0} ms |",
+            if live {
+                "the live channel"
+            } else {
+                "polling every 3 s"
+            },
+            percentile(times, 0.5)
+        );
+    }
+    println!();
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
+    let api = Api::new();
+    println!(
+        "Measured against {} (wrangler dev, this machine)\n",
+        base_url()
+    );
+    if run("sockets") {
+        sockets(&api).await;
+    }
+    if run("bot") {
+        bot(&api).await;
+    }
+    if run("rps") {
+        rps(&api).await;
+    }
+    if run("rows") {
+        rows(&api).await;
+    }
+}
