@@ -50,10 +50,14 @@ test-live: app
 	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser --test live --test a11y --test reading_tools --test browser_bulk -- --test-threads=3
 	SWW_PUSH=off scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser -- --test-threads=3
 
-## make bench: KV ops and time per request, this design against the original, and browser
-## numbers in headless Chromium (its heap section polls for an hour; SWW_HEAP_MINUTES=5 is quicker)
+## make bench: rows and time per request (native), the KV-lag simulation, the cost model and the
+## fan-out simulation (sim/), the log object under wrangler dev (sockets, requests a second, real
+## rows, the bot), and the page in headless Chromium (its heap section runs an hour;
+## SWW_HEAP_MINUTES=5 is quicker)
 bench: tools-browser app
 	cargo bench -p saywhatwant-api
+	cargo bench -p saywhatwant-sim
+	scripts/with-worker.sh --rate-limit 0 cargo bench -p saywhatwant-e2e --bench live
 	scripts/with-worker.sh --rate-limit 0 --browser cargo bench -p saywhatwant-e2e --bench browser
 
 size-check: app

@@ -1,6 +1,7 @@
 //! Browser numbers from real headless Chromium against the real worker (`make bench-browser`):
 //! transfer size, navigation to first comment, a full render with 10 000 comments in IndexedDB,
-//! post-to-other-tab latency over 20 posts, and the JS heap across an hour of polling.
+//! post-to-other-tab latency over 20 posts (live channel and polling), and the JS heap across an
+//! hour of following.
 //! Prints Markdown for docs/benchmarks.md. Sections: `size load render latency heap`
 //! (all by default); `SWW_HEAP_MINUTES` shortens the heap run, `SWW_HEAP_QUIET=1` runs it with no
 //! new comments.
@@ -8,7 +9,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use saywhatwant_e2e::page::{open, token, wait_shown};
+use saywhatwant_e2e::page::{open, token, wait_channel};
 use saywhatwant_e2e::webdriver::Browser;
 use saywhatwant_e2e::{base_url, Api};
 use serde_json::{json, Value};
@@ -152,25 +153,64 @@ async fn render() {
     b.quit().await;
 }
 
+/// Marks, in the page's own clock (`Date.now()`, the same machine's clock as the test's),
+/// when a row with the text `arguments[0]` first appears.
+const SEEN_PROBE: &str = "const want = arguments[0];
+    window.__seen = window.__seen || {};
+    const look = () => Array.from(document.querySelectorAll('[data-testid=comment-text]'))
+        .some(e => e.textContent === want);
+    if (look()) { window.__seen[want] = Date.now(); return; }
+    new MutationObserver((_, obs) => {
+        if (look()) { window.__seen[want] = Date.now(); obs.disconnect(); }
+    }).observe(document, {subtree: true, childList: true, characterData: true});";
+
+fn epoch_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// Post (HTTP) → the row in another open tab, 20 posts, by the live channel and by polling.
 async fn latency(api: &Api) {
-    let b = open().await;
-    let mut times = Vec::new();
-    for i in 0..20 {
-        // Spread over the poll cycle so every phase is sampled.
-        tokio::time::sleep(Duration::from_millis(1_300 + (i * 370) % 2_000)).await;
-        let text = token(&format!("latency {i}"));
-        let started = Instant::now();
-        api.post(json!({"text": text}), "198.18.81.1").await;
-        wait_shown(&b, &text, true).await;
-        times.push(started.elapsed().as_secs_f64());
+    for (channel, url) in [
+        ("push", page_url_with("")),
+        ("poll", page_url_with("?push=off")),
+    ] {
+        let b = Browser::start().await;
+        b.goto(&url).await;
+        wait_channel(&b, channel, Duration::from_secs(20)).await;
+        let mut times = Vec::new();
+        for i in 0..20 {
+            // Spread over the poll cycle so every phase is sampled.
+            tokio::time::sleep(Duration::from_millis(1_300 + (i * 370) % 2_000)).await;
+            let text = token(&format!("latency {channel} {i}"));
+            b.js(SEEN_PROBE, json!([text])).await;
+            let sent = epoch_ms();
+            api.post(json!({"text": text}), "198.18.81.1").await;
+            let seen = b
+                .wait_for(
+                    "the row",
+                    "return window.__seen && window.__seen[arguments[0]];",
+                    json!([text]),
+                    Duration::from_secs(15),
+                )
+                .await
+                .0;
+            times.push(seen.as_f64().unwrap_or(f64::NAN) - sent);
+        }
+        let max = times.iter().cloned().fold(0.0, f64::max);
+        println!(
+            "| post (HTTP) → shown in another open tab, 20 posts, by {channel} | p50 {:.0} ms, max {:.0} ms |",
+            median(times),
+            max
+        );
+        b.quit().await;
     }
-    let max = times.iter().cloned().fold(0.0, f64::max);
-    println!(
-        "| post (HTTP) → shown in an open tab, 20 posts | p50 {:.2} s, max {:.2} s |",
-        median(times),
-        max
-    );
-    b.quit().await;
+}
+
+fn page_url_with(query: &str) -> String {
+    format!("{}/{query}", base_url())
 }
 
 /// The sampling heap profiler's interval in bytes: fine enough that a leak of a few hundred
