@@ -2,7 +2,7 @@
 //! (`comment:<ts>:<id>`, read by `crate::legacy`), appended in their order with their ids and
 //! timestamps. Safe to re-run: an id already in the log is skipped.
 
-use saywhatwant_wire::{chrono_cmp, is_valid_id, Comment};
+use saywhatwant_wire::{is_valid_id, Comment};
 use serde::{Deserialize, Serialize};
 
 use super::{Log, LogStore, StoreError};
@@ -26,10 +26,11 @@ impl<S: LogStore> Log<S> {
     ///
     /// The log's order must stay the time order, so a comment older than the log's newest is
     /// refused (named in the report) unless it is already there: import before the log takes
-    /// new posts (docs/api.md, "Moving an existing stream"). Within a batch, comments go in
-    /// the stream's display order.
+    /// new posts (docs/api.md, "Moving an existing stream"). Comments go in the original's
+    /// order: by time, then by id as its keys listed them, so a batch boundary that falls
+    /// inside one millisecond changes nothing.
     pub fn import(&mut self, mut batch: Vec<Comment>) -> Result<ImportReport, StoreError> {
-        batch.sort_by(chrono_cmp);
+        batch.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then_with(|| a.id.cmp(&b.id)));
         let mut report = ImportReport::default();
         for comment in batch {
             let refuse = |reason: &str| Refused {

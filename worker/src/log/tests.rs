@@ -290,10 +290,10 @@ fn import_keeps_order_ids_and_times_and_a_rerun_changes_nothing() {
     assert_eq!(log.total(), 10);
     let all = log.read(&query("after=s0&limit=100")).expect("read");
     let ids: Vec<_> = all.comments.iter().map(|c| c.id.as_str()).collect();
-    // Same millisecond: the stream's display order (id descending).
+    // Same millisecond: the original's key order (id ascending).
     assert_eq!(
         ids,
-        ["o0", "o1", "o3", "o2", "o4", "o5", "o6", "o7", "o8", "o9"]
+        ["o0", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8", "o9"]
     );
     // A new post after the import comes after it, stamped later.
     let fresh = match log.append(new("new"), ids_fn(), "d", T0).expect("append") {
