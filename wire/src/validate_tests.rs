@@ -1,0 +1,126 @@
+//! The body rules, each naming its field.
+
+use super::*;
+
+fn field_of(body: &str) -> (String, &'static str) {
+    let e = parse_new_comment(body.as_bytes()).unwrap_err();
+    (e.field.unwrap_or_default(), e.code)
+}
+
+#[test]
+fn accepts_a_full_comment_and_trims() {
+    let c = parse_new_comment(
+        br#"{"id":"abc-1","text":"  hi  ","timestamp":1,"username":" bob ","color":"255000128",
+            "domain":"x.org","language":"de","message-type":"AI","misc":"m","context":["a"],
+            "botParams":{"entity":"e","priority":5,"model":"m","nom":3,"ais":"a","processed":false}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        (c.text.as_str(), c.username.as_deref()),
+        ("hi", Some("bob"))
+    );
+    assert_eq!(c.message_type, MessageType::Ai);
+    assert_eq!(c.bot_params.unwrap().processed, Some(false));
+    let stored = parse_new_comment(br#"{"text":"x"}"#)
+        .unwrap()
+        .into_comment("i".into(), 7, "site");
+    assert_eq!(
+        (stored.domain.as_str(), stored.language.as_str()),
+        ("site", "en")
+    );
+}
+
+#[test]
+fn each_rule_names_its_field() {
+    let long = "x".repeat(MAX_TEXT_CHARS + 1);
+    let cases = [
+        (r#"{}"#.to_string(), "text"),
+        (r#"{"text":"   "}"#.into(), "text"),
+        (format!(r#"{{"text":"{long}"}}"#), "text"),
+        (r#"{"text":5}"#.into(), "text"),
+        (
+            r#"{"text":"a","username":"seventeen chars!!"}"#.into(),
+            "username",
+        ),
+        (r#"{"text":"a","color":"256000000"}"#.into(), "color"),
+        (r#"{"text":"a","color":"red"}"#.into(), "color"),
+        (r#"{"text":"a","id":"has space"}"#.into(), "id"),
+        (r#"{"text":"\u200b\u200c\ufeff"}"#.into(), "text"),
+        (r#"{"text":"nul \u0000 here"}"#.into(), "text"),
+        (r#"{"text":"a","username":"\u202eevil"}"#.into(), "username"),
+        (r#"{"text":"a","username":"bob\u0000"}"#.into(), "username"),
+        (r#"{"text":"a","username":"\u200b"}"#.into(), "username"),
+        (r#"{"text":"a","domain":"x\ny.org"}"#.into(), "domain"),
+        (
+            r#"{"text":"a","message-type":"bot"}"#.into(),
+            "message-type",
+        ),
+        (r#"{"text":"a","context":"no"}"#.into(), "context"),
+        (
+            r#"{"text":"a","botParams":{"priority":100}}"#.into(),
+            "botParams.priority",
+        ),
+        (
+            r#"{"text":"a","botParams":{"processed":"yes"}}"#.into(),
+            "botParams.processed",
+        ),
+    ];
+    for (body, field) in cases {
+        assert_eq!(
+            field_of(&body),
+            (field.to_string(), "invalid_field"),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        field_of(r#"{"text":"a","usernme":"x"}"#),
+        ("usernme".into(), "unknown_field")
+    );
+    assert_eq!(
+        field_of(r#"{"text":"a","botParams":{"x":1}}"#),
+        ("botParams.x".into(), "unknown_field")
+    );
+}
+
+#[test]
+fn text_length_counts_characters_not_bytes() {
+    let emoji = "😀".repeat(MAX_TEXT_CHARS);
+    assert!(parse_new_comment(format!(r#"{{"text":"{emoji}"}}"#).as_bytes()).is_ok());
+}
+
+#[test]
+fn malformed_json_is_invalid_json() {
+    for body in ["", "{", "[1]", "\"text\"", "null"] {
+        assert_eq!(
+            parse_new_comment(body.as_bytes()).unwrap_err().code,
+            "invalid_json",
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn patch_accepts_only_processed() {
+    assert_eq!(
+        parse_patch(br#"{"botParams":{"processed":true}}"#).unwrap(),
+        Patch { processed: true }
+    );
+    for bad in [
+        r#"{}"#,
+        r#"{"botParams":{}}"#,
+        r#"{"botParams":{"processed":1}}"#,
+        r#"{"text":"x"}"#,
+        r#"{"botParams":{"processed":true,"model":"x"}}"#,
+        "nope",
+    ] {
+        assert!(parse_patch(bad.as_bytes()).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn colors() {
+    assert!(is_valid_color("000128255"));
+    for bad in ["", "12345678", "1234567890", "25525525a", "300000000"] {
+        assert!(!is_valid_color(bad), "{bad}");
+    }
+}
