@@ -49,38 +49,25 @@ async fn the_page_has_no_accessibility_violations() {
     .await;
     let b = open().await;
     wait_shown(&b, &human, true).await;
+    // The states a reader meets: the stream, a filter on (a click on a name), the message
+    // menu open on a row.
+    let states = [
+        ("the stream", ""),
+        (
+            "a filter on",
+            "Array.from(document.querySelectorAll('[data-testid=comment-username]'))
+               .find(e => e.textContent === 'ally')?.click();",
+        ),
+        (
+            "the menu open",
+            "document.querySelector('[data-testid=comment] button[aria-haspopup=menu]')?.click();",
+        ),
+    ];
     let mut found = Vec::new();
-    found.extend(
-        violations(&b, &axe)
-            .await
-            .into_iter()
-            .map(|v| ("the stream", v)),
-    );
-    // A filter on: click the name, as a reader would.
-    b.js(
-        "Array.from(document.querySelectorAll('[data-testid=comment-username]'))
-           .find(e => e.textContent === 'ally')?.click();",
-        json!([]),
-    )
-    .await;
-    found.extend(
-        violations(&b, &axe)
-            .await
-            .into_iter()
-            .map(|v| ("a filter on", v)),
-    );
-    // The message menu open on a row.
-    b.js(
-        "document.querySelector('[data-testid=comment] button[aria-haspopup=menu]')?.click();",
-        json!([]),
-    )
-    .await;
-    found.extend(
-        violations(&b, &axe)
-            .await
-            .into_iter()
-            .map(|v| ("the menu open", v)),
-    );
+    for (state, step) in states {
+        b.js(step, json!([])).await;
+        found.extend(violations(&b, &axe).await.into_iter().map(|v| (state, v)));
+    }
     // The audit itself can fail: an image without a text alternative is caught.
     b.js(
         "const i = document.createElement('img'); i.src = 'data:,'; document.body.append(i);",

@@ -38,6 +38,17 @@ pub struct Answer {
     pub body: Value,
 }
 
+/// The comment a POST stored (201) or found stored under its id (200).
+fn stored(body: &Value, a: Answer) -> Comment {
+    assert!(
+        a.status == 201 || a.status == 200,
+        "POST {body}: {} {}",
+        a.status,
+        a.body
+    );
+    serde_json::from_value(a.body).expect("a comment")
+}
+
 impl Answer {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -94,13 +105,7 @@ impl Api {
                 "198.18.250.1",
             )
             .await;
-        assert!(
-            a.status == 201 || a.status == 200,
-            "POST {body}: {} {}",
-            a.status,
-            a.body
-        );
-        serde_json::from_value(a.body).expect("a comment")
+        stored(&body, a)
     }
 
     /// Sends a request as the client at `ip` (wrangler dev passes `CF-Connecting-IP` through;
@@ -171,13 +176,7 @@ impl Api {
         let a = self
             .send("POST", "/api/comments", Some(body.to_string()), ip)
             .await;
-        assert!(
-            a.status == 201 || a.status == 200,
-            "POST {body}: {} {}",
-            a.status,
-            a.body
-        );
-        serde_json::from_value(a.body).expect("a comment")
+        stored(&body, a)
     }
 
     /// The cursor of the present: a fresh poll from it returns only what comes next.
