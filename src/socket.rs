@@ -4,14 +4,16 @@
 use futures::channel::mpsc::UnboundedSender;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
+use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
 use crate::browser::Signal;
 
 pub struct Socket {
     ws: WebSocket,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut(CloseEvent)>,
+    // Typed as plain events, like the page's other listeners: each closure type has its own
+    // glue.
+    _on_message: Closure<dyn FnMut(Event)>,
+    _on_close: Closure<dyn FnMut(Event)>,
 }
 
 impl Socket {
@@ -20,15 +22,16 @@ impl Socket {
     pub fn open(url: &str, inbox: &UnboundedSender<Signal>, number: u32) -> Option<Socket> {
         let ws = WebSocket::new(url).ok()?;
         let tx = inbox.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Some(text) = e.data().as_string() {
+        let on_message = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            if let Some(text) = e.unchecked_into::<MessageEvent>().data().as_string() {
                 let _ = tx.unbounded_send(Signal::Frame(number, text));
             }
         });
         let tx = inbox.clone();
         // An error is always followed by a close; the close says what happened.
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            let _ = tx.unbounded_send(Signal::Closed(number, e.code()));
+        let on_close = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+            let code = e.unchecked_into::<CloseEvent>().code();
+            let _ = tx.unbounded_send(Signal::Closed(number, code));
         });
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
