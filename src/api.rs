@@ -1,14 +1,10 @@
 //! The two requests the page makes: read comments, post one (the live channel is `socket.rs`).
-//!
-//! `fetch` through web-sys: a wrapper crate (gloo-net, with the `http` crate under it) cost
-//! about 2.6 KB gzip of the page budget for these two requests (docs/app.md, size).
 
+use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
-use js_sys::{Object, Reflect};
 use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, ErrorBody};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Request, RequestCache, RequestInit, Response};
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, RequestCache};
 
 use crate::codec;
 use crate::draft::NewCommentBody;
@@ -81,13 +77,12 @@ pub fn http_error(status: u16, body: Option<ErrorBody>, retry_after: Option<&str
 }
 
 /// The browser's own words for a failed fetch (its message, without formatting machinery).
-fn network(e: JsValue) -> ApiError {
-    ApiError::Network(
-        Reflect::get(&e, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_default(),
-    )
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(match e {
+        gloo_net::Error::JsError(js) => js.message,
+        gloo_net::Error::GlooError(msg) => msg,
+        gloo_net::Error::SerdeError(_) => String::new(),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,38 +104,38 @@ impl Api {
     }
 
     pub async fn comments(&self, q: &CommentsQuery) -> Result<CommentsPage, ApiError> {
-        // The query as the wire crate writes it (the live channel's address is made the same
-        // way); the endpoint never has one of its own.
-        let url = format!("{}?{}", self.comments_endpoint(), q.to_query_string());
-        let init = RequestInit::new();
-        init.set_cache(RequestCache::NoStore);
-        let body = self.send(&url, init).await?;
+        // The parameters go through gloo's own query builder: given a URL that already has a
+        // query, it would append a stray `&`.
+        let query = q.to_query_string();
+        let pairs = query.split('&').filter_map(|kv| kv.split_once('='));
+        let req = Request::get(&self.comments_endpoint())
+            .query(pairs)
+            .cache(RequestCache::NoStore);
+        let body = self.send(req, None).await?;
         codec::page(&body).ok_or(ApiError::Decode)
     }
 
     /// 201 (stored) and 200 (already stored under this id) both give the stored comment.
     pub async fn post(&self, body: &NewCommentBody<'_>) -> Result<Comment, ApiError> {
         let json = codec::new_comment_json(body).ok_or(ApiError::Decode)?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        // A plain object is a valid `HeadersInit`: no `Headers` to construct.
-        let headers = Object::new();
-        let _ = Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
-        init.set_headers(&headers);
-        init.set_body(&json.into());
-        let body = self.send(&self.comments_endpoint(), init).await?;
+        let req =
+            Request::post(&self.comments_endpoint()).header("Content-Type", "application/json");
+        let body = self.send(req, Some(json)).await?;
         codec::comment(&body).ok_or(ApiError::Decode)
     }
 
     /// Sends with a deadline; gives the answer's JSON. Any answer outside 2xx becomes an
     /// [`ApiError::Http`].
-    async fn send(&self, url: &str, init: RequestInit) -> Result<JsValue, ApiError> {
+    async fn send(&self, req: RequestBuilder, body: Option<String>) -> Result<JsValue, ApiError> {
         let controller =
             AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
         let signal = controller.signal();
-        init.set_signal(Some(&signal));
-        let req = Request::new_with_str_and_init(url, &init).map_err(network)?;
-        let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+        let req = req.abort_signal(Some(&signal));
+        let req = match body {
+            Some(b) => req.body(b),
+            None => req.build(),
+        }
+        .map_err(network)?;
         // Dropped (and so cancelled) as soon as the answer is in.
         let _deadline = Timeout::new(self.timeout_ms, move || controller.abort());
         let failed = |e| {
@@ -150,16 +145,9 @@ impl Api {
                 network(e)
             }
         };
-        let resp: Response = JsFuture::from(window.fetch_with_request(&req))
-            .await
-            .map_err(failed)?
-            .unchecked_into();
+        let resp: Response = req.send().await.map_err(failed)?;
         let status = resp.status();
-        let text = JsFuture::from(resp.text().map_err(failed)?)
-            .await
-            .map_err(failed)?
-            .as_string()
-            .unwrap_or_default();
+        let text = resp.text().await.map_err(failed)?;
         let json = codec::parse(&text);
         if (200..300).contains(&status) {
             json.ok_or(ApiError::Decode)
@@ -167,7 +155,7 @@ impl Api {
             Err(http_error(
                 status,
                 json.and_then(|j| codec::error_body(&j)),
-                resp.headers().get("Retry-After").ok().flatten().as_deref(),
+                resp.headers().get("Retry-After").as_deref(),
             ))
         }
     }

@@ -3,22 +3,10 @@
 //! Database `SayWhatWant`, store `messages`, key path `id`, values the comments as served (the
 //! page contract). An index on `timestamp` reads the newest first and pages back through
 //! history without loading it all.
-//!
-//! On web-sys directly, with one way to wait for a request or a transaction ([`until`]): the
-//! wrapper crates (rexie over idb) cost about 17 KB gzip of the page budget, mostly a closure
-//! and a future type per kind of request, hash maps for the schema, and the formatting of their
-//! panics with Rust's Unicode tables (docs/app.md, size).
 
-use js_sys::{Array, Function, Promise, Reflect};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    Event, IdbCursorDirection, IdbCursorWithValue, IdbDatabase, IdbKeyRange, IdbObjectStore,
-    IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
-};
-
+use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use saywhatwant_wire::Comment;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::filter::text_matches;
 use crate::timeline::Pos;
@@ -53,45 +41,22 @@ impl<T> Step<T> for Option<T> {
 }
 
 pub struct Store {
-    db: IdbDatabase,
+    db: Rexie,
 }
 
 impl Store {
     pub async fn open(name: &str) -> Result<Store, StoreError> {
-        let what = "open the database";
-        // `indexedDB` itself throws in private modes and under storage policies.
-        let factory = web_sys::window()
-            .step(what)?
-            .indexed_db()
-            .step(what)?
-            .step(what)?;
-        let request = factory.open_with_u32(name, VERSION).step(what)?;
-        let upgrade = {
-            let request = request.clone();
-            Closure::<dyn FnMut(Event)>::new(move |_: Event| upgrade(&request))
-        };
-        request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-        let db: IdbDatabase = result(&request).await.step(what)?.unchecked_into();
-        request.set_onupgradeneeded(None);
-        // Another tab opens a newer version: let it, rather than block it.
-        let close: Function = Reflect::get(&db, &"close".into())
-            .step(what)?
-            .unchecked_into();
-        db.set_onversionchange(Some(&close.bind0(&db)));
+        let db = Rexie::builder(name)
+            .version(VERSION)
+            .add_object_store(
+                ObjectStore::new(STORE)
+                    .key_path("id")
+                    .add_index(Index::new(BY_TIME, "timestamp")),
+            )
+            .build()
+            .await
+            .step("open the database")?;
         Ok(Store { db })
-    }
-
-    fn transaction(
-        &self,
-        mode: IdbTransactionMode,
-        what: &'static str,
-    ) -> Result<(IdbTransaction, IdbObjectStore), StoreError> {
-        let tx = self
-            .db
-            .transaction_with_str_and_mode(STORE, mode)
-            .step(what)?;
-        let store = tx.object_store(STORE).step(what)?;
-        Ok((tx, store))
     }
 
     /// Saves a batch in one transaction; a comment already stored is overwritten by the newer copy.
@@ -99,13 +64,22 @@ impl Store {
         if comments.is_empty() {
             return Ok(());
         }
-        let what = "save comments";
-        let (tx, store) = self.transaction(IdbTransactionMode::Readwrite, what)?;
+        let mut values = Vec::with_capacity(comments.len());
         for c in comments {
-            // A failed put aborts the transaction, which `commit` reports.
-            store.put(&crate::codec::comment_to_js(c)).step(what)?;
+            values.push(to_js(c).step("encode a comment")?);
         }
-        commit(&tx).await.step(what)
+        let what = "save comments";
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .step(what)?;
+        let store = tx.store(STORE).step(what)?;
+        store
+            .put_all(values.into_iter().map(|v| (v, None)))
+            .await
+            .step(what)?;
+        tx.done().await.step(what)?;
+        Ok(())
     }
 
     /// The newest `n`, oldest first (by timestamp).
@@ -187,9 +161,11 @@ impl Store {
 
     pub async fn count(&self) -> Result<u32, StoreError> {
         let what = "count comments";
-        let (_, store) = self.transaction(IdbTransactionMode::Readonly, what)?;
-        let n = result(&store.count().step(what)?).await.step(what)?;
-        n.as_f64().map(|n| n as u32).step(what)
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadOnly)
+            .step(what)?;
+        tx.store(STORE).step(what)?.count(None).await.step(what)
     }
 
     /// Deletes the oldest comments beyond `cap`. Returns how many went.
@@ -199,18 +175,23 @@ impl Store {
             return Ok(0);
         }
         let what = "prune old comments";
-        let (tx, store) = self.transaction(IdbTransactionMode::Readwrite, what)?;
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .step(what)?;
+        let store = tx.store(STORE).step(what)?;
         // The index's keys in time order; getAllKeys gives their primary keys (the ids).
         let index = store.index(BY_TIME).step(what)?;
-        let request = index
-            .get_all_keys_with_key_and_limit(&JsValue::UNDEFINED, count - cap)
+        let ids = index
+            .get_all_keys(None, Some(count - cap))
+            .await
             .step(what)?;
-        let ids: Array = result(&request).await.step(what)?.unchecked_into();
-        for id in ids.iter() {
-            store.delete(&id).step(what)?;
+        let n = ids.len() as u32;
+        for id in ids {
+            store.delete(id).await.step(what)?;
         }
-        commit(&tx).await.step(what)?;
-        Ok(ids.length())
+        tx.done().await.step(what)?;
+        Ok(n)
     }
 
     /// Newest first, at or before the timestamp `upto`, skipping the first `skip`.
@@ -234,105 +215,55 @@ impl Store {
         &self,
         upto: Option<u64>,
         n: u32,
-        mut skip: u32,
+        skip: u32,
     ) -> Result<Vec<JsValue>, StoreError> {
         let what = "read comments";
         let range = match upto {
-            Some(ts) => IdbKeyRange::upper_bound(&JsValue::from_f64(ts as f64))
-                .step(what)?
-                .into(),
-            None => JsValue::UNDEFINED,
+            Some(ts) => {
+                Some(KeyRange::upper_bound(&JsValue::from_f64(ts as f64), Some(false)).step(what)?)
+            }
+            None => None,
         };
-        let (_, store) = self.transaction(IdbTransactionMode::Readonly, what)?;
-        let request = store
-            .index(BY_TIME)
-            .step(what)?
-            .open_cursor_with_range_and_direction(&range, IdbCursorDirection::Prev)
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadOnly)
             .step(what)?;
-        let mut rows = Vec::new();
-        while (rows.len() as u32) < n {
-            // The same request succeeds again after each step: null past the last record.
-            let cursor = result(&request).await.step(what)?;
-            if cursor.is_null() {
-                break;
-            }
-            let cursor: IdbCursorWithValue = cursor.unchecked_into();
-            if skip > 0 {
-                cursor.advance(skip).step(what)?;
-                skip = 0;
-                continue;
-            }
-            rows.push(cursor.value().step(what)?);
-            if (rows.len() as u32) < n {
-                cursor.continue_().step(what)?;
-            }
-        }
-        Ok(rows)
+        let index = tx.store(STORE).step(what)?.index(BY_TIME).step(what)?;
+        let rows = index
+            .scan(
+                range,
+                Some(n),
+                (skip > 0).then_some(skip),
+                Some(Direction::Prev),
+            )
+            .await
+            .step(what)?;
+        Ok(rows.into_iter().map(|(_, v)| v).collect())
     }
-}
-
-/// A new database, or one made by an earlier page (version 1, without the `timestamp` index).
-/// Runs inside the upgrade event, while its transaction may still change the schema; what
-/// fails here shows as a failed read or write later.
-fn upgrade(request: &IdbOpenDbRequest) {
-    let (Ok(db), Some(tx)) = (request.result(), request.transaction()) else {
-        return;
-    };
-    let db: IdbDatabase = db.unchecked_into();
-    let store = if db.object_store_names().contains(STORE) {
-        tx.object_store(STORE)
-    } else {
-        let params = IdbObjectStoreParameters::new();
-        params.set_key_path(&"id".into());
-        db.create_object_store_with_optional_parameters(STORE, &params)
-    };
-    if let Ok(store) = store {
-        if !store.index_names().contains(BY_TIME) {
-            let _ = store.create_index_with_str(BY_TIME, "timestamp");
-        }
-    }
-}
-
-/// Waits until `target` fires the event whose handler property is `ok` (`onsuccess`,
-/// `oncomplete`); `Err` when it fires `fail` instead. The browser's own error is not kept (see
-/// [`StoreError`]).
-async fn until(target: &JsValue, ok: &str, fail: &str) -> Result<(), ()> {
-    let settled = Promise::new(&mut |resolve, reject| {
-        let _ = Reflect::set(target, &ok.into(), &resolve);
-        let _ = Reflect::set(target, &fail.into(), &reject);
-    });
-    // The continuation runs in a microtask of the event, while the transaction is still active.
-    JsFuture::from(settled).await.map(drop).map_err(drop)
-}
-
-/// A request's result, once it succeeds.
-async fn result(request: &IdbRequest) -> Result<JsValue, ()> {
-    until(request, "onsuccess", "onerror").await?;
-    request.result().map_err(drop)
-}
-
-/// Waits until `tx` has committed. A failed request aborts its transaction, so one that was not
-/// awaited fails here.
-async fn commit(tx: &IdbTransaction) -> Result<(), ()> {
-    until(tx, "oncomplete", "onabort").await
 }
 
 fn stamp(v: &JsValue) -> Option<u64> {
-    Reflect::get(v, &"timestamp".into())
+    js_sys::Reflect::get(v, &"timestamp".into())
         .ok()?
         .as_f64()
         .map(|t| t as u64)
 }
 
 fn js_has(v: &JsValue, key: &str, needle: &str) -> bool {
-    Reflect::get(v, &JsValue::from_str(key))
+    js_sys::Reflect::get(v, &JsValue::from_str(key))
         .ok()
         .and_then(|s| s.dyn_into::<js_sys::JsString>().ok())
         .is_some_and(|s| s.to_lower_case().includes(needle, 0))
 }
 
 fn field(v: &JsValue, key: &str) -> Option<String> {
-    Reflect::get(v, &JsValue::from_str(key)).ok()?.as_string()
+    js_sys::Reflect::get(v, &JsValue::from_str(key))
+        .ok()?
+        .as_string()
+}
+
+fn to_js(c: &Comment) -> Option<JsValue> {
+    Some(crate::codec::comment_to_js(c))
 }
 
 fn from_js(v: &JsValue) -> Option<Comment> {

@@ -119,9 +119,8 @@ async fn a_shared_link_shows_the_same_view_and_back_and_forward_work() {
         IP,
     )
     .await;
-    api.post(
+    api.post_as_bot(
         json!({"text": bot, "username": "ann", "color": "200100050", "message-type": "AI"}),
-        IP,
     )
     .await;
 
