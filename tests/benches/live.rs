@@ -329,7 +329,7 @@ async fn rows(api: &Api) {
             let mut reported = String::new();
             for k in 0..5 {
                 let body = body.as_ref().map(|b| b.replace("{k}", &k.to_string()));
-                let (r, ms) = rows_of(api, &method, &path, body).await;
+                let (r, ms) = rows_of(api, method, &path, body).await;
                 reported = r;
                 times.push(ms);
             }
