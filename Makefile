@@ -38,7 +38,7 @@ lint:
 
 test-native:
 	cargo test
-	cargo test -p saywhatwant-bot
+	cargo test -p saywhatwant-bot -p saywhatwant-sim
 
 test-wasm:
 	scripts/test-wasm.sh

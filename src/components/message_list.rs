@@ -86,9 +86,6 @@ pub fn MessageList(
     });
 
     let on_scroll = move |_| {
-        if restoring.try_get_value() == Some(true) {
-            return;
-        }
         let Some(el) = scroller.try_get_untracked().flatten() else {
             return;
         };
@@ -97,6 +94,12 @@ pub fn MessageList(
         let Some(following) = state.viewport.try_with_untracked(|v| v.is_following()) else {
             return;
         };
+        // While a reader's place is being put back, a scroll is the browser's own (rows came
+        // or went above). While following, nothing moves rows above the reader, so a scroll is
+        // the reader's, even in the frame before the list sticks to the bottom again.
+        if restoring.try_get_value() == Some(true) && !following {
+            return;
+        }
         if following && m.at_bottom() {
             return;
         }
