@@ -253,7 +253,6 @@ impl Kv for LocationKv<'_> {
             keys: page,
             cursor,
             complete,
-            as_of: None,
         })
     }
 }

@@ -26,9 +26,6 @@ pub struct ListPage {
     /// Pass back to continue; `None` when `complete`.
     pub cursor: Option<String>,
     pub complete: bool,
-    /// When the page was read from KV, if it was served from a cache; `None` means just now.
-    #[serde(default)]
-    pub as_of: Option<u64>,
 }
 
 // The Workers runtime is single-threaded, so these futures need not be `Send`.

@@ -142,7 +142,6 @@ impl Kv for MemoryKv {
             keys,
             cursor,
             complete,
-            as_of: None,
         })
     }
 }

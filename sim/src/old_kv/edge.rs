@@ -14,7 +14,10 @@ use serde_json::Value;
 
 use saywhatwant_api::kv::{Kv, KvError, ListPage, MAX_LIST_LIMIT};
 
+use serde::{Deserialize, Serialize};
+
 use super::keys::COMMENT_PREFIX;
+use super::PagedKv;
 
 /// Half a second keeps the median post-to-screen time within 3 s (5 s polls, 250 ms settle)
 /// while capping KV lists at two a second per location, whatever the number of readers.
@@ -50,28 +53,46 @@ impl<K: Kv, C: EdgeCache> Kv for EdgeCachedKv<'_, K, C> {
         limit: usize,
         cursor: Option<&str>,
     ) -> Result<ListPage, KvError> {
+        Ok(self.list_page(prefix, limit, cursor).await?.0)
+    }
+}
+
+/// The top page as the cache keeps it: the page and when it was listed.
+#[derive(Serialize, Deserialize)]
+struct CachedPage {
+    page: ListPage,
+    as_of: u64,
+}
+
+impl<K: Kv, C: EdgeCache> PagedKv for EdgeCachedKv<'_, K, C> {
+    async fn list_page(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<(ListPage, Option<u64>), KvError> {
         if prefix != COMMENT_PREFIX || limit != MAX_LIST_LIMIT || cursor.is_some() {
-            return self.kv.list(prefix, limit, cursor).await;
+            return Ok((self.kv.list(prefix, limit, cursor).await?, None));
         }
-        if let Some(page) = self
+        if let Some(hit) = self
             .cache
             .get(TOP_PAGE)
             .await
-            .and_then(|v| serde_json::from_str::<ListPage>(&v).ok())
+            .and_then(|v| serde_json::from_str::<CachedPage>(&v).ok())
         {
-            if page
-                .as_of
-                .is_some_and(|t| self.now.saturating_sub(t) < EDGE_TTL_MS)
-            {
-                return Ok(page);
+            if self.now.saturating_sub(hit.as_of) < EDGE_TTL_MS {
+                return Ok((hit.page, Some(hit.as_of)));
             }
         }
-        let mut page = self.kv.list(prefix, limit, cursor).await?;
-        page.as_of = Some(self.now);
-        if let Ok(value) = serde_json::to_string(&page) {
+        let page = self.kv.list(prefix, limit, cursor).await?;
+        let cached = CachedPage {
+            page,
+            as_of: self.now,
+        };
+        if let Ok(value) = serde_json::to_string(&cached) {
             self.cache.put(TOP_PAGE, value).await;
         }
-        Ok(page)
+        Ok((cached.page, Some(cached.as_of)))
     }
 }
 

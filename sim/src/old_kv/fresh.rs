@@ -11,6 +11,7 @@ use super::cursor::{OldCursor as Cursor, OldQuery};
 use super::keys::cursor_key;
 use super::records;
 use super::walk::{NewestFirst, WalkError};
+use super::PagedKv;
 
 /// A cursor further behind than this many list pages (1000 comments each) is refused with
 /// `cursor_expired` instead of breaking Workers' 1000-operations-per-request limit.
@@ -26,7 +27,7 @@ pub enum ReadError {
     CursorExpired,
 }
 
-pub async fn read<K: Kv>(kv: &K, q: &OldQuery, now: u64) -> Result<CommentsPage, ReadError> {
+pub async fn read<K: PagedKv>(kv: &K, q: &OldQuery, now: u64) -> Result<CommentsPage, ReadError> {
     let (comments, has_more, cursor) = match &q.after {
         Some(after) => newer_than(kv, q, after, now).await?,
         None => newest(kv, q, now).await?,
@@ -70,7 +71,7 @@ pub fn caught_up(after: &Cursor, w: u64) -> Cursor {
 }
 
 /// The oldest `limit` matching comments newer than `after`, chronological.
-async fn newer_than<K: Kv>(
+async fn newer_than<K: PagedKv>(
     kv: &K,
     q: &OldQuery,
     after: &Cursor,
@@ -100,7 +101,7 @@ async fn newer_than<K: Kv>(
 }
 
 /// The newest `limit` matching comments, chronological.
-async fn newest<K: Kv>(
+async fn newest<K: PagedKv>(
     kv: &K,
     q: &OldQuery,
     now: u64,

@@ -25,3 +25,42 @@ pub mod records;
 pub mod walk;
 
 pub use cursor::{OldCursor, OldCursorError, OldQuery};
+
+use saywhatwant_api::kv::{Kv, KvError, ListPage};
+use saywhatwant_api::memory_kv::MemoryKv;
+
+use crate::lagged_kv::LocationKv;
+
+/// How the design's reads listed: a page, and when it came from the edge cache, the time it was
+/// listed there (a cached page shows the store as it was then; see [`walk`]).
+#[allow(async_fn_in_trait)]
+pub trait PagedKv: Kv {
+    async fn list_page(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<(ListPage, Option<u64>), KvError>;
+}
+
+impl PagedKv for MemoryKv {
+    async fn list_page(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<(ListPage, Option<u64>), KvError> {
+        Ok((self.list(prefix, limit, cursor).await?, None))
+    }
+}
+
+impl PagedKv for LocationKv<'_> {
+    async fn list_page(
+        &self,
+        prefix: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<(ListPage, Option<u64>), KvError> {
+        Ok((self.list(prefix, limit, cursor).await?, None))
+    }
+}

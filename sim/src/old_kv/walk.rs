@@ -1,8 +1,9 @@
 //! Walks comment keys from the newest down, one list call (up to 1000 keys) at a time.
 
-use saywhatwant_api::kv::{Kv, KvError, ListKey, MAX_LIST_LIMIT};
+use saywhatwant_api::kv::{KvError, ListKey, MAX_LIST_LIMIT};
 
 use super::keys::{timestamp_of, COMMENT_PREFIX};
+use super::PagedKv;
 
 /// How long a comment must have been stored before a read may pass over it.
 ///
@@ -30,7 +31,7 @@ pub struct NewestFirst<'a, K> {
     settled_until: u64,
 }
 
-impl<'a, K: Kv> NewestFirst<'a, K> {
+impl<'a, K: PagedKv> NewestFirst<'a, K> {
     pub fn new(kv: &'a K, now: u64, max_pages: usize) -> Self {
         NewestFirst {
             kv,
@@ -56,14 +57,14 @@ impl<'a, K: Kv> NewestFirst<'a, K> {
         if self.pages == self.max_pages {
             return Err(WalkError::TooFar(self.pages));
         }
-        let page = self
+        let (page, as_of) = self
             .kv
-            .list(COMMENT_PREFIX, MAX_LIST_LIMIT, self.cursor.as_deref())
+            .list_page(COMMENT_PREFIX, MAX_LIST_LIMIT, self.cursor.as_deref())
             .await?;
         self.pages += 1;
         // A page from the edge cache shows the store as it was then: only what had settled by
         // then may be passed over.
-        if let Some(as_of) = page.as_of {
+        if let Some(as_of) = as_of {
             self.settled_until = self.settled_until.min(watermark(as_of));
         }
         self.done = page.complete;

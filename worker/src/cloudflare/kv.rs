@@ -54,7 +54,6 @@ impl Kv for WorkersKv {
                 .collect(),
             cursor: page.cursor.filter(|c| !c.is_empty()),
             complete: page.list_complete,
-            as_of: None,
         })
     }
 }
