@@ -32,7 +32,7 @@ async fn health_options_and_cors_on_every_answer() {
         );
         assert_eq!(
             a.header("access-control-allow-headers"),
-            Some("Content-Type, Authorization")
+            Some("Content-Type")
         );
         assert_eq!(a.header("access-control-max-age"), Some("86400"));
     }
