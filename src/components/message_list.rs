@@ -29,6 +29,8 @@ pub fn MessageList(
     filter_bar::follow(state, scroller);
     let anchor = state.anchor;
     let restoring = StoredValue::new(false);
+    // Where the list last scrolled itself: the browser reports that scroll later, as an event.
+    let ours = StoredValue::new(None::<i32>);
 
     // The window of the timeline, then the posts on their way (always newest).
     let rows = move || {
@@ -82,6 +84,7 @@ pub fn MessageList(
                 }
                 None => {}
             }
+            ours.try_set_value(Some(el.scroll_top()));
         });
     });
 
@@ -94,10 +97,12 @@ pub fn MessageList(
         let Some(following) = state.viewport.try_with_untracked(|v| v.is_following()) else {
             return;
         };
-        // While a reader's place is being put back, a scroll is the browser's own (rows came
-        // or went above). While following, nothing moves rows above the reader, so a scroll is
-        // the reader's, even in the frame before the list sticks to the bottom again.
-        if restoring.try_get_value() == Some(true) && !following {
+        // Until the next frame puts the reader back, a scroll is the browser's own: rows came
+        // or went above the reader's place, or the list's own last scroll arrives late. While
+        // following, one to another place is the reader's, even in that frame.
+        if restoring.try_get_value() == Some(true)
+            && (!following || ours.try_get_value().flatten() == Some(el.scroll_top()))
+        {
             return;
         }
         if following && m.at_bottom() {
