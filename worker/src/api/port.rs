@@ -6,7 +6,7 @@
 use std::cell::{Cell, RefCell};
 
 use crate::log::command::{serve, Command, Reply, Served};
-use crate::log::{Entry, Log, LogError, LogStore, Usage};
+use crate::log::{Log, LogError, LogStore, Usage};
 
 use super::error::ApiError;
 
@@ -53,8 +53,6 @@ pub struct LocalLog<S> {
     pub requests: Cell<u64>,
     /// Storage rows of the last command.
     pub last_usage: Cell<Usage>,
-    /// What the last command created or changed (what the object pushes to sockets).
-    pub changed: RefCell<Vec<Entry>>,
 }
 
 impl<S: LogStore> LocalLog<S> {
@@ -65,7 +63,6 @@ impl<S: LogStore> LocalLog<S> {
             next_id: Cell::new(0),
             requests: Cell::new(0),
             last_usage: Cell::new(Usage::default()),
-            changed: RefCell::new(Vec::new()),
         }
     }
 }
@@ -78,18 +75,13 @@ impl<S: LogStore> LogPort for LocalLog<S> {
             ids.set(ids.get() + 1);
             format!("gen{:06}", ids.get())
         };
-        let Served {
-            reply,
-            usage,
-            changed,
-        } = serve(
+        let Served { reply, usage, .. } = serve(
             &mut self.log.borrow_mut(),
             command,
             generate,
             self.now.get(),
         )?;
         self.last_usage.set(usage);
-        self.changed.borrow_mut().extend(changed);
         Ok(reply)
     }
 }

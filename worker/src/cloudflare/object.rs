@@ -40,7 +40,7 @@ pub struct CommentLog {
     env: Env,
     /// Opened on first use after each start (one row read: the newest).
     log: RefCell<Option<Log<SqlStore>>>,
-    /// A view rewrite is scheduled (forgotten on eviction: then set again, harmlessly).
+    /// A view rewrite is scheduled (forgotten on eviction; the alarm itself is not).
     view_scheduled: Cell<bool>,
 }
 
@@ -205,6 +205,11 @@ impl CommentLog {
 
     async fn schedule_view(&self) {
         if self.view_scheduled.replace(true) {
+            return;
+        }
+        // After an eviction the flag is gone but the alarm may still be set: setting it again
+        // would push the rewrite back each time the object wakes.
+        if let Ok(Some(_)) = self.state.storage().get_alarm().await {
             return;
         }
         if let Err(e) = self.state.storage().set_alarm(REFRESH_MS as i64).await {
