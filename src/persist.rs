@@ -11,8 +11,16 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use saywhatwant_wire::Comment;
 
-use crate::browser::storage_usage;
+use crate::browser::{now_ms, storage_usage};
 use crate::store::{Store, StoreError};
+
+/// How often, at most, the byte estimate is asked.
+pub const ESTIMATE_EVERY_MS: u64 = 60_000;
+
+/// Whether the byte estimate is due again, given when it was last asked.
+pub fn estimate_due(last: Option<u64>, now: u64) -> bool {
+    last.is_none_or(|at| now.saturating_sub(at) >= ESTIMATE_EVERY_MS)
+}
 
 /// How many of `count` stored comments to keep when the origin uses `used` bytes of
 /// `bytes_cap`: the oldest tenth goes each time it is over (comments differ in size, so the
@@ -38,6 +46,8 @@ pub struct Persist {
     cap: u32,
     /// Bytes this origin may use (the browser's own estimate); past it the oldest tenth goes.
     bytes_cap: f64,
+    /// When the browser's estimate was last asked.
+    estimated_at: Cell<Option<u64>>,
     warned: Cell<bool>,
     warn: Box<dyn Fn(&'static str)>,
     /// Told how many comments are stored, after opening and after every write.
@@ -55,6 +65,7 @@ impl Persist {
             slot: RefCell::new(Slot::Opening(Vec::new())),
             cap,
             bytes_cap,
+            estimated_at: Cell::new(None),
             warned: Cell::new(false),
             warn: Box::new(warn),
             counted: Box::new(counted),
@@ -143,10 +154,15 @@ impl Persist {
         let count = self.count(&store).await;
         let keep = if count > self.cap {
             Some(self.cap)
-        } else {
+        } else if estimate_due(self.estimated_at.get(), now_ms()) {
+            // Every frame of the live channel is a write: the browser's estimate is asked at
+            // most once a minute (a minute of comments cannot fill 25 MB).
+            self.estimated_at.set(Some(now_ms()));
             storage_usage()
                 .await
                 .and_then(|used| keep_within(count, used, self.bytes_cap))
+        } else {
+            None
         };
         if let Some(keep) = keep {
             match store.prune(keep).await {
@@ -173,7 +189,14 @@ impl Persist {
 
 #[cfg(test)]
 mod tests {
-    use super::keep_within;
+    use super::{estimate_due, keep_within, ESTIMATE_EVERY_MS};
+
+    #[test]
+    fn the_estimate_is_asked_at_most_once_a_minute() {
+        assert!(estimate_due(None, 0), "the first write asks");
+        assert!(!estimate_due(Some(1_000), 1_000 + ESTIMATE_EVERY_MS - 1));
+        assert!(estimate_due(Some(1_000), 1_000 + ESTIMATE_EVERY_MS));
+    }
 
     #[test]
     fn over_the_byte_budget_the_oldest_tenth_goes() {
