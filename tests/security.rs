@@ -1,7 +1,7 @@
 //! What a stranger with curl and no credential cannot do, against the real worker: each
 //! refusal has its status and JSON error, and nothing is stored or changed.
 
-use saywhatwant_e2e::Api;
+use saywhatwant_e2e::{in_one_limit_window, Api};
 use serde_json::json;
 
 async fn stored(api: &Api, domain: &str) -> Vec<saywhatwant_wire::Comment> {
@@ -87,6 +87,7 @@ async fn only_json_is_a_post_so_no_other_site_can_post_through_its_visitors() {
 #[tokio::test]
 async fn posts_are_limited_per_ipv6_network_and_bots_are_exempt() {
     let api = Api::new();
+    in_one_limit_window(15).await;
     let domain = "net64.test";
     // Ten addresses of one /64: one allowance.
     for i in 0..10 {
@@ -121,6 +122,7 @@ async fn posts_are_limited_per_ipv6_network_and_bots_are_exempt() {
 #[tokio::test]
 async fn reads_have_a_generous_limit_a_flood_cannot_pass() {
     let api = Api::new();
+    in_one_limit_window(15).await;
     let ip = "198.18.102.1";
     let mut statuses = Vec::new();
     for _ in 0..125 {

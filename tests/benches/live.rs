@@ -396,11 +396,7 @@ async fn bot(api: &Api) {
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let run = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
+    let run = saywhatwant_e2e::bench_sections();
     let api = Api::new();
     println!(
         "Measured against {} (wrangler dev, this machine)\n",

@@ -206,3 +206,28 @@ impl Api {
         }
     }
 }
+
+/// Waits, when needed, until at least `secs` are left in the rate limiters' current window.
+/// wrangler dev's local limiter counts in fixed windows of its period, aligned to the clock
+/// (`floor(now / 60 s)`), so a sequence that must meet the limit within one window cannot
+/// straddle two.
+pub async fn in_one_limit_window(secs: u64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let left = 60_000 - now % 60_000;
+    if left < secs * 1_000 {
+        tokio::time::sleep(Duration::from_millis(left + 100)).await;
+    }
+}
+
+/// Which sections a bench runs: those named on its command line (`cargo bench … -- a b`), or
+/// all when none is named (cargo's own `--bench` flag is not a name).
+pub fn bench_sections() -> impl Fn(&str) -> bool {
+    let named: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    move |section| named.is_empty() || named.iter().any(|n| n == section)
+}
