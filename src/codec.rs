@@ -70,6 +70,7 @@ pub fn comment(v: &JsValue) -> Option<Comment> {
         misc: optional(v, "misc", string)?.unwrap_or_default(),
         context,
         bot_params: optional(v, "botParams", |v, k| bot_params(&get(v, k)?))?,
+        reply_to: optional(v, "replyTo", string)?,
     })
 }
 
@@ -153,6 +154,7 @@ pub fn comment_to_js(c: &Comment) -> JsValue {
         set_some(&p, "processed", b.processed);
         set(&o, "botParams", p);
     }
+    set_some(&o, "replyTo", c.reply_to.as_deref());
     o.into()
 }
 

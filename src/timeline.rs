@@ -154,6 +154,7 @@ pub(crate) mod tests {
             misc: String::new(),
             context: None,
             bot_params: None,
+            reply_to: None,
         }
     }
 

@@ -183,7 +183,8 @@ async fn every_error_case_is_a_json_4xx_that_says_what_was_wrong() {
         field.body
     );
     // Announced too large: the worker refuses it without reading it, for either method.
-    let big = json!({ "text": "a", "misc": "x".repeat(17 * 1024) }).to_string();
+    let big = json!({ "text": "a", "misc": "x".repeat(saywhatwant_wire::MAX_BODY_BYTES + 1024) })
+        .to_string();
     for (method, path) in [("POST", "/api/comments"), ("PATCH", "/api/comments/abc")] {
         let a = api
             .send_as_bot(method, path, Some(big.clone()), "192.0.2.3")

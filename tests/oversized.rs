@@ -1,4 +1,4 @@
-//! A body streamed past the 16 KiB cap with no `Content-Length` is refused (413) without
+//! A body streamed past the 64 KiB cap with no `Content-Length` is refused (413) without
 //! being read on.
 //!
 //! Alone in its binary, run after the other suites of its worker: wrangler dev's local proxy
@@ -19,9 +19,9 @@ async fn a_body_streamed_past_the_cap_is_refused_without_reading_on() {
          Transfer-Encoding: chunked\r\nCF-Connecting-IP: 198.18.93.1\r\nConnection: close\r\n\r\n"
     );
     tcp.write_all(head.as_bytes()).await.expect("head");
-    // 20 KiB in 1 KiB chunks, with no Content-Length to refuse it by.
+    // 80 KiB in 1 KiB chunks, with no Content-Length to refuse it by.
     let chunk = format!("400\r\n{}\r\n", "x".repeat(1024));
-    for _ in 0..20 {
+    for _ in 0..80 {
         if tcp.write_all(chunk.as_bytes()).await.is_err() {
             break; // the worker stopped reading and closed: what we want
         }

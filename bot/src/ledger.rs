@@ -114,6 +114,7 @@ mod tests {
             misc: String::new(),
             context: None,
             bot_params: None,
+            reply_to: None,
         }
     }
 

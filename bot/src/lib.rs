@@ -310,6 +310,7 @@ mod tests {
                 processed: Some(p),
                 ..Default::default()
             }),
+            reply_to: None,
         }
     }
 

@@ -91,6 +91,7 @@ impl Server {
             misc: String::new(),
             context: None,
             bot_params: None,
+            reply_to: None,
         };
         self.comments.push(c.clone());
         c

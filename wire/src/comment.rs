@@ -22,6 +22,9 @@ pub struct Comment {
     pub context: Option<Vec<String>>,
     #[serde(rename = "botParams", default, skip_serializing_if = "Option::is_none")]
     pub bot_params: Option<BotParams>,
+    /// The id of the comment this one answers (bots set it; the page shows "in reply to").
+    #[serde(rename = "replyTo", default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 impl Comment {

@@ -15,7 +15,8 @@ pub use hygiene::{has_hidden_characters, has_visible, origin_host};
 pub use query::{CommentsQuery, Order, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
 pub use validate::{
     is_reserved_id, is_valid_color, is_valid_id, parse_new_comment, parse_patch, FieldError,
-    NewComment, Patch, MAX_BODY_BYTES, MAX_TEXT_CHARS, MAX_USERNAME_CHARS, RESERVED_ID_PREFIX,
+    NewComment, Patch, MAX_AI_USERNAME_CHARS, MAX_BODY_BYTES, MAX_CONTEXT_BYTES, MAX_CONTEXT_ITEMS,
+    MAX_CONTEXT_LINE_CHARS, MAX_TEXT_CHARS, MAX_USERNAME_CHARS, RESERVED_ID_PREFIX,
 };
 
 /// Answer of `GET /api/comments`.

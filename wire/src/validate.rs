@@ -8,15 +8,27 @@ use serde_json::{Map, Value};
 use crate::hygiene::{has_hidden_characters, has_stray_controls, has_visible};
 use crate::{BotParams, Comment, MessageType};
 
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Sized for the largest body a conversation link sends: 200 context lines of a typical
+/// length (`MAX_CONTEXT_BYTES`) plus a maximal comment around them.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_TEXT_CHARS: usize = 1000;
+/// A person's name.
 pub const MAX_USERNAME_CHARS: usize = 16;
+/// An AI entity's name (`message-type: AI`, which needs the bot credential): the original's
+/// entities had names up to 21 characters, and a conversation link's `ais` may name one.
+pub const MAX_AI_USERNAME_CHARS: usize = 32;
+/// `context`: the rows the person saw, `"username: text"`, oldest first (a conversation
+/// link's `nom`, up to 200 as the original's entities used).
+pub const MAX_CONTEXT_ITEMS: usize = 200;
+/// One context line: an AI's name, `": "` and a whole comment.
+pub const MAX_CONTEXT_LINE_CHARS: usize = MAX_AI_USERNAME_CHARS + 2 + MAX_TEXT_CHARS;
+/// All context lines together, in UTF-8 bytes: the page drops the oldest lines to stay under.
+pub const MAX_CONTEXT_BYTES: usize = 48 * 1024;
 const MAX_ID_LEN: usize = 64;
 /// Ids that start with this are the bots' replies (`re-<original id>`): only a request with
 /// the bot credential may post one, so nobody can answer in a bot's place.
 pub const RESERVED_ID_PREFIX: &str = "re-";
 const MAX_SHORT_CHARS: usize = 128;
-const MAX_CONTEXT_ITEMS: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -70,6 +82,7 @@ pub struct NewComment {
     pub misc: String,
     pub context: Option<Vec<String>>,
     pub bot_params: Option<BotParams>,
+    pub reply_to: Option<String>,
 }
 
 impl NewComment {
@@ -86,6 +99,7 @@ impl NewComment {
             misc: self.misc,
             context: self.context,
             bot_params: self.bot_params,
+            reply_to: self.reply_to,
         }
     }
 }
@@ -108,6 +122,7 @@ const COMMENT_FIELDS: &[&str] = &[
     "misc",
     "context",
     "botParams",
+    "replyTo",
 ];
 const BOT_FIELDS: &[&str] = &["entity", "priority", "model", "nom", "ais", "processed"];
 
@@ -189,18 +204,8 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
     let mut text = None;
     for (name, v) in &map {
         match name.as_str() {
-            "id" => {
-                let id = string("id", v, MAX_ID_LEN)?;
-                if let Some(id) = &id {
-                    if !is_valid_id(id) {
-                        return Err(FieldError::invalid(
-                            "id",
-                            "must be 1–64 of A–Z, a–z, 0–9, `_` and `-`",
-                        ));
-                    }
-                }
-                c.id = id;
-            }
+            "id" => c.id = comment_id("id", v)?,
+            "replyTo" => c.reply_to = comment_id("replyTo", v)?,
             "text" => {
                 text = string("text", v, MAX_TEXT_CHARS)?;
                 if let Some(t) = &text {
@@ -220,7 +225,8 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
             }
             // The server sets the time; a client's clock is never trusted.
             "timestamp" => {}
-            "username" => c.username = name_like("username", v, MAX_USERNAME_CHARS)?,
+            // The limit depends on `message-type`, which may come later: checked below.
+            "username" => c.username = name_like("username", v, MAX_AI_USERNAME_CHARS)?,
             "color" => {
                 c.color = string("color", v, 9)?;
                 if c.color.as_deref().is_some_and(|s| !is_valid_color(s)) {
@@ -252,6 +258,19 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
             other => return Err(FieldError::unknown(other, COMMENT_FIELDS)),
         }
     }
+    if c.message_type == MessageType::Human
+        && c.username
+            .as_ref()
+            .is_some_and(|u| u.chars().count() > MAX_USERNAME_CHARS)
+    {
+        return Err(FieldError::invalid(
+            "username",
+            &format!(
+                "must be at most {MAX_USERNAME_CHARS} characters \
+                 ({MAX_AI_USERNAME_CHARS} for `message-type: AI`)"
+            ),
+        ));
+    }
     c.text = text.ok_or_else(|| {
         FieldError::invalid(
             "text",
@@ -261,20 +280,45 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
     Ok(c)
 }
 
+/// An id field: 1–64 of `[A-Za-z0-9_-]`.
+fn comment_id(field: &str, v: &Value) -> Result<Option<String>, FieldError> {
+    let id = string(field, v, MAX_ID_LEN)?;
+    if id.as_deref().is_some_and(|id| !is_valid_id(id)) {
+        return Err(FieldError::invalid(
+            field,
+            "must be 1–64 of A–Z, a–z, 0–9, `_` and `-`",
+        ));
+    }
+    Ok(id)
+}
+
 fn context(v: &Value) -> Result<Option<Vec<String>>, FieldError> {
     let rule = || {
-        FieldError::invalid("context", &format!("must be an array of at most {MAX_CONTEXT_ITEMS} strings of at most {MAX_TEXT_CHARS} characters"))
+        FieldError::invalid(
+            "context",
+            &format!(
+                "must be an array of at most {MAX_CONTEXT_ITEMS} strings of at most \
+                 {MAX_CONTEXT_LINE_CHARS} characters, {MAX_CONTEXT_BYTES} bytes in all"
+            ),
+        )
     };
     match v {
         Value::Null => Ok(None),
-        Value::Array(items) if items.len() <= MAX_CONTEXT_ITEMS => items
-            .iter()
-            .map(|i| match i {
-                Value::String(s) if s.chars().count() <= MAX_TEXT_CHARS => Ok(s.clone()),
-                _ => Err(rule()),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
+        Value::Array(items) if items.len() <= MAX_CONTEXT_ITEMS => {
+            let lines = items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) if s.chars().count() <= MAX_CONTEXT_LINE_CHARS => {
+                        Ok(s.clone())
+                    }
+                    _ => Err(rule()),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if lines.iter().map(String::len).sum::<usize>() > MAX_CONTEXT_BYTES {
+                return Err(rule());
+            }
+            Ok(Some(lines))
+        }
         _ => Err(rule()),
     }
 }

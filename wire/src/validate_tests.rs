@@ -124,3 +124,73 @@ fn colors() {
         assert!(!is_valid_color(bad), "{bad}");
     }
 }
+
+#[test]
+fn what_the_original_clients_sent_is_accepted() {
+    // A reply names the comment it answers; an AI's name may be up to 32 characters.
+    let name = "n".repeat(MAX_AI_USERNAME_CHARS);
+    let reply = parse_new_comment(
+        format!(r#"{{"text":"hi","replyTo":"abc-1","username":"{name}","message-type":"AI"}}"#)
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(reply.reply_to.as_deref(), Some("abc-1"));
+    let stored = reply.into_comment("re-abc-1".into(), 1, "d");
+    assert_eq!(stored.reply_to.as_deref(), Some("abc-1"));
+    assert_eq!(stored.username.as_deref(), Some(name.as_str()));
+    let json = serde_json::to_value(&stored).unwrap();
+    assert_eq!(json["replyTo"], "abc-1");
+    // 200 context lines, as a conversation link with `nom=200` sends.
+    let lines: Vec<String> = (0..MAX_CONTEXT_ITEMS)
+        .map(|i| format!("someone: line {i}"))
+        .collect();
+    let body = serde_json::json!({"text": "q", "context": lines}).to_string();
+    assert!(body.len() < MAX_BODY_BYTES);
+    assert_eq!(
+        parse_new_comment(body.as_bytes())
+            .unwrap()
+            .context
+            .map(|c| c.len()),
+        Some(MAX_CONTEXT_ITEMS)
+    );
+}
+
+#[test]
+fn the_new_limits_name_their_field() {
+    let ai_name = "n".repeat(MAX_AI_USERNAME_CHARS + 1);
+    let human_name = "n".repeat(MAX_USERNAME_CHARS + 1);
+    let too_many: Vec<String> = (0..=MAX_CONTEXT_ITEMS).map(|i| i.to_string()).collect();
+    let long_line = vec!["x".repeat(MAX_CONTEXT_LINE_CHARS + 1)];
+    let too_heavy = vec!["é".repeat(MAX_CONTEXT_LINE_CHARS / 2); 60];
+    let cases = [
+        (
+            serde_json::json!({"text": "a", "username": ai_name, "message-type": "AI"}),
+            "username",
+        ),
+        (
+            serde_json::json!({"text": "a", "username": human_name}),
+            "username",
+        ),
+        (
+            serde_json::json!({"text": "a", "replyTo": "no spaces"}),
+            "replyTo",
+        ),
+        (serde_json::json!({"text": "a", "replyTo": 7}), "replyTo"),
+        (
+            serde_json::json!({"text": "a", "context": too_many}),
+            "context",
+        ),
+        (
+            serde_json::json!({"text": "a", "context": long_line}),
+            "context",
+        ),
+        (
+            serde_json::json!({"text": "a", "context": too_heavy}),
+            "context",
+        ),
+    ];
+    for (body, field) in cases {
+        let (got, code) = field_of(&body.to_string());
+        assert_eq!((got.as_str(), code), (field, "invalid_field"), "{body}");
+    }
+}

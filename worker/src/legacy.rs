@@ -105,6 +105,9 @@ pub fn parse_original(key: &str, value: &str) -> Result<Comment, String> {
         bot_params: map
             .get("botParams")
             .and_then(|v| BotParams::deserialize(v).ok()),
+        reply_to: text("replyTo")
+            .filter(|s| saywhatwant_wire::is_valid_id(s))
+            .map(str::to_owned),
     })
 }
 

@@ -41,7 +41,7 @@ fn options_and_cors_on_every_answer() {
 #[test]
 fn every_bad_request_gets_a_clear_4xx_and_stores_nothing() {
     let h = Harness::new();
-    let big = "x".repeat(20_000);
+    let big = "x".repeat(saywhatwant_wire::MAX_BODY_BYTES + 4000);
     let cases: Vec<(Req, u16, &str)> = vec![
         (
             Req::new("GET", "/api/comments?limit=-1", ""),
