@@ -83,13 +83,30 @@ impl<S: LogStore> Log<S> {
     /// The in-memory tail, read from storage once (the newest `tail_cap` rows).
     fn tail(&mut self) -> Result<&Tail, StoreError> {
         if self.tail.is_none() {
-            let mut newest = self.store.range(
-                &Filter::default(),
-                0,
-                u64::MAX,
-                Direction::NewestFirst,
-                self.tail_cap,
-            )?;
+            // In pages, newest first, stopping at the byte cap: 2 000 rows of heavy
+            // comments read at once would not fit the object's memory.
+            const PAGE: usize = 250;
+            let mut newest: Vec<Entry> = Vec::new();
+            let mut bytes = 0;
+            let mut before = u64::MAX;
+            while newest.len() < self.tail_cap && bytes <= tail::TAIL_BYTES_CAP {
+                let want = PAGE.min(self.tail_cap - newest.len());
+                let page = self.store.range(
+                    &Filter::default(),
+                    0,
+                    before,
+                    Direction::NewestFirst,
+                    want,
+                )?;
+                let Some(oldest) = page.last() else { break };
+                before = oldest.seq;
+                let full = page.len() == want;
+                bytes += page.iter().map(tail::weight).sum::<usize>();
+                newest.extend(page);
+                if !full {
+                    break;
+                }
+            }
             newest.reverse();
             self.tail = Some(Tail::new(self.tail_cap, newest));
         }
@@ -99,6 +116,11 @@ impl<S: LogStore> Log<S> {
     /// Whether the tail is loaded (for tests and the object's memory report).
     pub fn tail_len(&self) -> Option<usize> {
         self.tail.as_ref().map(Tail::len)
+    }
+
+    /// About how many bytes the in-memory tail holds (`None` before it is loaded).
+    pub fn tail_bytes(&self) -> Option<usize> {
+        self.tail.as_ref().map(Tail::bytes)
     }
 
     fn find(&self, id: &str) -> Result<Option<Entry>, StoreError> {

@@ -9,12 +9,44 @@ use super::store::{Entry, Filter};
 /// comments costs no storage rows. About 1 MB at 500 bytes a comment.
 pub const TAIL_CAP: usize = 2000;
 
+/// And at most about this many bytes of comment data: a comment may carry up to 48 KiB of
+/// conversation context, and 2 000 of those would not fit the object's 128 MB. Past this the
+/// oldest go (reads reach them in storage, through the index), whatever the count.
+pub const TAIL_BYTES_CAP: usize = 8 * 1024 * 1024;
+
+/// What an entry holds in memory, roughly: its strings plus the struct and map overhead.
+pub(super) fn weight(e: &Entry) -> usize {
+    let c = &e.comment;
+    let strings = [
+        Some(&c.id),
+        Some(&c.text),
+        c.username.as_ref(),
+        c.color.as_ref(),
+        Some(&c.domain),
+        Some(&c.language),
+        Some(&c.misc),
+        c.reply_to.as_ref(),
+    ];
+    let params = c.bot_params.as_ref().map_or(0, |b| {
+        [&b.entity, &b.model, &b.ais]
+            .iter()
+            .filter_map(|s| s.as_ref().map(String::len))
+            .sum::<usize>()
+    });
+    let context = c
+        .context
+        .as_ref()
+        .map_or(0, |lines| lines.iter().map(|l| l.len() + 24).sum::<usize>());
+    256 + strings.iter().flatten().map(|s| s.len()).sum::<usize>() + params + context
+}
+
 /// The entries `first..=head` of the log, contiguous.
 #[derive(Debug, Default)]
 pub struct Tail {
     entries: VecDeque<Entry>,
     ids: HashMap<String, u64>,
     cap: usize,
+    bytes: usize,
 }
 
 impl Tail {
@@ -24,6 +56,7 @@ impl Tail {
             entries: VecDeque::with_capacity(cap.min(newest.len()) + 1),
             ids: HashMap::new(),
             cap,
+            bytes: 0,
         };
         for e in newest {
             tail.push(e);
@@ -50,12 +83,22 @@ impl Tail {
             .back()
             .is_none_or(|last| last.seq + 1 == entry.seq));
         self.ids.insert(entry.comment.id.clone(), entry.seq);
+        self.bytes += weight(&entry);
         self.entries.push_back(entry);
-        while self.entries.len() > self.cap {
+        // The newest entry always stays, so the tail is never empty after a push.
+        while self.entries.len() > self.cap
+            || (self.bytes > TAIL_BYTES_CAP && self.entries.len() > 1)
+        {
             if let Some(old) = self.entries.pop_front() {
+                self.bytes -= weight(&old);
                 self.ids.remove(&old.comment.id);
             }
         }
+    }
+
+    /// About how many bytes the held comments take.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     fn index(&self, seq: u64) -> Option<usize> {
@@ -74,6 +117,7 @@ impl Tail {
     /// Replaces a held entry's comment (after a PATCH); entries not held are left alone.
     pub fn update(&mut self, entry: &Entry) {
         if let Some(i) = self.index(entry.seq) {
+            self.bytes = self.bytes - weight(&self.entries[i]) + weight(entry);
             self.entries[i] = entry.clone();
         }
     }

@@ -346,3 +346,44 @@ fn desc_order_reverses_the_page() {
     assert_eq!(texts(&page), ["c2", "c1"]);
     assert_eq!(page.cursor, Some(Cursor::Seq(3).to_string()));
 }
+
+#[test]
+fn heavy_comments_are_held_by_bytes_not_count_and_reads_still_see_all() {
+    let store = MemoryStore::new();
+    let mut log = Log::open(&store).expect("open");
+    log.read(&query("limit=0")).expect("warm");
+    let mut gen = ids();
+    // Conversation posts near the context cap: 2 000 of them would be ~100 MB in memory.
+    let line = "x".repeat(1000);
+    let context: Vec<String> = vec![line; 45];
+    let heavy = |i: usize| {
+        let body = serde_json::json!({"text": format!("h{i}"), "context": context});
+        parse_new_comment(body.to_string().as_bytes()).expect("valid")
+    };
+    for i in 0..400 {
+        log.append(heavy(i), &mut gen, "d", T0 + i as u64)
+            .expect("append");
+    }
+    let held = log.tail_bytes().expect("loaded");
+    assert!(held <= tail::TAIL_BYTES_CAP, "{held}");
+    let kept = log.tail_len().expect("loaded");
+    assert!(kept < 400 && kept > 100, "{kept}");
+    // What left memory is still read, from storage, in order.
+    let all = log.read(&query("after=s0&limit=1000")).expect("read");
+    assert_eq!(all.comments.len(), 400);
+    assert_eq!(all.comments[0].text, "h0");
+    assert_eq!(all.comments[399].text, "h399");
+    // A woken object loads its tail in pages up to the same cap, not 2 000 rows at once.
+    let mut woken = Log::open(&store).expect("open");
+    woken.read(&query("limit=1")).expect("warm");
+    let held = woken.tail_bytes().expect("loaded");
+    assert!(held <= tail::TAIL_BYTES_CAP + 300 * 1024, "{held}");
+    assert_eq!(
+        woken
+            .read(&query("after=s0&limit=1000"))
+            .expect("read")
+            .comments
+            .len(),
+        400
+    );
+}
