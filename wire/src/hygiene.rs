@@ -23,18 +23,28 @@ fn is_invisible(c: char) -> bool {
             | '\u{180B}'..='\u{180F}'
             | '\u{200B}'..='\u{200D}'
             | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
             | '\u{3164}'
             | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
             | '\u{FFA0}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
             | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
     )
+}
+
+/// Line and paragraph separators: not controls to Unicode, but line breaks to every text view
+/// and export, so in a name they would forge a line.
+fn is_line_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// Whether a name-like field (username, domain) holds a character that hides or reorders it.
 pub fn has_hidden_characters(s: &str) -> bool {
     s.chars()
-        .any(|c| c.is_control() || is_bidi_control(c) || is_invisible(c))
+        .any(|c| c.is_control() || is_bidi_control(c) || is_invisible(c) || is_line_separator(c))
 }
 
 /// Whether a text holds a control other than a line break or tab.
@@ -77,6 +87,12 @@ mod tests {
             "\u{200B}",
             "x\u{FEFF}",
             "\u{3164}",
+            "\u{206A}\u{206F}",
+            "\u{1D173}\u{1D17A}",
+            "\u{E0100}\u{E01EF}",
+            "\u{1BCA0}\u{1BCA3}",
+            "two\u{2028}lines",
+            "two\u{2029}paragraphs",
         ] {
             assert!(has_hidden_characters(bad), "{bad:?}");
         }
@@ -89,6 +105,14 @@ mod tests {
     fn texts_need_something_visible_and_keep_line_breaks() {
         assert!(!has_visible("\u{200B}\u{200C} \u{FEFF}\t\n"));
         assert!(!has_visible("\u{202E}\u{3164}"));
+        for hidden in [
+            "\u{206A}\u{206F}",
+            "\u{1D173}\u{1D17A}",
+            "\u{E0100}\u{E01EF}",
+            "\u{1BCA0}\u{1BCA3}",
+        ] {
+            assert!(!has_visible(hidden), "{hidden:?}");
+        }
         assert!(has_visible("\u{200B}x"));
         assert!(has_visible("👍🏽"));
         assert!(!has_stray_controls("line one\nline two\r\n\tindented"));

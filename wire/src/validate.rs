@@ -209,12 +209,7 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
             "text" => {
                 text = string("text", v, MAX_TEXT_CHARS)?;
                 if let Some(t) = &text {
-                    if has_stray_controls(t) {
-                        return Err(FieldError::invalid(
-                            "text",
-                            "must not contain control characters other than line breaks and tabs",
-                        ));
-                    }
+                    no_stray_controls("text", t)?;
                     if !has_visible(t) {
                         return Err(FieldError::invalid(
                             "text",
@@ -237,7 +232,19 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
                 }
             }
             "domain" => c.domain = name_like("domain", v, MAX_SHORT_CHARS)?,
-            "language" => c.language = string("language", v, 35)?,
+            "language" => {
+                c.language = string("language", v, 35)?;
+                // A language tag (`en`, `pt-BR`, `zh-Hant`): it ends up in exports and headers.
+                if c.language
+                    .as_deref()
+                    .is_some_and(|l| !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                {
+                    return Err(FieldError::invalid(
+                        "language",
+                        "must be a language tag: ASCII letters, digits and `-`",
+                    ));
+                }
+            }
             "message-type" => {
                 c.message_type = match v {
                     Value::Null => MessageType::Human,
@@ -252,7 +259,10 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
                     }
                 }
             }
-            "misc" => c.misc = string("misc", v, MAX_TEXT_CHARS)?.unwrap_or_default(),
+            "misc" => {
+                c.misc = string("misc", v, MAX_TEXT_CHARS)?.unwrap_or_default();
+                no_stray_controls("misc", &c.misc)?;
+            }
             "context" => c.context = context(v)?,
             "botParams" => c.bot_params = bot_params(v)?,
             other => return Err(FieldError::unknown(other, COMMENT_FIELDS)),
@@ -278,6 +288,16 @@ pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
         )
     })?;
     Ok(c)
+}
+
+fn no_stray_controls(field: &str, s: &str) -> Result<(), FieldError> {
+    if has_stray_controls(s) {
+        return Err(FieldError::invalid(
+            field,
+            "must not contain control characters other than line breaks and tabs",
+        ));
+    }
+    Ok(())
 }
 
 /// An id field: 1–64 of `[A-Za-z0-9_-]`.
@@ -308,7 +328,10 @@ fn context(v: &Value) -> Result<Option<Vec<String>>, FieldError> {
             let lines = items
                 .iter()
                 .map(|i| match i {
-                    Value::String(s) if s.chars().count() <= MAX_CONTEXT_LINE_CHARS => {
+                    Value::String(s)
+                        if s.chars().count() <= MAX_CONTEXT_LINE_CHARS
+                            && !has_stray_controls(s) =>
+                    {
                         Ok(s.clone())
                     }
                     _ => Err(rule()),
@@ -338,9 +361,9 @@ fn bot_params(v: &Value) -> Result<Option<BotParams>, FieldError> {
     for (name, v) in map {
         let field = format!("botParams.{name}");
         match name.as_str() {
-            "entity" => b.entity = string(&field, v, MAX_SHORT_CHARS)?,
-            "model" => b.model = string(&field, v, MAX_SHORT_CHARS)?,
-            "ais" => b.ais = string(&field, v, MAX_SHORT_CHARS)?,
+            "entity" => b.entity = name_like(&field, v, MAX_SHORT_CHARS)?,
+            "model" => b.model = name_like(&field, v, MAX_SHORT_CHARS)?,
+            "ais" => b.ais = name_like(&field, v, MAX_SHORT_CHARS)?,
             "priority" => {
                 b.priority = match v {
                     Value::Null => None,

@@ -194,3 +194,54 @@ fn the_new_limits_name_their_field() {
         assert_eq!((got.as_str(), code), (field, "invalid_field"), "{body}");
     }
 }
+
+#[test]
+fn every_field_is_checked() {
+    let cases = [
+        (
+            serde_json::json!({"text": "a", "language": "en\u{2028}x"}),
+            "language",
+        ),
+        (
+            serde_json::json!({"text": "a", "language": "<b>"}),
+            "language",
+        ),
+        (
+            serde_json::json!({"text": "a", "misc": "bell\u{7}"}),
+            "misc",
+        ),
+        (
+            serde_json::json!({"text": "a", "context": ["ok", "nul\u{0}"]}),
+            "context",
+        ),
+        (
+            serde_json::json!({"text": "a", "botParams": {"entity": "\u{202E}x"}}),
+            "botParams.entity",
+        ),
+        (
+            serde_json::json!({"text": "a", "botParams": {"model": "m\u{0}"}}),
+            "botParams.model",
+        ),
+        (
+            serde_json::json!({"text": "a", "botParams": {"ais": "A\u{2029}:random"}}),
+            "botParams.ais",
+        ),
+        (
+            serde_json::json!({"text": "a", "username": "two\u{2028}lines"}),
+            "username",
+        ),
+        (
+            serde_json::json!({"text": "\u{206A}\u{1D173}\u{E0100}\u{1BCA0}"}),
+            "text",
+        ),
+    ];
+    for (body, field) in cases {
+        let (got, code) = field_of(&body.to_string());
+        assert_eq!((got.as_str(), code), (field, "invalid_field"), "{body}");
+    }
+    // What the original clients send still passes.
+    let ok = serde_json::json!({"text": "hi\nthere", "language": "pt-BR", "misc": "",
+        "context": ["ann: line one\nline two"],
+        "botParams": {"entity": "tea-sommelier", "model": "tiny-chat@f16", "ais": "Tea Pot:random"}});
+    assert!(parse_new_comment(ok.to_string().as_bytes()).is_ok());
+}

@@ -2,7 +2,7 @@
 //! (`comment:<ts>:<id>`, read by `crate::legacy`), appended in their order with their ids and
 //! timestamps. Safe to re-run: an id already in the log is skipped.
 
-use saywhatwant_wire::{is_valid_id, Comment};
+use saywhatwant_wire::{is_valid_id, parse_new_comment, Comment, MAX_TIMESTAMP};
 use serde::{Deserialize, Serialize};
 
 use super::{Log, LogStore, StoreError};
@@ -43,8 +43,12 @@ impl<S: LogStore> Log<S> {
                     .push(refuse("the id is not 1–64 of A–Z, a–z, 0–9, `_` and `-`"));
             } else if self.find(&comment.id)?.is_some() {
                 report.already += 1;
-            } else if comment.text.trim().is_empty() {
-                report.refused.push(refuse("the text is empty"));
+            } else if let Err(e) = same_rules_as_a_post(&comment) {
+                report.refused.push(refuse(&e));
+            } else if comment.timestamp > MAX_TIMESTAMP {
+                report.refused.push(refuse(
+                    "the timestamp is past 9 999 999 999 999 ms (the year 2286): no clock wrote it",
+                ));
             } else if comment.timestamp < self.last_ts {
                 report.refused.push(refuse(
                     "older than the log's newest comment: the log already took newer posts",
@@ -56,4 +60,10 @@ impl<S: LogStore> Log<S> {
         }
         Ok(report)
     }
+}
+
+/// An imported comment obeys every rule a POST does (the timestamp aside, which it keeps).
+fn same_rules_as_a_post(comment: &Comment) -> Result<(), String> {
+    let body = serde_json::to_vec(comment).map_err(|e| e.to_string())?;
+    parse_new_comment(&body).map(drop).map_err(|e| e.message)
 }

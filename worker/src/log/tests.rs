@@ -387,3 +387,34 @@ fn heavy_comments_are_held_by_bytes_not_count_and_reads_still_see_all() {
         400
     );
 }
+
+#[test]
+fn imports_pass_the_same_rules_as_posts_and_times_are_bounded() {
+    let store = MemoryStore::new();
+    let mut log = Log::open(&store).expect("open");
+    let ok = new("fine").into_comment("ok1".into(), T0, "orig.example");
+    let mut hidden = new("x").into_comment("hid1".into(), T0 + 1, "orig.example");
+    hidden.text = "\u{206A}\u{206F}".into();
+    let mut name = new("y").into_comment("name1".into(), T0 + 2, "orig.example");
+    name.username = Some("a\u{2028}b".into());
+    let future = new("z").into_comment("fut1".into(), 1 << 60, "orig.example");
+    let report = log.import(vec![ok, hidden, name, future]).expect("import");
+    assert_eq!(report.imported, 1);
+    let refused: Vec<(&str, bool)> = report
+        .refused
+        .iter()
+        .map(|r| (r.id.as_str(), !r.reason.is_empty()))
+        .collect();
+    assert_eq!(refused, [("hid1", true), ("name1", true), ("fut1", true)]);
+    assert!(
+        report.refused[0].reason.contains("text"),
+        "{:?}",
+        report.refused
+    );
+    assert!(
+        report.refused[1].reason.contains("username"),
+        "{:?}",
+        report.refused
+    );
+    assert_eq!(log.total(), 1);
+}
