@@ -189,3 +189,30 @@ async fn hostile_input_is_refused_by_name_or_made_harmless() {
     let c: serde_json::Value = resp.json().await.expect("json");
     assert_eq!(c["domain"], "unknown");
 }
+
+#[tokio::test]
+async fn guessing_the_credential_gets_429_after_five_tries_a_minute() {
+    let api = Api::new();
+    in_one_limit_window(15).await;
+    let waiting = api
+        .post(
+            json!({"text": "guess me", "domain": "guessing.test", "botParams": {"processed": false}}),
+            "198.18.104.1",
+        )
+        .await;
+    let path = format!("/api/comments/{}", waiting.id);
+    let patch = Some(r#"{"botParams":{"processed":true}}"#.to_string());
+    let mut statuses = Vec::new();
+    for n in 0..8 {
+        let mut guesser = Api::new();
+        guesser.token = Some(format!("guess-{n}"));
+        let a = guesser
+            .send_as_bot("PATCH", &path, patch.clone(), "198.18.104.2")
+            .await;
+        statuses.push(a.status);
+    }
+    assert_eq!(statuses, [403, 403, 403, 403, 403, 429, 429, 429]);
+    // The bot, with the right credential from the same network, is never throttled.
+    let bot = api.send_as_bot("PATCH", &path, patch, "198.18.104.2").await;
+    assert_eq!(bot.status, 200, "{}", bot.body);
+}

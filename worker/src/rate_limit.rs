@@ -4,12 +4,15 @@
 
 use std::net::{IpAddr, Ipv6Addr};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bucket {
     /// `POST /api/comments` by visitors (10 a minute).
     Post,
     /// Every other API request, live sockets included (120 a minute: a 5 s poll is 12).
     Read,
+    /// Requests that presented a wrong bot credential (5 a minute): guessing it takes
+    /// lifetimes, and a bot with a stale token finds out from a clear 429 as well as the 403.
+    WrongCredential,
 }
 
 #[allow(async_fn_in_trait)]

@@ -220,3 +220,35 @@ fn without_a_configured_token_nobody_is_a_bot() {
     let r = h.call(Req::new("PATCH", "/api/comments/x", PROCESSED).bot());
     assert_eq!(r.status, 403);
 }
+
+#[test]
+fn guessing_the_credential_is_throttled_per_network() {
+    let h = limited();
+    let c = h.post(r#"{"text":"waiting","botParams":{"processed":false}}"#);
+    let path = format!("/api/comments/{}", c.id);
+    let guess = |ip: &str, n: usize| {
+        let auth = format!("Bearer guess-{n}");
+        h.call(
+            Req {
+                authorization: Some(&auth),
+                ..Req::new("PATCH", &path, PROCESSED)
+            }
+            .from(ip),
+        )
+    };
+    let answers: Vec<u16> = (0..8).map(|n| guess("203.0.113.9", n).status).collect();
+    assert_eq!(answers, [403, 403, 403, 403, 403, 429, 429, 429]);
+    let r = guess("203.0.113.9", 99);
+    assert_eq!(json(&r)["code"].as_str(), Some("rate_limited"));
+    assert!(r.header("Retry-After").is_some());
+    // Another network still gets its plain 403; the right credential is never throttled.
+    assert_eq!(guess("203.0.113.10", 0).status, 403);
+    let ok = h.call(
+        Req {
+            authorization: Some(BOT),
+            ..Req::new("PATCH", &path, PROCESSED)
+        }
+        .from("203.0.113.9"),
+    );
+    assert_eq!(ok.status, 200);
+}

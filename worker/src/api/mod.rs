@@ -180,7 +180,13 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
             allow,
         });
     }
-    let bot = ctx.credential(req) == Credential::Bot;
+    let credential = ctx.credential(req);
+    // Every wrong credential counts, whatever the route: past 5 a minute a network gets 429,
+    // so the token cannot be guessed by trying (it is also compared in constant time).
+    if credential == Credential::Wrong {
+        limit(ctx, req, Bucket::WrongCredential).await?;
+    }
+    let bot = credential == Credential::Bot;
     // Posts have their own, tighter limit (checked after validation); bots are exempt from
     // both, so a flood of visitors cannot silence them.
     if req.method != "POST" && path != "/api/health" && !bot {

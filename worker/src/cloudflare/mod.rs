@@ -74,6 +74,7 @@ impl LogPort for ObjectLog {
 struct Limiters {
     posts: Option<worker::RateLimiter>,
     reads: Option<worker::RateLimiter>,
+    wrong_credentials: Option<worker::RateLimiter>,
 }
 
 impl RateLimiter for Limiters {
@@ -81,6 +82,7 @@ impl RateLimiter for Limiters {
         let binding = match bucket {
             Bucket::Post => &self.posts,
             Bucket::Read => &self.reads,
+            Bucket::WrongCredential => &self.wrong_credentials,
         };
         match binding {
             Some(b) => b
@@ -196,6 +198,7 @@ async fn fetch(
     let limiter = Limiters {
         posts: env.rate_limiter("POST_LIMITER").ok(),
         reads: env.rate_limiter("READ_LIMITER").ok(),
+        wrong_credentials: env.rate_limiter("CREDENTIAL_LIMITER").ok(),
     };
     let ctx = Ctx {
         log: &log,
