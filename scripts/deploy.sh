@@ -24,9 +24,19 @@ fi
 
 : "${KV_NAMESPACE_ID:?set KV_NAMESPACE_ID to your KV namespace id (wrangler kv namespace create COMMENTS_KV)}"
 : "${PAGES_PROJECT:?set PAGES_PROJECT to your Cloudflare Pages project name}"
+# The site's own origin: only its pages may call the API from a browser (CORS) and open the
+# live channel (the upgrade checks Origin). The committed "*" is for local runs only.
+SITE_ORIGIN="${SITE_ORIGIN:-https://$PAGES_PROJECT.pages.dev}"
+case "$SITE_ORIGIN" in
+  https://*|http://*) ;;
+  *) echo "SITE_ORIGIN must be an origin such as https://example.com (got: $SITE_ORIGIN)" >&2; exit 2 ;;
+esac
 # The committed wrangler.toml carries a placeholder id; deploy a copy with the real one.
 config=worker/wrangler.deploy.toml
-sed "s/^id = \"00000000000000000000000000000000\"/id = \"$KV_NAMESPACE_ID\"/" worker/wrangler.toml >"$config"
 trap 'rm -f "$config"' EXIT
+sed -e "s/^id = \"00000000000000000000000000000000\"/id = \"$KV_NAMESPACE_ID\"/" \
+    -e "s|^ALLOWED_ORIGIN = \"\\*\"|ALLOWED_ORIGIN = \"${SITE_ORIGIN%/}\"|" worker/wrangler.toml >"$config"
+grep -q "^ALLOWED_ORIGIN = \"${SITE_ORIGIN%/}\"" "$config" || { echo "could not set ALLOWED_ORIGIN in $config" >&2; exit 1; }
+echo "ALLOWED_ORIGIN = ${SITE_ORIGIN%/} (SITE_ORIGIN=... to change)"
 (cd worker && wrangler deploy --config wrangler.deploy.toml)
 wrangler pages deploy dist --project-name "$PAGES_PROJECT"

@@ -291,3 +291,36 @@ fn closing_the_live_sockets_is_for_the_operator_only() {
         other => panic!("not handed to the object: {other:?}"),
     }
 }
+
+#[test]
+fn with_an_allowed_origin_only_its_pages_and_originless_clients_open_the_live_channel() {
+    let mut h = Harness::new();
+    h.config.allowed_origin = "https://saywhatwant.app".into();
+    let path = "/api/comments/live?after=s0";
+    for ok in [
+        Some("https://saywhatwant.app"),
+        Some("https://SayWhatWant.app/"),
+        None,
+    ] {
+        assert!(h.live_from(path, ok).is_ok(), "{ok:?}");
+    }
+    for bad in [
+        "https://evil.example",
+        "http://saywhatwant.app",
+        "https://saywhatwant.app.evil.example",
+        "null",
+    ] {
+        let r = h.live_from(path, Some(bad)).expect_err("refused");
+        assert_eq!(
+            (r.status, json(&r)["code"].as_str()),
+            (403, Some("origin_not_allowed")),
+            "{bad}"
+        );
+        assert!(json(&r)["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("ALLOWED_ORIGIN")));
+    }
+    // `*` (the local default) lets every page in.
+    h.config.allowed_origin = "*".into();
+    assert!(h.live_from(path, Some("https://evil.example")).is_ok());
+}

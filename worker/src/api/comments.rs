@@ -8,7 +8,7 @@ use saywhatwant_wire::{
 use super::auth::Credential;
 use super::error::{ApiError, BotOnly};
 use super::port::LogPort;
-use super::{json, limit, Body, Ctx, Request, Response};
+use super::{json, limit, Body, Config, Ctx, Request, Response};
 use crate::kv::Kv;
 use crate::log::command::{Command, Reply};
 use crate::rate_limit::{Bucket, RateLimiter};
@@ -70,13 +70,29 @@ pub async fn stats<L: LogPort, K, R>(ctx: &Ctx<'_, L, K, R>) -> Result<Response,
 }
 
 /// `GET /api/comments/live`: checked here, served by the log object.
-pub fn live(req: &Request<'_>) -> Result<CommentsQuery, ApiError> {
+pub fn live(config: &Config, req: &Request<'_>) -> Result<CommentsQuery, ApiError> {
     if !req.websocket {
         return Err(ApiError::UpgradeRequired);
+    }
+    // CORS does not cover WebSockets: any page could make its visitors park sockets here.
+    // Browsers always send `Origin` on an upgrade; bots and tools send none and are let in.
+    if let Some(origin) = req.origin {
+        if !origin_allowed(&config.allowed_origin, origin) {
+            return Err(ApiError::OriginNotAllowed(
+                origin.chars().take(100).collect(),
+            ));
+        }
     }
     let mut q = query(req)?;
     q.fresh = true;
     Ok(q)
+}
+
+/// `*` allows every origin; otherwise the origin must be the configured one, exactly (scheme,
+/// host and port), ignoring case and a trailing `/`.
+pub(super) fn origin_allowed(allowed: &str, origin: &str) -> bool {
+    let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
+    allowed.trim() == "*" || norm(allowed) == norm(origin)
 }
 
 fn is_json(content_type: Option<&str>) -> bool {

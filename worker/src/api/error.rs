@@ -52,6 +52,8 @@ pub enum ApiError {
     UpgradeRequired,
     #[error("the cursor does not belong to this stream ({0}); load the newest comments again without `after`")]
     CursorExpired(String),
+    #[error("pages from {0} may not open the live channel here (ALLOWED_ORIGIN)")]
+    OriginNotAllowed(String),
     #[error("comment storage is unavailable right now; try again shortly")]
     Unavailable(String),
 }
@@ -61,7 +63,7 @@ impl ApiError {
         match self {
             ApiError::Query(_) | ApiError::Body(_) | ApiError::BadId => 400,
             ApiError::Unauthorized(_) => 401,
-            ApiError::Forbidden(_) => 403,
+            ApiError::Forbidden(_) | ApiError::OriginNotAllowed(_) => 403,
             ApiError::CommentNotFound(_) | ApiError::NoRoute(_) => 404,
             ApiError::MethodNotAllowed { .. } => 405,
             ApiError::CursorExpired(_) => 410,
@@ -81,6 +83,7 @@ impl ApiError {
             ApiError::BadId => "invalid_id".into(),
             ApiError::Unauthorized(_) => "unauthorized".into(),
             ApiError::Forbidden(_) => "forbidden".into(),
+            ApiError::OriginNotAllowed(_) => "origin_not_allowed".into(),
             ApiError::CommentNotFound(_) | ApiError::NoRoute(_) => "not_found".into(),
             ApiError::MethodNotAllowed { .. } => "method_not_allowed".into(),
             ApiError::UpgradeRequired => "upgrade_required".into(),

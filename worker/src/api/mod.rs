@@ -196,7 +196,7 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
         ("GET", "/api/health") => Ok(respond(json(200, &serde_json::json!({ "ok": true })))),
         ("GET", "/api/stats") => comments::stats(ctx).await.map(respond),
         ("GET", "/api/comments") => comments::get(ctx, req).await.map(respond),
-        ("GET", LIVE_PATH) => comments::live(req).map(Outcome::Live),
+        ("GET", LIVE_PATH) => comments::live(ctx.config, req).map(Outcome::Live),
         ("POST", "/api/comments") => comments::post(ctx, req, bot).await.map(respond),
         ("POST", "/api/admin/import") => import::run(ctx, req).await.map(respond),
         ("POST", CLOSE_SOCKETS_PATH) => {

@@ -227,8 +227,14 @@ impl Harness {
     }
 
     pub fn live(&self, path: &str) -> Result<CommentsQuery, Response> {
+        self.live_from(path, Some("https://saywhatwant.app"))
+    }
+
+    /// A socket asked for by a page of `origin` (`None`: a bot or a tool, which send none).
+    pub fn live_from(&self, path: &str, origin: Option<&str>) -> Result<CommentsQuery, Response> {
         let mut r = Req::new("GET", path, "");
         r.websocket = true;
+        r.origin = origin;
         match self.send(r) {
             Outcome::Live(q) => Ok(q),
             Outcome::Respond(r) => Err(r),
