@@ -216,3 +216,74 @@ async fn guessing_the_credential_gets_429_after_five_tries_a_minute() {
     let bot = api.send_as_bot("PATCH", &path, patch, "198.18.104.2").await;
     assert_eq!(bot.status, 200, "{}", bot.body);
 }
+
+/// Opens a live socket as a client at `ip` with `origin`; the close frame's code if the server
+/// closes it at once, `None` if it stays open (the socket is returned to keep it so).
+async fn open_socket(
+    ip: &str,
+    origin: Option<&str>,
+) -> (
+    Option<u16>,
+    Option<
+        tokio_tungstenite::WebSocketStream<
+            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+        >,
+    >,
+) {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+    let url = format!(
+        "{}/api/comments/live",
+        saywhatwant_e2e::base_url().replacen("http://", "ws://", 1)
+    );
+    let mut req = url.into_client_request().expect("a request");
+    req.headers_mut()
+        .insert("CF-Connecting-IP", ip.parse().expect("header"));
+    if let Some(o) = origin {
+        req.headers_mut()
+            .insert("Origin", o.parse().expect("header"));
+    }
+    let mut ws = match tokio_tungstenite::connect_async(req).await {
+        Ok((ws, _)) => ws,
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => {
+            return (Some(r.status().as_u16()), None)
+        }
+        Err(e) => panic!("connect: {e}"),
+    };
+    // The first frame: the (empty) backlog when admitted, a close when refused.
+    match tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await {
+        Ok(Some(Ok(Message::Close(Some(frame))))) => (Some(u16::from(frame.code)), None),
+        Ok(Some(Ok(Message::Text(_)))) => (None, Some(ws)),
+        other => panic!("neither a frame nor a close: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn one_network_holds_at_most_twenty_live_sockets() {
+    in_one_limit_window(30).await;
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        let (closed, ws) = open_socket("198.18.105.1", None).await;
+        assert_eq!(closed, None, "admitted");
+        held.push(ws);
+    }
+    let (closed, _) = open_socket("198.18.105.1", None).await;
+    assert_eq!(closed, Some(4429), "the 21st from one network is refused");
+    // Another network is not affected.
+    let (closed, _other) = open_socket("198.18.105.2", None).await;
+    assert_eq!(closed, None);
+    // A socket given back makes room again.
+    drop(held.pop());
+    let mut room = None;
+    for _ in 0..50 {
+        match open_socket("198.18.105.1", None).await {
+            (None, ws) => {
+                room = ws;
+                break;
+            }
+            (Some(4429), _) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+            (other, _) => panic!("{other:?}"),
+        }
+    }
+    assert!(room.is_some(), "room after a close");
+}

@@ -83,13 +83,21 @@ pub enum Outcome {
     Respond(Response),
     /// Hand the socket to the log object, which sends what follows `query.after` and then
     /// every change (a validated `GET /api/comments/live`).
-    Live(CommentsQuery),
+    Live(LiveRequest),
     /// Have the log object close every live socket (`POST /api/admin/sockets/close`, with the
     /// bot credential): every page resumes from its cursor, by polling and then a new socket.
     CloseSockets,
     /// The log object's own figures (`GET /api/admin/object`, with the bot credential): open
     /// sockets, the tail in memory, its Wasm memory.
     ObjectInfo,
+}
+
+/// A socket for the log object to accept.
+#[derive(Debug)]
+pub struct LiveRequest {
+    pub query: CommentsQuery,
+    /// The network it is counted under (`client_key`); `None` for bots, which are exempt.
+    pub network: Option<String>,
 }
 
 pub struct Ctx<'a, L, K, R> {
@@ -196,7 +204,12 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
         ("GET", "/api/health") => Ok(respond(json(200, &serde_json::json!({ "ok": true })))),
         ("GET", "/api/stats") => comments::stats(ctx).await.map(respond),
         ("GET", "/api/comments") => comments::get(ctx, req).await.map(respond),
-        ("GET", LIVE_PATH) => comments::live(ctx.config, req).map(Outcome::Live),
+        ("GET", LIVE_PATH) => comments::live(ctx.config, req).map(|query| {
+            Outcome::Live(LiveRequest {
+                query,
+                network: (!bot).then(|| client_key(req.client_ip)),
+            })
+        }),
         ("POST", "/api/comments") => comments::post(ctx, req, bot).await.map(respond),
         ("POST", "/api/admin/import") => import::run(ctx, req).await.map(respond),
         ("POST", CLOSE_SOCKETS_PATH) => {

@@ -222,9 +222,14 @@ async fn fetch(
         Outcome::CloseSockets => operator(&log, &config, Method::Post, "close-sockets").await,
         Outcome::ObjectInfo => operator(&log, &config, Method::Get, "info").await,
         // The object accepts the socket itself; its answer (101) goes straight back.
-        Outcome::Live(q) => {
+        Outcome::Live(live) => {
             let forward = Headers::new();
             forward.set("Upgrade", "websocket")?;
+            // Made here, never copied from the client: the object counts sockets by it.
+            if let Some(network) = &live.network {
+                forward.set(object::NETWORK_HEADER, network)?;
+            }
+            let q = live.query;
             let mut init = RequestInit::new();
             init.with_method(Method::Get).with_headers(forward);
             let url = format!("https://log/live?{}", q.to_query_string());

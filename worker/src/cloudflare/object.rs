@@ -33,6 +33,8 @@ use crate::recent::{self, RecentView, REFRESH_MS};
 
 /// The header that reports a command's storage rows (read by the benchmarks).
 pub const ROWS_HEADER: &str = "X-Log-Rows";
+/// The network a socket is counted under, set by the Worker (absent: a bot, exempt).
+pub const NETWORK_HEADER: &str = "X-Sww-Network";
 
 #[durable_object]
 pub struct CommentLog {
@@ -230,13 +232,36 @@ impl CommentLog {
                 .map(|(k, v)| (k.as_str(), v.as_str())),
         )
         .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        // Tags are how the runtime finds a network's sockets again after hibernation.
+        let tag = req
+            .headers()
+            .get(NETWORK_HEADER)?
+            .map(|network| format!("net:{network}"));
+        let pair = WebSocketPair::new()?;
+        let server = pair.server;
+        let admitted = live::admit(
+            tag.as_deref()
+                .map(|t| self.state.get_websockets_with_tag(t).len()),
+            self.state.get_websockets().len(),
+        );
+        match &tag {
+            Some(t) => self
+                .state
+                .accept_websocket_with_tags(&server, &[t.as_str()]),
+            None => self.state.accept_web_socket(&server),
+        }
+        if let Err(refusal) = admitted {
+            let (code, reason) = refusal.close();
+            server.close(Some(code), Some(reason))?;
+            return Ok(ResponseBuilder::new()
+                .with_status(101)
+                .with_websocket(pair.client)
+                .empty());
+        }
         let opening = match self.log() {
             Ok(mut log) => live::open(&mut log, &q),
             Err(e) => Err(LogError::Store(StoreError(e.to_string()))),
         };
-        let pair = WebSocketPair::new()?;
-        let server = pair.server;
-        self.state.accept_web_socket(&server);
         match opening {
             Ok(Opening::Frames(frames)) => {
                 server.serialize_attachment(Filter::of(&q))?;

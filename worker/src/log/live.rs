@@ -19,6 +19,47 @@ pub const MAX_BACKLOG: usize = 2000;
 pub const CLOSE_BEHIND: u16 = 4410;
 /// Close code: the cursor is not from this log (a reset stream); load again without one.
 pub const CLOSE_UNKNOWN_CURSOR: u16 = 4409;
+/// Close code: this network holds [`MAX_SOCKETS_PER_NETWORK`] sockets already; poll instead.
+pub const CLOSE_NETWORK_FULL: u16 = 4429;
+/// Close code: the object holds [`MAX_SOCKETS`] already; poll instead.
+pub const CLOSE_FULL: u16 = 4503;
+/// Sockets one network (an IPv4 address, an IPv6 /64) may hold: a household's or an office's
+/// tabs, not a stranger's thousands, each of which every commit is sent to.
+pub const MAX_SOCKETS_PER_NETWORK: usize = 20;
+/// Sockets the object holds at most, under the platform's 32 768 hibernatable sockets.
+pub const MAX_SOCKETS: usize = 30_000;
+
+/// Why a socket is not admitted (it is accepted and closed at once with the code, so the page
+/// hears why and falls back to polling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    NetworkFull,
+    Full,
+}
+
+impl Refusal {
+    pub fn close(self) -> (u16, &'static str) {
+        match self {
+            Refusal::NetworkFull => (
+                CLOSE_NETWORK_FULL,
+                "your network holds too many live sockets: polling instead",
+            ),
+            Refusal::Full => (CLOSE_FULL, "the live channel is full: polling instead"),
+        }
+    }
+}
+
+/// Whether one more socket may open, given what the network (`None`: exempt, the bots) and
+/// the object already hold.
+pub fn admit(from_network: Option<usize>, total: usize) -> Result<(), Refusal> {
+    if total >= MAX_SOCKETS {
+        Err(Refusal::Full)
+    } else if from_network.is_some_and(|n| n >= MAX_SOCKETS_PER_NETWORK) {
+        Err(Refusal::NetworkFull)
+    } else {
+        Ok(())
+    }
+}
 
 pub enum Opening {
     /// Send these, in order; the last one's cursor is the log's head.
@@ -129,6 +170,21 @@ mod tests {
             assert!(f[0].comments.is_empty());
             assert_eq!(f[0].cursor.as_deref(), Some("s5"));
         }
+    }
+
+    #[test]
+    fn sockets_are_capped_per_network_and_in_all() {
+        assert_eq!(admit(Some(0), 0), Ok(()));
+        assert_eq!(admit(Some(MAX_SOCKETS_PER_NETWORK - 1), 100), Ok(()));
+        assert_eq!(
+            admit(Some(MAX_SOCKETS_PER_NETWORK), 100),
+            Err(Refusal::NetworkFull)
+        );
+        assert_eq!(admit(None, MAX_SOCKETS - 1), Ok(()), "bots are exempt");
+        assert_eq!(admit(None, MAX_SOCKETS), Err(Refusal::Full));
+        assert_eq!(admit(Some(0), MAX_SOCKETS), Err(Refusal::Full));
+        let codes = [Refusal::NetworkFull.close().0, Refusal::Full.close().0];
+        assert_eq!(codes, [CLOSE_NETWORK_FULL, CLOSE_FULL]);
     }
 
     #[test]

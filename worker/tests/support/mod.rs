@@ -236,7 +236,7 @@ impl Harness {
         r.websocket = true;
         r.origin = origin;
         match self.send(r) {
-            Outcome::Live(q) => Ok(q),
+            Outcome::Live(live) => Ok(live.query),
             Outcome::Respond(r) => Err(r),
             other => panic!("not a socket: {other:?}"),
         }
