@@ -12,9 +12,11 @@ export TRUNK_OFFLINE := true
 
 .PHONY: run test tools tools-browser app worker test-native test-live test-wasm lint bench deploy deploy-check size-check
 
-## make run: the local worker (workerd + local KV) and the browser app on http://127.0.0.1:$(PORT)
+## make run: the local worker (workerd + local KV) and the browser app on http://127.0.0.1:$(PORT),
+## and alongside them the local model and the bot (BOT=off: the site alone; SWW_RESPONDER=
+## local|echo|openai, BOT_ENTITIES: see docs/bot.md)
 run: tools app
-	scripts/serve.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state --bot-token "$$(scripts/bot-token.sh)"
+	scripts/run.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state --bot-token "$$(scripts/bot-token.sh)"
 
 ## make test: every test (native unit tests, the worker over HTTP, the app in Chromium, end to end)
 test: tools-browser lint test-native test-wasm test-live size-check deploy-check
@@ -53,13 +55,14 @@ test-live: app
 
 ## make bench: rows and time per request (native), the KV-lag simulation, the cost model and the
 ## fan-out simulation (sim/), the log object under wrangler dev (sockets, requests a second, real
-## rows, the bot), and the page in headless Chromium (its heap section runs an hour;
-## SWW_HEAP_MINUTES=5 is quicker)
+## rows, the bot), the page in headless Chromium (its heap section runs an hour;
+## SWW_HEAP_MINUTES=5 is quicker), and the bot with the real local model (scripts/bench-model.sh)
 bench: tools-browser app
 	cargo bench -p saywhatwant-api
 	cargo bench -p saywhatwant-sim
 	scripts/with-worker.sh --rate-limit 0 cargo bench -p saywhatwant-e2e --bench live
 	scripts/with-worker.sh --rate-limit 0 --browser cargo bench -p saywhatwant-e2e --bench browser
+	scripts/with-worker.sh --rate-limit 0 scripts/bench-model.sh
 
 size-check: app
 	scripts/check-size.sh
