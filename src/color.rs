@@ -44,6 +44,23 @@ impl Rgb {
         format!("{:03}{:03}{:03}", self.r, self.g, self.b)
     }
 
+    /// Reads what the original app stored (`sww-color`, its records): `RRRGGGBBB` or
+    /// `rgb(r, g, b)`; anything else is `None`.
+    pub fn from_legacy(s: &str) -> Option<Rgb> {
+        let s = s.trim();
+        if let Some(c) = Rgb::from_wire(s) {
+            return Some(c);
+        }
+        let inner = s.strip_prefix("rgb(")?.strip_suffix(')')?;
+        let mut parts = inner.split(',').map(|p| p.trim().parse::<u8>().ok());
+        let c = Rgb {
+            r: parts.next()??,
+            g: parts.next()??,
+            b: parts.next()??,
+        };
+        parts.next().is_none().then_some(c)
+    }
+
     /// Reads `#rrggbb`, what `<input type=color>` gives.
     pub fn from_hex(s: &str) -> Option<Rgb> {
         let hex = s.strip_prefix('#')?;
@@ -223,6 +240,32 @@ mod tests {
             b: 60,
         };
         assert_eq!(gold.readable(), gold);
+    }
+
+    #[test]
+    fn legacy_colours_convert() {
+        let c = Rgb {
+            r: 255,
+            g: 100,
+            b: 7,
+        };
+        assert_eq!(Rgb::from_legacy("rgb(255, 100, 7)"), Some(c));
+        assert_eq!(Rgb::from_legacy(" rgb(255,100,7) "), Some(c));
+        assert_eq!(Rgb::from_legacy("255100007"), Some(c));
+        assert_eq!(
+            Rgb::from_legacy("255100007").map(Rgb::to_wire).as_deref(),
+            Some("255100007")
+        );
+        for bad in [
+            "rgb(256, 0, 0)",
+            "rgb(1, 2)",
+            "rgb(1, 2, 3, 4)",
+            "rgba(1, 2, 3)",
+            "red",
+            "",
+        ] {
+            assert_eq!(Rgb::from_legacy(bad), None, "{bad}");
+        }
     }
 
     #[test]

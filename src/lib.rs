@@ -12,6 +12,7 @@ pub mod codec;
 pub mod color;
 pub mod components;
 pub mod config;
+pub mod conversation;
 pub mod counts;
 pub mod draft;
 pub mod export;
