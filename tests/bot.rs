@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use saywhatwant_bot::prompt::Ask;
 use saywhatwant_bot::{
     reply_id, ApiClient, Bot, Echo, Identity, OpenAi, Responder, ResponderError, Verdict,
 };
@@ -66,10 +67,7 @@ async fn exactly_one_reply(api: &Api, original: &Comment, domain: &str) {
         format!("@asker you said: {}", original.text)
     );
     assert_eq!(replies[0].username.as_deref(), Some("TestBot"));
-    assert_eq!(
-        replies[0].context.as_deref(),
-        Some(&[original.id.clone()][..])
-    );
+    assert_eq!(replies[0].reply_to.as_deref(), Some(original.id.as_str()));
 }
 
 #[tokio::test]
@@ -107,7 +105,7 @@ async fn a_crash_between_post_and_patch_never_makes_a_second_reply() {
     let api = Api::new();
     let original = ask(&api, "crash test", "bot-crash.test").await;
     // A previous run of this bot posted its reply and died before the PATCH.
-    api.post_as_bot(json!({"id": reply_id(&original.id), "text": "first answer", "username": "TestBot", "message-type": "AI", "domain": "bot-crash.test", "context": [original.id]}))
+    api.post_as_bot(json!({"id": reply_id(&original.id), "text": "first answer", "username": "TestBot", "message-type": "AI", "domain": "bot-crash.test", "replyTo": original.id}))
         .await;
     let mut bot = Bot::new(client(), Echo, me()).for_domain(Some("bot-crash.test".into()));
     let report = bot.poll_once().await.expect("a poll");
@@ -143,7 +141,7 @@ async fn a_reply_id_held_by_someone_else_is_not_taken_as_ours() {
         .await;
     assert_eq!((forged.status, forged.code()), (401, Some("unauthorized")));
     // Another bot (holding the credential) answered under its own name.
-    api.post_as_bot(json!({"id": reply_id(&original.id), "text": "other bot", "username": "OtherBot", "message-type": "AI", "domain": "bot-other.test", "context": [original.id]}))
+    api.post_as_bot(json!({"id": reply_id(&original.id), "text": "other bot", "username": "OtherBot", "message-type": "AI", "domain": "bot-other.test", "replyTo": original.id}))
         .await;
     let mut bot = Bot::new(client(), Echo, me()).for_domain(Some("bot-other.test".into()));
     let report = bot.poll_once().await.expect("a poll");
@@ -193,11 +191,11 @@ async fn an_unreachable_model_is_retried_not_fatal() {
 struct Picky;
 
 impl Responder for Picky {
-    async fn reply(&self, to: &Comment, me: &Identity) -> Result<String, ResponderError> {
+    async fn reply(&self, to: &Comment, ask: &Ask) -> Result<String, ResponderError> {
         if to.text.contains("poison") {
             return Err(ResponderError::Empty);
         }
-        Echo.reply(to, me).await
+        Echo.reply(to, ask).await
     }
 }
 

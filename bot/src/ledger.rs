@@ -83,6 +83,28 @@ impl Ledger {
         Verdict::RetryIn(delay)
     }
 
+    /// Keeps a comment for later without counting an attempt (its entity is over a rate
+    /// limit): it is handed back by [`Ledger::due_retries`] once `until` has come.
+    pub fn defer(&mut self, comment: &Comment, until: Instant) {
+        if self.failing.len() >= MAX_FAILING && !self.failing.contains_key(&comment.id) {
+            return; // the next poll that sees it tries again
+        }
+        let attempts = self.failing.get(&comment.id).map_or(0, |f| f.attempts);
+        self.failing.insert(
+            comment.id.clone(),
+            Failing {
+                comment: comment.clone(),
+                attempts,
+                next_try: until,
+            },
+        );
+    }
+
+    /// Comments waiting for a retry or a rate limit.
+    pub fn waiting(&self) -> usize {
+        self.failing.len()
+    }
+
     /// Failed comments whose retry time has come, oldest first.
     pub fn due_retries(&self, now: Instant) -> Vec<Comment> {
         let mut due: Vec<&Comment> = self

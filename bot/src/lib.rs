@@ -1,6 +1,7 @@
 //! The stream's bot: follows the live channel (or polls the newest comments when it cannot),
-//! answers each human comment that asks for it (`botParams.processed == false`) exactly once,
-//! and marks it processed, all with the bot credential (`BOT_TOKEN`).
+//! answers each human comment that asks for it (`botParams.processed == false`) exactly once
+//! as the AI entity it names (`botParams.entity`, from an entities file in the original's
+//! format), and marks it processed, all with the bot credential (`BOT_TOKEN`).
 //!
 //! Exactly once across crashes: the reply's id is derived from the original's, so re-posting a
 //! reply after a crash between the POST and the PATCH only meets the worker's idempotency (200,
@@ -9,22 +10,33 @@
 //! bounded number of times; the rest of the stream goes on.
 
 mod client;
+pub mod entities;
 mod ledger;
 mod live;
+pub mod prompt;
+pub mod queue;
 mod responder;
+mod status;
 
 pub use client::{ApiClient, ClientError};
+pub use entities::{Config, ConfigError, Entity};
 pub use ledger::{Ledger, Verdict, MAX_ATTEMPTS};
 pub use live::{live_url, Channel, LiveError};
 pub use responder::{Echo, OpenAi, Responder, ResponderError};
+pub use status::Status;
 
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
 
+use futures_util::StreamExt;
 use saywhatwant_wire::{BotParams, Comment, MessageType};
 use serde_json::json;
 
-/// Who the bot is in the stream.
-#[derive(Debug, Clone)]
+use prompt::Answer;
+use queue::{Job, RateBook};
+
+/// Who posts in the stream: a name and a colour.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub name: String,
     pub color: String,
@@ -44,16 +56,6 @@ pub fn reply_id(original: &str) -> String {
     format!("re-{}-{hash:016x}", &original[..44])
 }
 
-/// Comments that still need an answer and are due, oldest first.
-pub fn to_answer<'a>(comments: &'a [Comment], ledger: &Ledger, now: Instant) -> Vec<&'a Comment> {
-    let mut todo: Vec<&Comment> = comments
-        .iter()
-        .filter(|c| c.awaits_bot() && ledger.is_due(&c.id, now))
-        .collect();
-    todo.sort_by(|a, b| saywhatwant_wire::chrono_cmp(a, b));
-    todo
-}
-
 /// A failure of the API as a whole: the bot stops this round and backs off.
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
@@ -70,14 +72,20 @@ pub enum AnswerError {
     Api(#[from] ClientError),
     #[error("its reply id holds someone else's reply ({0}); not marking it processed")]
     NotOurs(String),
+    #[error("nothing was left of the model's answer after filterOut / trimAfter")]
+    EmptyAnswer,
 }
 
 /// What one round did.
 #[derive(Debug, Default)]
 pub struct Report {
     pub answered: Vec<String>,
+    /// Answered with silence (`[SKIP]`): marked processed, nothing posted.
+    pub skipped: Vec<String>,
     /// Comments not answered: id, why, and whether they will be tried again.
     pub failed: Vec<(String, String, Verdict)>,
+    /// Comments waiting for their entity's rate limit.
+    pub waiting: Vec<String>,
 }
 
 impl Report {
@@ -85,31 +93,74 @@ impl Report {
         if !self.answered.is_empty() {
             eprintln!("{me}: answered {} comment(s)", self.answered.len());
         }
+        if !self.skipped.is_empty() {
+            eprintln!(
+                "{me}: stayed silent ([SKIP]) on {} comment(s)",
+                self.skipped.len()
+            );
+        }
         for (id, why, verdict) in &self.failed {
             eprintln!("{me}: skipped {id}: {why} ({verdict:?})");
         }
     }
+
+    fn extend(&mut self, other: Report) {
+        self.answered.extend(other.answered);
+        self.skipped.extend(other.skipped);
+        self.failed.extend(other.failed);
+        self.waiting.extend(other.waiting);
+    }
+}
+
+/// How one job ended.
+enum Done {
+    Posted,
+    Silent,
 }
 
 pub struct Bot<R> {
     pub api: ApiClient,
     pub responder: R,
+    /// The name it logs under.
     pub me: Identity,
     /// Answer only comments from this site (`None`: every site).
     pub domain: Option<String>,
+    config: Config,
+    /// The entities file, re-read when it changes, and its stamp when last read.
+    source: Option<(PathBuf, Option<(SystemTime, u64)>)>,
+    workers: usize,
     ledger: Ledger,
+    rates: RateBook,
+    pub status: Status,
+    /// Unasked answers are only for comments from here on (ms since the epoch).
+    since_ms: u64,
     /// How far the stream has been read: the live channel resumes here.
     cursor: Option<String>,
 }
 
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
 impl<R: Responder> Bot<R> {
+    /// A bot of one entity, `me`, answering every comment that asks for a bot.
     pub fn new(api: ApiClient, responder: R, me: Identity) -> Self {
+        // No model name: the responder's own default (`--model`).
+        let config = Config::single(Entity::single(me.clone(), ""));
         Bot {
             api,
             responder,
             me,
             domain: None,
+            config,
+            source: None,
+            workers: 2,
             ledger: Ledger::default(),
+            rates: RateBook::default(),
+            status: Status::default(),
+            since_ms: now_ms(),
             cursor: None,
         }
     }
@@ -120,14 +171,81 @@ impl<R: Responder> Bot<R> {
         self
     }
 
+    /// Serves these entities instead.
+    pub fn with_config(mut self, config: Config) -> Self {
+        if let Some(w) = config.workers {
+            self.workers = w;
+        }
+        self.config = config;
+        self
+    }
+
+    /// Serves the entities of this file, and re-reads it whenever it changes; an invalid file
+    /// is an error here, and later only a logged one (the last good config keeps serving).
+    pub fn with_entities_file(self, path: PathBuf) -> Result<Self, ConfigError> {
+        let stamp = entities::stamp(&path);
+        let config = Config::load(&path)?;
+        let mut bot = self.with_config(config);
+        bot.status.config_loaded(&path, bot.config.entities.len());
+        bot.source = Some((path, stamp));
+        Ok(bot)
+    }
+
+    /// How many comments are answered at once.
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// Who answers a comment that asks for a bot without naming one.
+    pub fn with_default_entity(mut self, id: Option<String>) -> Self {
+        self.config.default_entity = id;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Re-reads the entities file when it changed since it was last read.
+    pub fn reload_if_changed(&mut self) {
+        let Some((path, stamp)) = &mut self.source else {
+            return;
+        };
+        let now = entities::stamp(path);
+        if now == *stamp {
+            return;
+        }
+        *stamp = now;
+        match Config::load(path) {
+            Ok(mut config) => {
+                config.default_entity = self.config.default_entity.take();
+                eprintln!(
+                    "{}: reloaded {}: {} entities",
+                    self.me.name,
+                    path.display(),
+                    config.entities.len()
+                );
+                self.status.config_loaded(path, config.entities.len());
+                self.config = config;
+            }
+            Err(e) => {
+                eprintln!(
+                    "{}: {} is invalid, still serving the last good config: {e}",
+                    self.me.name,
+                    path.display()
+                );
+                self.status.config_failed(e.to_string());
+            }
+        }
+    }
+
     /// One poll of the newest 100: answers what waits, and retries failures that are due.
     pub async fn poll_once(&mut self) -> Result<Report, BotError> {
         let page = self.api.bot_poll(self.domain.as_deref()).await?;
         self.cursor = page.cursor.clone().or(self.cursor.take());
         let mut report = self.handle(&page.comments).await?;
-        let retried = self.handle_retries().await?;
-        report.answered.extend(retried.answered);
-        report.failed.extend(retried.failed);
+        report.extend(self.handle_retries().await?);
         Ok(report)
     }
 
@@ -136,51 +254,104 @@ impl<R: Responder> Bot<R> {
         self.handle(&due).await
     }
 
-    /// Answers each comment in `comments` that waits for a bot. One comment's failure is
-    /// recorded and the rest go on; only a failure of the API itself ends the round.
+    /// Answers each comment in `comments` that waits for a bot: by priority, up to
+    /// `workers` at once. One comment's failure is recorded and the rest go on; only a
+    /// failure of the API itself ends the round (after what finished is recorded).
     async fn handle(&mut self, comments: &[Comment]) -> Result<Report, BotError> {
+        self.reload_if_changed();
         let mut report = Report::default();
         let now = Instant::now();
-        for original in to_answer(comments, &self.ledger, now) {
-            match self.answer(original).await {
-                Ok(()) => {
-                    self.ledger.done(&original.id);
-                    report.answered.push(original.id.clone());
+        let (jobs, ignored) = queue::plan(comments, &self.config, &self.ledger, now, self.since_ms);
+        for (id, why) in ignored {
+            if self.status.ignore(&id) {
+                eprintln!("{}: not answering {id}: {why}", self.me.name);
+            }
+        }
+        // Take in priority order; an entity over its rate limit waits, the others go on.
+        let mut taken = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            match self.rates.wait(&job.entity, now) {
+                Some(wait) => {
+                    self.ledger.defer(&job.comment, now + wait);
+                    self.status.waiting(&job.entity.id);
+                    report.waiting.push(job.comment.id.clone());
                 }
-                Err(AnswerError::Api(e)) if e.is_transient() => return Err(e.into()),
-                Err(e @ AnswerError::NotOurs(_)) => {
-                    self.ledger.done(&original.id);
-                    report
-                        .failed
-                        .push((original.id.clone(), e.to_string(), Verdict::GaveUp));
-                }
-                Err(e) => {
-                    let verdict = self.ledger.failed(original, now);
-                    report
-                        .failed
-                        .push((original.id.clone(), e.to_string(), verdict));
+                None => {
+                    self.rates.record(&job.entity.id, now);
+                    taken.push(job);
                 }
             }
         }
-        Ok(report)
+        self.status.set_queue(taken.len(), self.ledger.waiting());
+        let this = &*self;
+        let results: Vec<(Job, Result<Done, AnswerError>)> = futures_util::stream::iter(taken)
+            .map(|job| async move {
+                let result = this.answer(&job).await;
+                (job, result)
+            })
+            .buffered(this.workers)
+            .collect()
+            .await;
+        let mut api_down = None;
+        for (job, result) in results {
+            let (id, entity) = (job.comment.id.clone(), job.entity.id.as_str());
+            match result {
+                Ok(Done::Posted) => {
+                    self.ledger.done(&id);
+                    self.status.answered(entity);
+                    report.answered.push(id);
+                }
+                Ok(Done::Silent) => {
+                    self.ledger.done(&id);
+                    self.status.silent(entity);
+                    report.skipped.push(id);
+                }
+                Err(AnswerError::Api(e)) if e.is_transient() => api_down = Some(e),
+                Err(e @ AnswerError::NotOurs(_)) => {
+                    self.ledger.done(&id);
+                    self.status.failed(entity, &id, &e.to_string());
+                    report.failed.push((id, e.to_string(), Verdict::GaveUp));
+                }
+                Err(e) => {
+                    let verdict = self.ledger.failed(&job.comment, now);
+                    self.status.failed(entity, &id, &e.to_string());
+                    report.failed.push((id, e.to_string(), verdict));
+                }
+            }
+        }
+        match api_down {
+            Some(e) => Err(e.into()),
+            None => Ok(report),
+        }
     }
 
-    async fn answer(&self, original: &Comment) -> Result<(), AnswerError> {
-        let text = self.responder.reply(original, &self.me).await?;
+    async fn answer(&self, job: &Job) -> Result<Done, AnswerError> {
+        let original = &job.comment;
+        let ask = prompt::ask(&job.entity, original);
+        let raw = self.responder.reply(original, &ask).await?;
+        let text = match prompt::shape(&job.entity, &raw) {
+            Answer::Skip => {
+                self.api.mark_processed(&original.id).await?;
+                return Ok(Done::Silent);
+            }
+            Answer::Empty => return Err(AnswerError::EmptyAnswer),
+            Answer::Say(text) => text,
+        };
+        let speaker = prompt::speaker(&job.entity, original, now_ms());
         let reply = json!({
             "id": reply_id(&original.id),
             "text": truncate(&text, saywhatwant_wire::MAX_TEXT_CHARS),
-            "username": self.me.name,
-            "color": self.me.color,
+            "username": speaker.name,
+            "color": speaker.color,
             "message-type": MessageType::Ai.as_str(),
             "domain": original.domain,
-            "context": [original.id],
-            "botParams": BotParams { entity: Some(self.me.name.clone()), ..Default::default() },
+            "replyTo": original.id,
+            "botParams": BotParams { entity: Some(job.entity.id.clone()), ..Default::default() },
         });
         let (stored, created) = self.api.post(&reply).await?;
         // A reply already stored under our id is ours only if we wrote it (a crash between
         // the POST and the PATCH); anything else must not close the comment in our name.
-        if !created && !self.is_own(&stored, original) {
+        if !created && !is_own(&stored, original, &speaker) {
             return Err(AnswerError::NotOurs(format!(
                 "{} by {}",
                 stored.id,
@@ -188,13 +359,7 @@ impl<R: Responder> Bot<R> {
             )));
         }
         self.api.mark_processed(&original.id).await?;
-        Ok(())
-    }
-
-    fn is_own(&self, stored: &Comment, original: &Comment) -> bool {
-        stored.message_type == MessageType::Ai
-            && stored.username.as_deref() == Some(self.me.name.as_str())
-            && stored.context.as_deref() == Some(std::slice::from_ref(&original.id))
+        Ok(Done::Posted)
     }
 
     /// Runs for ever: follows the live channel and answers as comments land; when the
@@ -205,6 +370,7 @@ impl<R: Responder> Bot<R> {
         let mut channel_failures: u32 = 0;
         let mut next_channel = Instant::now();
         loop {
+            self.status.maybe_log(&self.me.name);
             match self.poll_once().await {
                 Ok(report) => {
                     report.log(&self.me.name);
@@ -259,6 +425,7 @@ impl<R: Responder> Bot<R> {
                     report.log(&self.me.name);
                 }
                 _ = tokio::time::sleep(tick) => {
+                    self.status.maybe_log(&self.me.name);
                     let report = self.handle_retries().await.map_err(|e| e.to_string())?;
                     report.log(&self.me.name);
                 }
@@ -279,6 +446,14 @@ fn backoff(failures: u32) -> Duration {
         (h.finish() % 1000) as f64 / 1000.0
     };
     base.mul_f64(1.0 - 0.2 * jitter)
+}
+
+/// Whether a reply stored under our reply id is one this bot wrote: an AI comment answering
+/// `original`, under the name it would post as (a `random` colour differs each time).
+fn is_own(stored: &Comment, original: &Comment, speaker: &Identity) -> bool {
+    stored.message_type == MessageType::Ai
+        && stored.reply_to.as_deref() == Some(original.id.as_str())
+        && stored.username.as_deref() == Some(speaker.name.as_str())
 }
 
 fn truncate(s: &str, max_chars: usize) -> String {
@@ -345,11 +520,15 @@ mod tests {
         ];
         let mut ledger = Ledger::default();
         ledger.done("seen");
-        let ids: Vec<_> = to_answer(&poll, &ledger, Instant::now())
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect();
+        let me = Identity {
+            name: "B".into(),
+            color: "001002003".into(),
+        };
+        let config = Config::single(Entity::single(me, "m"));
+        let (jobs, ignored) = queue::plan(&poll, &config, &ledger, Instant::now(), 0);
+        let ids: Vec<_> = jobs.iter().map(|j| j.comment.id.as_str()).collect();
         assert_eq!(ids, ["old", "new"]);
+        assert!(ignored.is_empty());
     }
 
     #[test]

@@ -3,8 +3,10 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use std::path::PathBuf;
+
 use clap::{Parser, ValueEnum};
-use saywhatwant_bot::{ApiClient, Bot, Echo, Identity, OpenAi};
+use saywhatwant_bot::{ApiClient, Bot, Config, Echo, Entity, Identity, OpenAi};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ResponderKind {
@@ -15,15 +17,30 @@ enum ResponderKind {
 }
 
 /// Follows the comment stream (live channel, or a poll every few seconds) and answers each
-/// human comment that asks for a bot (`botParams.processed: false`) exactly once, then marks
-/// it processed.
+/// human comment that asks for a bot (`botParams.processed: false`) exactly once, as the AI
+/// entity it names (`botParams.entity`), then marks it processed.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
     /// The site or API to talk to (`make run` serves it on port 8080).
     #[arg(long, env = "SWW_API", default_value = "http://127.0.0.1:8080")]
     api: String,
-    /// The name the bot posts under (at most 16 characters).
+    /// The AI entities, in the original's `config-aientities.json` format (docs/bot.md);
+    /// re-read when it changes. Without it the bot is one entity: --name, --color, --model.
+    #[arg(long, env = "BOT_ENTITIES")]
+    entities: Option<PathBuf>,
+    /// The entity for comments that ask for a bot without naming one (default: the file's
+    /// first enabled entity).
+    #[arg(long, env = "SWW_DEFAULT_ENTITY")]
+    default_entity: Option<String>,
+    /// Comments answered at once (default: the file's queueSettings.maxConcurrentWorkers, else 2).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Serve `GET /status` (JSON: queue, per-entity counts, last errors) on this address,
+    /// e.g. 127.0.0.1:8090.
+    #[arg(long, env = "SWW_BOT_STATUS")]
+    status_addr: Option<String>,
+    /// The name the bot posts under without --entities (at most 32 characters).
     #[arg(long, env = "SWW_BOT_NAME", default_value = "EchoBot")]
     name: String,
     /// The bot's colour, RRRGGGBBB.
@@ -69,11 +86,11 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    if args.name.trim().chars().count() > saywhatwant_wire::MAX_USERNAME_CHARS
+    if args.name.trim().chars().count() > saywhatwant_wire::MAX_AI_USERNAME_CHARS
         || !saywhatwant_wire::is_valid_color(&args.color)
     {
         eprintln!(
-            "--name must be at most 16 characters and --color nine digits RRRGGGBBB (each 000–255)"
+            "--name must be at most 32 characters and --color nine digits RRRGGGBBB (each 000–255)"
         );
         return ExitCode::from(2);
     }
@@ -94,27 +111,30 @@ async fn main() -> ExitCode {
         color: args.color,
     };
     let interval = Duration::from_millis(args.interval_ms);
-    let domain = args.domain.filter(|d| d != "all");
+    let domain = args.domain.clone().filter(|d| d != "all");
+    let setup = Setup {
+        entities: args.entities.clone(),
+        default_entity: args.default_entity.clone(),
+        workers: args.workers,
+        status_addr: args.status_addr.clone(),
+        model: args.model.clone(),
+    };
     match args.responder {
         ResponderKind::Echo => {
-            run(
-                Bot::new(api, Echo, me).for_domain(domain),
-                interval,
-                args.once,
-                !args.no_live,
-            )
-            .await
+            let bot = Bot::new(api, Echo, me).for_domain(domain);
+            match setup.apply(bot) {
+                Ok(bot) => run(bot, &setup, interval, args.once, !args.no_live).await,
+                Err(code) => code,
+            }
         }
         ResponderKind::Openai => {
             match OpenAi::new(&args.openai_url, &args.model, args.api_key, timeout) {
                 Ok(model) => {
-                    run(
-                        Bot::new(api, model, me).for_domain(domain),
-                        interval,
-                        args.once,
-                        !args.no_live,
-                    )
-                    .await
+                    let bot = Bot::new(api, model, me).for_domain(domain);
+                    match setup.apply(bot) {
+                        Ok(bot) => run(bot, &setup, interval, args.once, !args.no_live).await,
+                        Err(code) => code,
+                    }
                 }
                 Err(e) => {
                     eprintln!("cannot set up HTTP: {e}");
@@ -125,8 +145,44 @@ async fn main() -> ExitCode {
     }
 }
 
+/// What the flags say about the entities, beyond the responder.
+struct Setup {
+    entities: Option<PathBuf>,
+    default_entity: Option<String>,
+    workers: Option<usize>,
+    status_addr: Option<String>,
+    model: String,
+}
+
+impl Setup {
+    fn apply<R: saywhatwant_bot::Responder>(&self, bot: Bot<R>) -> Result<Bot<R>, ExitCode> {
+        let bot = match &self.entities {
+            Some(path) => bot.with_entities_file(path.clone()).map_err(|e| {
+                eprintln!("{}: {e}", path.display());
+                ExitCode::from(2)
+            })?,
+            None => {
+                let me = bot.me.clone();
+                bot.with_config(Config::single(Entity::single(me, &self.model)))
+            }
+        };
+        let bot = bot.with_default_entity(self.default_entity.clone());
+        if let Some(id) = &self.default_entity {
+            if bot.config().find(id).is_none() {
+                eprintln!("--default-entity {id}: no such entity in the config");
+                return Err(ExitCode::from(2));
+            }
+        }
+        Ok(match self.workers {
+            Some(n) => bot.with_workers(n),
+            None => bot,
+        })
+    }
+}
+
 async fn run<R: saywhatwant_bot::Responder>(
     mut bot: Bot<R>,
+    setup: &Setup,
     interval: Duration,
     once: bool,
     live: bool,
@@ -146,11 +202,32 @@ async fn run<R: saywhatwant_bot::Responder>(
             }
         };
     }
+    let names: Vec<&str> = bot
+        .config()
+        .entities
+        .iter()
+        .filter(|e| e.enabled)
+        .map(|e| e.id.as_str())
+        .collect();
     eprintln!(
-        "{} answering ({}; polls every {interval:?} when it cannot)",
+        "{} answering as {} ({}; polls every {interval:?} when it cannot)",
         bot.me.name,
+        names.join(", "),
         if live { "live channel" } else { "polling only" }
     );
+    if let Some(addr) = &setup.status_addr {
+        let status = bot.status.clone();
+        let addr = addr.clone();
+        tokio::spawn(async move {
+            if let Err(e) = status.serve(&addr).await {
+                eprintln!("the status endpoint on {addr}: {e}");
+            }
+        });
+        eprintln!(
+            "status: http://{}/status",
+            setup.status_addr.as_deref().unwrap_or_default()
+        );
+    }
     tokio::select! {
         _ = bot.run(interval, live) => ExitCode::SUCCESS,
         _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,

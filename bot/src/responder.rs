@@ -6,7 +6,7 @@ use std::time::Duration;
 use saywhatwant_wire::Comment;
 use serde_json::{json, Value};
 
-use crate::Identity;
+use crate::prompt::Ask;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResponderError {
@@ -20,13 +20,14 @@ pub enum ResponderError {
 
 #[allow(async_fn_in_trait)]
 pub trait Responder {
-    async fn reply(&self, to: &Comment, me: &Identity) -> Result<String, ResponderError>;
+    /// The raw answer to `ask` (what the entity's prompt makes of `to`).
+    async fn reply(&self, to: &Comment, ask: &Ask) -> Result<String, ResponderError>;
 }
 
 pub struct Echo;
 
 impl Responder for Echo {
-    async fn reply(&self, to: &Comment, _me: &Identity) -> Result<String, ResponderError> {
+    async fn reply(&self, to: &Comment, _ask: &Ask) -> Result<String, ResponderError> {
         Ok(match &to.username {
             Some(name) => format!("@{name} you said: {}", to.text),
             None => format!("You said: {}", to.text),
@@ -59,17 +60,9 @@ impl OpenAi {
 }
 
 impl Responder for OpenAi {
-    async fn reply(&self, to: &Comment, me: &Identity) -> Result<String, ResponderError> {
+    async fn reply(&self, _to: &Comment, ask: &Ask) -> Result<String, ResponderError> {
         let url = format!("{}/chat/completions", self.base_url);
-        let body = json!({
-            "model": self.model,
-            "max_tokens": 200,
-            "messages": [
-                {"role": "system", "content": format!(
-                    "You are {}, one voice in a public chat stream. Answer in one or two short sentences.", me.name)},
-                {"role": "user", "content": format!("{}: {}", to.username.as_deref().unwrap_or("someone"), to.text)},
-            ],
-        });
+        let body = request_body(ask, &self.model);
         let mut req = self.http.post(&url).json(&body);
         if let Some(key) = &self.api_key {
             req = req.bearer_auth(key);
@@ -96,4 +89,37 @@ impl Responder for OpenAi {
             .map(str::to_owned)
             .ok_or(ResponderError::Empty)
     }
+}
+
+/// The chat completion request: the link's or the entity's model (`fallback`, the `--model`
+/// flag, when neither names one), the sampling fields the entity sets, the system message,
+/// then the conversation.
+pub fn request_body(ask: &Ask, fallback: &str) -> Value {
+    let model = if ask.model.is_empty() {
+        fallback
+    } else {
+        ask.model.as_str()
+    };
+    let mut body = json!({
+        "model": model,
+        "messages": [
+            {"role": "system", "content": ask.system},
+            {"role": "user", "content": ask.user},
+        ],
+        "stream": false,
+    });
+    let s = &ask.sampling;
+    for (key, value) in [
+        ("temperature", s.temperature.map(Value::from)),
+        ("max_tokens", s.max_tokens.map(Value::from)),
+        ("top_p", s.top_p.map(Value::from)),
+        ("top_k", s.top_k.map(Value::from)),
+        ("repeat_penalty", s.repeat_penalty.map(Value::from)),
+        ("min_p", s.min_p.map(Value::from)),
+    ] {
+        if let Some(v) = value {
+            body[key] = v;
+        }
+    }
+    body
 }
