@@ -1,8 +1,9 @@
 //! Browser numbers from real headless Chromium against the real worker (`make bench-browser`):
 //! transfer size, navigation to first comment, a full render with 10 000 comments in IndexedDB,
-//! post-to-other-tab latency over 20 posts (live channel and polling), and the JS heap across an
+//! post-to-other-tab latency over 20 posts (live channel and polling), a person's post to the AI's
+//! answer on screen through a conversation link (echo responder), and the JS heap across an
 //! hour of following.
-//! Prints Markdown for docs/benchmarks.md. Sections: `size load render latency heap`
+//! Prints Markdown for docs/benchmarks.md. Sections: `size load render latency conversation heap`
 //! (all by default); `SWW_HEAP_MINUTES` shortens the heap run, `SWW_HEAP_QUIET=1` runs it with no
 //! new comments.
 
@@ -209,6 +210,64 @@ async fn latency(api: &Api) {
     }
 }
 
+/// A person's post from a conversation link → the AI's answer on screen, with the bot on the
+/// live channel and the echo responder (no model: what the stream itself adds), 10 posts.
+async fn conversation() {
+    use saywhatwant_bot::{ApiClient, Bot, Echo, Identity};
+    let client = ApiClient::new(&base_url(), Duration::from_secs(10))
+        .expect("client")
+        .with_token(Some(saywhatwant_e2e::bot_token()));
+    let entities = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bot/entities.json");
+    let mut bot = Bot::new(
+        client,
+        Echo,
+        Identity {
+            name: "Bench".into(),
+            color: "120200255".into(),
+        },
+    )
+    .with_entities_file(entities)
+    .expect("the sample entities");
+    let running = tokio::spawn(async move { bot.run(Duration::from_secs(30), true).await });
+    let me = "Bencher";
+    let b = Browser::start().await;
+    b.goto(&format!(
+        "{}/#entity=guide&ais=Guide:080200160&uis={me}:120120120",
+        base_url()
+    ))
+    .await;
+    wait_channel(&b, "push", Duration::from_secs(20)).await;
+    // Let the bot's own channel open.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut times = Vec::new();
+    for i in 0..10 {
+        let text = token(&format!("ask {i}"));
+        let answer = format!("@{me} you said: {text}");
+        b.js(SEEN_PROBE, json!([answer])).await;
+        b.js("window.__sent = Date.now();", json!([])).await;
+        saywhatwant_e2e::page::say(&b, "", &text).await;
+        let seen = b
+            .wait_for(
+                "the answer",
+                "return window.__seen && window.__seen[arguments[0]] && window.__seen[arguments[0]] - window.__sent;",
+                json!([answer]),
+                Duration::from_secs(15),
+            )
+            .await
+            .0;
+        times.push(seen.as_f64().unwrap_or(f64::NAN));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    running.abort();
+    let max = times.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "| a post from a conversation link → the AI's answer on screen (echo responder, push), 10 posts | p50 {:.0} ms, max {:.0} ms |",
+        median(times),
+        max
+    );
+    b.quit().await;
+}
+
 fn page_url_with(query: &str) -> String {
     format!("{}/{query}", base_url())
 }
@@ -370,6 +429,9 @@ async fn main() {
     }
     if run("latency") {
         latency(&api).await;
+    }
+    if run("conversation") {
+        conversation().await;
     }
     if run("heap") {
         heap(
