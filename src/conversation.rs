@@ -5,7 +5,7 @@
 //! A value that does not parse is left out, like every hash key (a hand-edited link still opens).
 
 use saywhatwant_wire::{
-    is_valid_color, MAX_AI_USERNAME_CHARS, MAX_CONTEXT_BYTES, MAX_CONTEXT_ITEMS,
+    is_valid_color, BotParams, MAX_AI_USERNAME_CHARS, MAX_CONTEXT_BYTES, MAX_CONTEXT_ITEMS,
     MAX_CONTEXT_LINE_CHARS,
 };
 
@@ -148,6 +148,35 @@ impl Conversation {
             .map(|(n, _)| n.as_str())
             .or(self.entity.as_deref())
     }
+}
+
+/// What a post carries: `botParams` (no `nom`, as the original) and how many rows of context;
+/// from the conversation, else from the operator's default entity, else nothing.
+pub fn steer(
+    c: Option<&Conversation>,
+    default_entity: Option<&str>,
+) -> Option<(BotParams, Option<Nom>)> {
+    let Some(c) = c else {
+        let entity = default_entity.filter(|e| !e.is_empty())?;
+        let params = BotParams {
+            entity: Some(entity.to_owned()),
+            processed: Some(false),
+            ..BotParams::default()
+        };
+        return Some((params, None));
+    };
+    let params = BotParams {
+        entity: c.entity.clone(),
+        priority: c.priority,
+        model: c.model.clone(),
+        nom: None,
+        ais: c
+            .ais
+            .as_ref()
+            .map(|(n, col)| format!("{n}:{}", col.as_str())),
+        processed: Some(false),
+    };
+    Some((params, c.nom))
 }
 
 /// `Name:RRRGGGBBB` or `Name:random` (the colour after the last colon).

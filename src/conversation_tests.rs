@@ -113,3 +113,24 @@ fn long_lines_are_cut_and_oldest_dropped_to_the_byte_cap() {
         "the newest is kept"
     );
 }
+
+#[test]
+fn steer_comes_from_the_link_then_the_default_entity() {
+    let c = Conversation::parse("entity=e1&ais=Fox:random&priority=7&model=m&nom=3").unwrap();
+    let (p, nom) = steer(Some(&c), Some("dflt")).unwrap();
+    assert_eq!(p.entity.as_deref(), Some("e1"));
+    assert_eq!(p.ais.as_deref(), Some("Fox:random"));
+    assert_eq!(
+        (p.priority, p.model.as_deref(), p.nom),
+        (Some(7), Some("m"), None)
+    );
+    assert_eq!(p.processed, Some(false));
+    assert_eq!(nom, Some(Nom::Rows(3)));
+    let (p, nom) = steer(None, Some("dflt")).unwrap();
+    assert_eq!(
+        (p.entity.as_deref(), p.ais, nom),
+        (Some("dflt"), None, None)
+    );
+    assert!(steer(None, None).is_none());
+    assert!(steer(None, Some("")).is_none());
+}
