@@ -11,10 +11,11 @@ model=$(scripts/ensure-model.sh)
 cargo build --release -p saywhatwant-bot
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
+threads=${MODEL_THREADS:-1}   # as make run (scripts/run.sh)
 work=$(mktemp -d)
 export MODEL_LOG=$work/model-server.log
 setsid .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
-  --host 127.0.0.1 --port "$port" --n_ctx 4096 --n_threads 2 >"$MODEL_LOG" 2>&1 &
+  --host 127.0.0.1 --port "$port" --n_ctx 4096 --n_threads "$threads" --n_threads_batch "$threads" >"$MODEL_LOG" 2>&1 &
 export MODEL_PID=$!
 bot=
 stop() {
@@ -32,7 +33,7 @@ args=(--api "$SWW_BASE_URL" --responder openai --openai-url "http://127.0.0.1:$p
 target/release/saywhatwant-bot --help | grep -q -- --entities && args+=(--entities bot/entities.json)
 setsid env -u SWW_RESPONDER target/release/saywhatwant-bot "${args[@]}" >"$work/bot.log" 2>&1 &
 bot=$!
-echo "model bench: SmolLM2-135M-Instruct Q4_1 via llama-cpp-python $(.tools/llm/bin/pip show llama-cpp-python | sed -n 's/^Version: //p'), $(nproc) cores, $(date -u +%F)" >&2
+echo "model bench: SmolLM2-135M-Instruct Q4_1 via llama-cpp-python $(.tools/llm/bin/pip show llama-cpp-python | sed -n 's/^Version: //p'), $threads thread(s), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)" >&2
 sleep 2
 python3 scripts/bench-model.py || { tail -30 "$work/bot.log" >&2; exit 1; }
 echo "first-run install steps (.tools/logs/model-steps.log):"

@@ -27,6 +27,9 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 responder=${SWW_RESPONDER:-local}
 bot=${BOT:-on}
 model_port=${MODEL_PORT:-$((port + 1))}
+# One thread by default: on 2 cores shared with the worker, builds or other work, llama.cpp's
+# two threads wait on each other and answer 5x slower than one (docs/bot.md, "The local model").
+threads=${MODEL_THREADS:-1}
 status_port=${BOT_STATUS_PORT:-$((port + 2))}
 entities=${BOT_ENTITIES:-bot/entities.json}
 logs=.tools/logs
@@ -122,7 +125,7 @@ ai() {
       say "starting the model server on 127.0.0.1:$model_port (log: $logs/model-server.log)"
       # --model_alias names the one model; the server answers any requested name with it.
       .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
-        --host 127.0.0.1 --port "$model_port" --n_ctx 4096 --n_threads 2 \
+        --host 127.0.0.1 --port "$model_port" --n_ctx 4096 --n_threads "$threads" --n_threads_batch "$threads" \
         >"$logs/model-server.log" 2>&1 &
       local server=$!
       until up "http://127.0.0.1:$model_port/v1/models"; do
@@ -137,7 +140,7 @@ ai() {
   env -u SWW_RESPONDER BOT_TOKEN="$bot_token" "$bin" "${args[@]}" 2>&1 | sed -u 's/^/[bot] /' >&2
 }
 export -f ai say up port_taken
-export responder site link logs bin entities status_port model_port bot_token
+export responder site link logs bin entities status_port model_port bot_token threads
 setsid bash -c ai &
 ai_pid=$!
 groups+=("$ai_pid")
