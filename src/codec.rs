@@ -51,12 +51,7 @@ fn optional<T>(
 pub fn comment(v: &JsValue) -> Option<Comment> {
     let context = match get(v, "context") {
         None => None,
-        Some(list) => Some(
-            array(list)?
-                .iter()
-                .map(|s| s.as_string())
-                .collect::<Option<Vec<String>>>()?,
-        ),
+        Some(list) => Some(strings(list)?),
     };
     Some(Comment {
         id: string(v, "id")?,
@@ -74,7 +69,12 @@ pub fn comment(v: &JsValue) -> Option<Comment> {
     })
 }
 
-fn bot_params(v: &JsValue) -> Option<BotParams> {
+/// An array of strings (a post's `context`).
+pub fn strings(list: JsValue) -> Option<Vec<String>> {
+    array(list)?.iter().map(|s| s.as_string()).collect()
+}
+
+pub fn bot_params(v: &JsValue) -> Option<BotParams> {
     let small = |v: &JsValue, k: &str| whole(v, k).and_then(|n| u8::try_from(n).ok());
     let count = |v: &JsValue, k: &str| whole(v, k).and_then(|n| u32::try_from(n).ok());
     let flag = |v: &JsValue, k: &str| get(v, k)?.as_bool();
@@ -134,28 +134,28 @@ pub fn comment_to_js(c: &Comment) -> JsValue {
     set(&o, "language", c.language.as_str());
     set(&o, "message-type", c.message_type.as_str());
     set(&o, "misc", c.misc.as_str());
-    if let Some(context) = &c.context {
-        set(
-            &o,
-            "context",
-            context
-                .iter()
-                .map(|s| JsValue::from(s.as_str()))
-                .collect::<Array>(),
-        );
-    }
-    if let Some(b) = &c.bot_params {
-        let p = Object::new();
-        set_some(&p, "entity", b.entity.as_deref());
-        set_some(&p, "priority", b.priority);
-        set_some(&p, "model", b.model.as_deref());
-        set_some(&p, "nom", b.nom);
-        set_some(&p, "ais", b.ais.as_deref());
-        set_some(&p, "processed", b.processed);
-        set(&o, "botParams", p);
-    }
+    set_context(&o, c.context.as_deref());
+    set_some(&o, "botParams", c.bot_params.as_ref().map(bot_params_to_js));
     set_some(&o, "replyTo", c.reply_to.as_deref());
     o.into()
+}
+
+fn set_context(o: &Object, context: Option<&[String]>) {
+    if let Some(context) = context {
+        let list: Array = context.iter().map(|s| JsValue::from(s.as_str())).collect();
+        set(o, "context", list);
+    }
+}
+
+pub fn bot_params_to_js(b: &BotParams) -> JsValue {
+    let p = Object::new();
+    set_some(&p, "entity", b.entity.as_deref());
+    set_some(&p, "priority", b.priority);
+    set_some(&p, "model", b.model.as_deref());
+    set_some(&p, "nom", b.nom);
+    set_some(&p, "ais", b.ais.as_deref());
+    set_some(&p, "processed", b.processed);
+    p.into()
 }
 
 /// The body of `POST /api/comments`.
@@ -166,5 +166,7 @@ pub fn new_comment_json(b: &NewCommentBody<'_>) -> Option<String> {
     set_some(&o, "username", b.username);
     set_some(&o, "color", b.color);
     set(&o, "message-type", b.message_type);
+    set_some(&o, "botParams", b.bot_params.map(bot_params_to_js));
+    set_context(&o, b.context);
     JSON::stringify(&o).ok()?.as_string()
 }

@@ -9,6 +9,10 @@ pub const API_BASE: &str = match option_env!("SWW_API_BASE") {
 };
 
 /// The longest message the page lets a person send (the API itself allows more, for bots).
+/// `SWW_DEFAULT_ENTITY` at build time: the entity a plain page's posts summon (with 20 rows of
+/// context). Unset, a page without a conversation link summons no bot.
+pub const DEFAULT_ENTITY: Option<&str> = option_env!("SWW_DEFAULT_ENTITY");
+
 pub const MAX_MESSAGE_CHARS: usize = 201;
 
 /// How long the search box waits after the last key before it searches.

@@ -1,5 +1,6 @@
 //! The composer's rules and the posts that have not reached the server yet.
 
+use saywhatwant_wire::BotParams;
 use saywhatwant_wire::{is_valid_id, MAX_USERNAME_CHARS};
 use serde::Serialize;
 
@@ -80,17 +81,21 @@ pub enum SendState {
 }
 
 /// A post on its way: shown at once, kept (also across reloads) until the server has it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outgoing {
     pub id: String,
     pub text: String,
     pub username: Option<String>,
     pub color: Option<String>,
+    /// In a conversation (or with the operator's default entity): whom the post asks to answer,
+    /// and the rows it answers to. Fixed when it is written, so a resend sends the same body.
+    pub bot_params: Option<Box<BotParams>>,
+    pub context: Option<Vec<String>>,
     pub state: SendState,
 }
 
 /// The body of `POST /api/comments`. No timestamp: the server sets it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewCommentBody<'a> {
     pub id: &'a str,
     pub text: &'a str,
@@ -100,6 +105,10 @@ pub struct NewCommentBody<'a> {
     pub color: Option<&'a str>,
     #[serde(rename = "message-type")]
     pub message_type: &'static str,
+    #[serde(rename = "botParams", skip_serializing_if = "Option::is_none")]
+    pub bot_params: Option<&'a BotParams>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<&'a [String]>,
 }
 
 impl Outgoing {
@@ -110,6 +119,8 @@ impl Outgoing {
             username: self.username.as_deref(),
             color: self.color.as_deref(),
             message_type: "human",
+            bot_params: self.bot_params.as_deref(),
+            context: self.context.as_deref(),
         }
     }
 }
@@ -192,6 +203,14 @@ mod tests {
             text: "<b>hi</b>".into(),
             username: Some("bob".into()),
             color: None,
+            bot_params: Some(Box::new(BotParams {
+                entity: Some("hm-st-1".into()),
+                priority: Some(7),
+                ais: Some("Fox:255100000".into()),
+                processed: Some(false),
+                ..BotParams::default()
+            })),
+            context: Some(vec!["ann: hi".into(), "bob: yo".into()]),
             state: SendState::Sending,
         };
         let json = serde_json::to_vec(&o.body()).unwrap();
@@ -200,5 +219,7 @@ mod tests {
         assert_eq!(parsed.text, "<b>hi</b>");
         assert_eq!(parsed.username.as_deref(), Some("bob"));
         assert_eq!(parsed.color, None);
+        assert_eq!(parsed.bot_params.as_ref(), o.bot_params.as_deref());
+        assert_eq!(parsed.context, o.context);
     }
 }

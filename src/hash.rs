@@ -16,6 +16,8 @@ pub struct HashView {
     pub filters: Filters,
     /// `uis`: who the reader says they are.
     pub identity: Option<User>,
+    /// `uis=name:random`: a fresh pleasant colour with that name.
+    pub random_color: bool,
 }
 
 impl HashView {
@@ -24,6 +26,7 @@ impl HashView {
             channel: lens.channel,
             filters: lens.filters.clone(),
             identity: None,
+            random_color: false,
         }
     }
 }
@@ -53,7 +56,19 @@ pub fn parse(hash: &str) -> HashView {
                 _ => {}
             },
             "mt" => v.channel = Channel::parse(value).unwrap_or(v.channel),
-            "uis" => v.identity = items.filter_map(|i| user(&i)).next().or(v.identity),
+            "uis" => {
+                for item in items {
+                    let random = item.to_ascii_lowercase().ends_with(":random");
+                    let me = match random {
+                        true => user(&item[..item.len() - 7]),
+                        false => user(&item),
+                    };
+                    if me.is_some() {
+                        (v.identity, v.random_color) = (me, random);
+                        break;
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -193,6 +208,10 @@ mod tests {
         let v = parse("#uis=Me%20Too:000128255");
         assert_eq!(v.identity, Some(user_of("Me Too", Some("000128255"))));
         assert_eq!(parse("#uis=me:999999999").identity, None);
+        let v = parse("#uis=Me:random&entity=e");
+        assert_eq!(v.identity, Some(user_of("Me", None)));
+        assert!(v.random_color);
+        assert!(!parse("#uis=Me:000128255").random_color);
     }
 
     #[test]
@@ -235,6 +254,12 @@ mod tests {
         assert!(!h.contains(' ') && !h.contains('#'), "{h}");
         assert_eq!(parse(&h), v);
         assert_eq!(parse(&format!("#{h}")), v);
+        let talk =
+            crate::conversation::Conversation::parse("entity=e1&ais=A%20B:random&nom=ALL").unwrap();
+        let both = format!("{h}&{}", talk.hash_parts().join("&"));
+        assert_eq!(parse(&both), v, "conversation keys are not view keys");
+        let again = crate::conversation::Conversation::parse(&both);
+        assert_eq!(again, Some(talk));
     }
 
     #[test]

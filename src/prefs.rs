@@ -75,11 +75,16 @@ impl Prefs {
         else {
             return Vec::new();
         };
-        // Each post is [id, text, username, color]; written by `set_outbox` below. (Plain JS
+        // Each post is [id, text, username, color, botParams, context]; written by `set_outbox` below. (Plain JS
         // arrays rather than serde: its derived code would cost more than this.)
         js_sys::Array::from(&saved)
             .iter()
             .filter_map(|post| {
+                let value = |i| {
+                    js_sys::Reflect::get_u32(&post, i)
+                        .ok()
+                        .filter(|v| v.is_object())
+                };
                 let field = |i| {
                     js_sys::Reflect::get_u32(&post, i)
                         .ok()
@@ -90,6 +95,10 @@ impl Prefs {
                     text: field(1)?,
                     username: field(2),
                     color: field(3),
+                    bot_params: value(4)
+                        .and_then(|v| crate::codec::bot_params(&v))
+                        .map(Box::new),
+                    context: value(5).and_then(crate::codec::strings),
                     state: SendState::Sending,
                 })
             })
@@ -101,12 +110,24 @@ impl Prefs {
         for p in posts {
             let opt =
                 |v: &Option<String>| v.as_deref().map_or(wasm_bindgen::JsValue::NULL, Into::into);
-            let post = js_sys::Array::of4(
+            let context = p.context.as_ref().map_or(wasm_bindgen::JsValue::NULL, |c| {
+                c.iter()
+                    .map(|s| wasm_bindgen::JsValue::from(s.as_str()))
+                    .collect::<js_sys::Array>()
+                    .into()
+            });
+            let bot = p
+                .bot_params
+                .as_deref()
+                .map_or(wasm_bindgen::JsValue::NULL, crate::codec::bot_params_to_js);
+            let post = js_sys::Array::of5(
                 &p.id.as_str().into(),
                 &p.text.as_str().into(),
                 &opt(&p.username),
                 &opt(&p.color),
+                &bot,
             );
+            post.push(&context);
             list.push(&post);
         }
         let json = match posts {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 
+use crate::conversation::Conversation;
 use crate::draft::Outgoing;
 use crate::filter::{Channel, Lens};
 use crate::poll::Status;
@@ -44,6 +45,8 @@ pub struct StreamState {
     places: StoredValue<[(Viewport, Option<Anchor>); 3]>,
     /// Comments in this browser's IndexedDB, and in the whole stream (from the cursor).
     pub counts: RwSignal<(Option<u32>, Option<u64>)>,
+    /// Whom the link says the reader talks with (`entity`, `ais`, ...), kept in the hash.
+    pub conversation: RwSignal<Option<Conversation>>,
 }
 
 impl StreamState {
@@ -67,6 +70,7 @@ impl StreamState {
             anchor: StoredValue::new(None),
             places: StoredValue::new(Default::default()),
             counts: RwSignal::new((None, None)),
+            conversation: RwSignal::new(None),
         }
     }
 

@@ -1,9 +1,11 @@
 //! The view in the page's URL hash (the format is `hash`): read when the page opens and on
-//! back/forward, written whenever the view changes.
+//! back/forward, written whenever the view changes. The conversation keys (`entity`, `ais`, ...)
+//! are written back beside the view, so no view change loses them.
 
 use leptos::prelude::*;
 
 use crate::browser::listen;
+use crate::conversation::Conversation;
 use crate::filter::Lens;
 use crate::hash::{format, parse, HashView};
 use crate::state::StreamState;
@@ -12,8 +14,17 @@ fn location() -> Option<web_sys::Location> {
     web_sys::window().map(|w| w.location())
 }
 
+fn hash() -> String {
+    location().and_then(|l| l.hash().ok()).unwrap_or_default()
+}
+
 pub fn read() -> HashView {
-    parse(&location().and_then(|l| l.hash().ok()).unwrap_or_default())
+    parse(&hash())
+}
+
+/// The conversation the link names, if any (kept in the hash beside the view).
+pub fn conversation() -> Option<Conversation> {
+    Conversation::parse(&hash())
 }
 
 /// The view as the hash says, with the search the reader typed kept.
@@ -27,11 +38,17 @@ pub fn lens_of(v: HashView, now: &Lens) -> Lens {
 
 /// Writes the view into the hash: a new history entry (so back undoes it), except the first
 /// time, which only tidies the link the page was opened with.
-pub fn write(lens: &Lens, first: bool) {
+pub fn write(lens: &Lens, talk: Option<&Conversation>, first: bool) {
     let Some(loc) = location() else {
         return;
     };
-    let hash = format(&HashView::of(lens));
+    let mut hash = format(&HashView::of(lens));
+    for part in talk.map(Conversation::hash_parts).unwrap_or_default() {
+        if !hash.is_empty() {
+            hash.push('&');
+        }
+        hash.push_str(&part);
+    }
     if loc.hash().unwrap_or_default().trim_start_matches('#') == hash {
         return;
     }
@@ -53,6 +70,10 @@ pub fn follow(state: StreamState) {
             if next != now {
                 state.set_lens(next);
             }
+        }
+        let talk = conversation();
+        if state.conversation.try_with_untracked(|c| *c != talk) == Some(true) {
+            state.conversation.set(talk);
         }
     });
 }

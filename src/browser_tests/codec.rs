@@ -102,10 +102,29 @@ fn a_post_body_is_what_the_worker_accepts() {
         text: "hi \"there\"\n<b>".into(),
         username: Some("ann".into()),
         color: None,
+        bot_params: None,
+        context: None,
         state: SendState::Sending,
     };
     let json = codec::new_comment_json(&post.body()).unwrap();
     assert_eq!(json, serde_json::to_string(&post.body()).unwrap());
+    let talking = Outgoing {
+        bot_params: Some(Box::new(saywhatwant_wire::BotParams {
+            entity: Some("hm-st-1".into()),
+            priority: Some(7),
+            model: Some("m".into()),
+            ais: Some("Fox:random".into()),
+            processed: Some(false),
+            ..Default::default()
+        })),
+        context: Some(vec!["ann: a".into(), "anonymous: b".into()]),
+        ..post.clone()
+    };
+    let json = codec::new_comment_json(&talking.body()).unwrap();
+    assert_eq!(json, serde_json::to_string(&talking.body()).unwrap());
+    let new = parse_new_comment(json.as_bytes()).unwrap();
+    assert_eq!(new.bot_params.as_ref(), talking.bot_params.as_deref());
+    assert_eq!(new.context, talking.context);
     let new = parse_new_comment(json.as_bytes()).unwrap();
     assert_eq!(
         (new.text.as_str(), new.username.as_deref()),

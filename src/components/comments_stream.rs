@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::browser::{now_ms, utc_offset_min};
+use crate::color::Rgb;
 use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::filter_bar::FilterBar;
@@ -30,8 +31,12 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
         if let Some(c) = &me.color {
             prefs.set_color(c);
         }
+        if linked.random_color {
+            prefs.set_color(&Rgb::pleasant(crate::browser::random()).to_wire());
+        }
     }
     let state = StreamState::new(now_ms(), prefs.draft());
+    state.conversation.set(url_state::conversation());
     state.set_lens(url_state::lens_of(linked, &Default::default()));
     url_state::follow(state);
     let (window_rows, chunk_rows) = (settings.window_rows, settings.chunk_rows);

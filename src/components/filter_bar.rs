@@ -2,7 +2,9 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::{Document, Element};
 
+use crate::color::display_css;
 use crate::components::notice;
+use crate::conversation::{ColorChoice, Conversation};
 use crate::filter::{Channel, Filters};
 use crate::state::StreamState;
 use crate::url_state;
@@ -30,12 +32,16 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
         if let Some(note) = note {
             state.notice.with(|n| notice::show(&note, *n));
         }
+        let talk = state.conversation.get();
         state.lens.with(|l| {
             if let Some(bar) = bar {
                 render(&bar, l.channel, &l.filters);
+                if let Some(t) = &talk {
+                    banner(&bar, t);
+                }
             }
             // The first time only tidies the link the page was opened with.
-            url_state::write(l, first.is_none());
+            url_state::write(l, talk.as_ref(), first.is_none());
         });
     });
 }
@@ -74,6 +80,36 @@ fn render(el: &Element, channel: Channel, f: &Filters) {
         };
         let _ = b.set_attribute("class", if sign.is_empty() { "chip" } else { "chip neg" });
     }
+}
+
+/// "Talking with <name in its colour>" and a button that leaves the conversation, first in the
+/// bar. The name is a text node.
+#[inline(never)]
+fn banner(bar: &Element, talk: &Conversation) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Ok(el), Ok(who)) = (doc.create_element("div"), doc.create_element("span")) else {
+        return;
+    };
+    let _ = el.set_attribute("class", "talk");
+    let _ = el.set_attribute("data-testid", "conversation");
+    let _ = el.set_attribute("data-entity", talk.entity.as_deref().unwrap_or(""));
+    el.set_text_content(Some("Talking with "));
+    let color = match &talk.ais {
+        Some((_, ColorChoice::Fixed(c))) => Some(c.as_str()),
+        _ => None,
+    };
+    let _ = who.set_attribute("class", "partner");
+    let _ = who.set_attribute("data-color", color.unwrap_or(""));
+    let _ = who.set_attribute("style", &format!("color:{}", display_css(color)));
+    who.set_text_content(talk.partner());
+    let _ = el.append_child(&who);
+    if let Some(b) = button(&doc, &el, "leave", "Leave") {
+        let _ = b.set_attribute("data-testid", "conversation-leave");
+        let _ = b.set_attribute("aria-label", "Leave conversation");
+    }
+    let _ = bar.insert_before(&el, bar.first_child().as_ref());
 }
 
 /// A `<button data-act=…>` appended to `parent`.

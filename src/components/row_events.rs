@@ -78,6 +78,11 @@ pub fn on_click(
             state.viewport.set(Viewport::Following);
             false
         }
+        (Some("leave"), _) => {
+            // The filter bar's effect writes the link without it: a new history entry.
+            state.conversation.set(None);
+            false
+        }
         (Some("dismiss"), _) => {
             state.notice.set(None);
             false

@@ -9,12 +9,13 @@ use std::rc::Rc;
 
 use futures::channel::mpsc::{unbounded, UnboundedSender};
 use leptos::prelude::*;
-use saywhatwant_wire::Comment;
+use saywhatwant_wire::{BotParams, Comment};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::api::Api;
 use crate::browser::{random_bytes, Signal};
-use crate::config::Settings;
+use crate::config::{Settings, DEFAULT_ENTITY};
+use crate::conversation::{context, steer, Row};
 use crate::draft::{client_id, Outgoing, SendState};
 use crate::filter::needle;
 use crate::persist::Persist;
@@ -219,11 +220,14 @@ impl Stream {
 
     /// Shows the post at once and sends it; it stays in the outbox until the server has it.
     pub fn send(&self, text: String, username: Option<String>, color: Option<String>) {
+        let (bot_params, context) = self.steer();
         let post = Outgoing {
             id: client_id(random_bytes()),
             text,
             username,
             color,
+            bot_params,
+            context,
             state: SendState::Sending,
         };
         let id = post.id.clone();
@@ -234,6 +238,30 @@ impl Stream {
             .set(crate::viewport::Viewport::Following);
         self.save_outbox();
         self.post(id);
+    }
+
+    /// `botParams` and `context` for a new post: the shown view's last rows, then the posts
+    /// still pending (they are in the view too), before this one is added.
+    fn steer(&self) -> (Option<Box<BotParams>>, Option<Vec<String>>) {
+        let s = self.0.state;
+        let conversation = s.conversation.get_untracked();
+        let Some((params, nom)) = steer(conversation.as_ref(), DEFAULT_ENTITY) else {
+            return (None, None);
+        };
+        let context = s.outbox.with_untracked(|pending| {
+            s.with_shown_untracked(|t| {
+                let shown = t.items().iter().map(|c| Row {
+                    username: c.username.as_deref(),
+                    text: &c.text,
+                });
+                let pending = pending.iter().map(|p| Row {
+                    username: p.username.as_deref(),
+                    text: &p.text,
+                });
+                context(shown.chain(pending), nom)
+            })
+        });
+        (Some(Box::new(params)), Some(context))
     }
 
     /// Sends a failed post again, under the same id, so it can never be stored twice.
