@@ -134,7 +134,10 @@ pub fn MessageList(
             <ol class="comments" data-testid="comments">
                 <For each=rows key=Row::key let:row>
                     {match row {
-                        Row::Posted(comment) => Either::Left(view! { <CommentRow comment now=state.now utc_offset_min /> }),
+                        Row::Posted(comment) => {
+                            let answered = comment.reply_to.as_deref().and_then(|id| state.shown_comment(id));
+                            Either::Left(view! { <CommentRow comment answered now=state.now utc_offset_min /> })
+                        }
                         Row::Unsent(post) => Either::Right(view! { <PendingRow post /> }),
                     }}
                 </For>

@@ -78,6 +78,12 @@ pub fn on_click(
             state.viewport.set(Viewport::Following);
             false
         }
+        (Some("reply-to"), _) => {
+            if let Some(id) = button.and_then(|b| b.get_attribute("data-reply-to")) {
+                show_row(&id);
+            }
+            false
+        }
         (Some("leave"), _) => {
             // The filter bar's effect writes the link without it: a new history entry.
             state.conversation.set(None);
@@ -96,6 +102,27 @@ pub fn on_click(
         state.set_lens(lens);
         if channel {
             stream.with_value(Stream::wake);
+        }
+    }
+}
+
+/// Scrolls the answered row into view and marks it for a moment (`.answered`), when it is in
+/// the DOM.
+fn show_row(id: &str) {
+    let doc = web_sys::window().and_then(|w| w.document());
+    let rows = doc.and_then(|d| d.query_selector_all("[data-testid=comment]").ok());
+    let Some(rows) = rows else {
+        return;
+    };
+    for i in 0..rows.length() {
+        let Some(row) = rows.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        if row.get_attribute("data-id").as_deref() == Some(id) {
+            row.scroll_into_view();
+            let _ = row.class_list().toggle_with_force("answered", true);
+        } else {
+            let _ = row.class_list().toggle_with_force("answered", false);
         }
     }
 }
