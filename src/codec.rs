@@ -69,6 +69,32 @@ pub fn comment(v: &JsValue) -> Option<Comment> {
     })
 }
 
+/// A record the original app kept in its version-4 database: it may lack `domain`,
+/// `language` and `message-type`, and write colours as `rgb(r, g, b)`. Filled in as the
+/// worker's import does (`unknown`, `en`, human); a colour that does not parse is dropped, and
+/// so is a field of the wrong type.
+pub fn legacy_comment(v: &JsValue) -> Option<Comment> {
+    let or = |key: &str, default: &str| string(v, key).unwrap_or_else(|| default.to_owned());
+    Some(Comment {
+        id: string(v, "id")?,
+        text: string(v, "text")?,
+        timestamp: whole(v, "timestamp")?,
+        username: string(v, "username"),
+        color: string(v, "color")
+            .and_then(|c| crate::color::Rgb::from_legacy(&c))
+            .map(crate::color::Rgb::to_wire),
+        domain: or("domain", "unknown"),
+        language: or("language", "en"),
+        message_type: string(v, "message-type")
+            .and_then(|t| MessageType::parse(&t))
+            .unwrap_or(MessageType::Human),
+        misc: or("misc", ""),
+        context: get(v, "context").and_then(strings),
+        bot_params: get(v, "botParams").and_then(|b| bot_params(&b)),
+        reply_to: string(v, "replyTo"),
+    })
+}
+
 /// An array of strings (a post's `context`).
 pub fn strings(list: JsValue) -> Option<Vec<String>> {
     array(list)?.iter().map(|s| s.as_string()).collect()

@@ -41,8 +41,20 @@ impl Prefs {
         }
     }
 
+    /// The original app's keys (no prefix), read when ours are absent.
+    fn legacy(key: &str) -> Option<String> {
+        Self::storage()?.get_item(key).ok().flatten()
+    }
+
     pub fn username(&self) -> String {
-        self.get("username").unwrap_or_default()
+        if let Some(name) = self.get("username") {
+            return name;
+        }
+        let old = Self::legacy("sww-username")
+            .and_then(|n| crate::draft::clean_username(&n))
+            .unwrap_or_default();
+        self.set_username(&old);
+        old
     }
 
     pub fn set_username(&self, name: &str) {
@@ -51,8 +63,14 @@ impl Prefs {
 
     /// `RRRGGGBBB`, or `None` on the first visit.
     pub fn color(&self) -> Option<String> {
-        self.get("color")
-            .filter(|c| saywhatwant_wire::is_valid_color(c))
+        if let Some(c) = self.get("color") {
+            return Some(c).filter(|c| saywhatwant_wire::is_valid_color(c));
+        }
+        let old = Self::legacy("sww-color")
+            .and_then(|c| crate::color::Rgb::from_legacy(&c))
+            .map(crate::color::Rgb::to_wire)?;
+        self.set_color(&old);
+        Some(old)
     }
 
     pub fn set_color(&self, wire: &str) {

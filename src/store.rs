@@ -14,7 +14,10 @@ use crate::timeline::Pos;
 const STORE: &str = "messages";
 const BY_TIME: &str = "timestamp";
 /// 2 adds the `timestamp` index to a version-1 database made by an earlier page.
-const VERSION: u32 = 2;
+/// 5 opens over the original app's version-4 `SayWhatWant` too (a lower version fails with a
+/// VersionError): rexie keeps the `messages` store and its records, re-creates `timestamp` and
+/// drops the original's `username` and `color` indexes, which this page never reads.
+const VERSION: u32 = 5;
 /// Records a search reads at a time.
 pub const SEARCH_STEP: u32 = 500;
 
@@ -266,6 +269,7 @@ fn to_js(c: &Comment) -> Option<JsValue> {
     Some(crate::codec::comment_to_js(c))
 }
 
+/// Ours, or the original app's record (read with its defaults, `codec::legacy_comment`).
 fn from_js(v: &JsValue) -> Option<Comment> {
-    crate::codec::comment(v)
+    crate::codec::comment(v).or_else(|| crate::codec::legacy_comment(v))
 }
