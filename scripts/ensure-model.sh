@@ -41,9 +41,9 @@ if ! server_ready; then
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     for _ in 1 2 3 4 5 6 7 8 9 10; do sleep 3; kill -0 "$pid" 2>/dev/null || break; done
-    # The build's last "[n/N]" line says how far it is.
+    # The build's last "[k/n] … -o file.o" line says how far it is.
     kill -0 "$pid" 2>/dev/null &&
-      log "still building ($(elapsed)): $(grep -o '^\[[0-9]*/[0-9]*\] [A-Za-z]* [^ ]*' "$logs/llm-build.log" | tail -1 || true)"
+      log "still building ($(elapsed)): $(grep -o '^ *\[[0-9]*/[0-9]*\]' "$logs/llm-build.log" | tail -1 | tr -d ' ') $(grep -o ' -o [^ ]*\.o ' "$logs/llm-build.log" | tail -1 | sed 's|.*/||')"
   done
   wait "$pid" || { log "the build failed; see $logs/llm-build.log"; tail -20 "$logs/llm-build.log" >&2; exit 1; }
   step llama-cpp-python $(( $(date +%s) - t0 ))
