@@ -14,7 +14,7 @@ port=$(free_port)
 threads=${MODEL_THREADS:-1}   # as make run (scripts/run.sh)
 work=$(mktemp -d)
 export MODEL_LOG=$work/model-server.log
-setsid .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
+OMP_WAIT_POLICY=PASSIVE setsid .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
   --host 127.0.0.1 --port "$port" --n_ctx 4096 --n_threads "$threads" --n_threads_batch "$threads" >"$MODEL_LOG" 2>&1 &
 export MODEL_PID=$!
 bot=

@@ -124,7 +124,8 @@ ai() {
       fi
       say "starting the model server on 127.0.0.1:$model_port (log: $logs/model-server.log)"
       # --model_alias names the one model; the server answers any requested name with it.
-      .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
+      # PASSIVE: with MODEL_THREADS=2, OpenMP threads sleep instead of spinning for a busy core.
+      OMP_WAIT_POLICY=PASSIVE .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
         --host 127.0.0.1 --port "$model_port" --n_ctx 4096 --n_threads "$threads" --n_threads_batch "$threads" \
         >"$logs/model-server.log" 2>&1 &
       local server=$!
