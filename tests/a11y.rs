@@ -1,5 +1,6 @@
 //! The page passes axe-core's WCAG 2 A and AA rules (axe-core from npm, in headless Chromium),
-//! in the states a reader meets: the live stream, a filter on, the message menu open.
+//! in the states a reader meets: the live stream (with an answer "in reply to"), a conversation
+//! link's banner, a filter on, the message menu open.
 
 use saywhatwant_e2e::page::{open, token, wait_shown};
 use saywhatwant_e2e::webdriver::Browser;
@@ -38,13 +39,16 @@ async fn the_page_has_no_accessibility_violations() {
     let axe = axe_source();
     let api = Api::new();
     let human = token("an accessible comment with https://example.org/a-link");
-    api.post(
-        json!({"text": human, "username": "ally", "color": "200100050"}),
-        "198.18.110.1",
-    )
-    .await;
+    let asked = api
+        .post(
+            json!({"text": human, "username": "ally", "color": "200100050"}),
+            "198.18.110.1",
+        )
+        .await;
+    // An answer shown "in reply to ally", with a 32-character AI name.
     api.post_as_bot(
-        json!({"text": token("a bot answers"), "username": "EchoBot", "message-type": "AI"}),
+        json!({"text": token("a bot answers"), "username": "EchoBot-with-a-long-AI-name-0032",
+                           "message-type": "AI", "replyTo": asked.id}),
     )
     .await;
     let b = open().await;
@@ -53,6 +57,10 @@ async fn the_page_has_no_accessibility_violations() {
     // menu open on a row.
     let states = [
         ("the stream", ""),
+        (
+            "a conversation link",
+            "location.hash = 'entity=e-a11y&ais=Fox%20Bot:255100000&nom=3';",
+        ),
         (
             "a filter on",
             "Array.from(document.querySelectorAll('[data-testid=comment-username]'))
