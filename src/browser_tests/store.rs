@@ -204,3 +204,59 @@ async fn over_the_byte_budget_the_oldest_are_evicted() {
     assert_eq!(store.count().await.unwrap(), 90, "the oldest tenth went");
     assert_eq!(ids(&store.newest(1_000).await.unwrap())[0], "b010");
 }
+
+#[wasm_bindgen_test]
+async fn opens_the_original_apps_version_4_database_and_keeps_its_records() {
+    let name = settings("store-original-v4").db_name;
+    // The original app's database: version 4, `messages` keyed by id, three indexes.
+    let old = rexie::Rexie::builder(&name)
+        .version(4)
+        .add_object_store(
+            rexie::ObjectStore::new("messages")
+                .key_path("id")
+                .add_index(rexie::Index::new("timestamp", "timestamp"))
+                .add_index(rexie::Index::new("username", "username"))
+                .add_index(rexie::Index::new("color", "color")),
+        )
+        .build()
+        .await
+        .unwrap();
+    let tx = old
+        .transaction(&["messages"], rexie::TransactionMode::ReadWrite)
+        .unwrap();
+    for record in [
+        r#"{"id":"old-1","text":"first","timestamp":1000,"username":"ann","color":"rgb(255, 100, 7)"}"#,
+        r#"{"id":"old-2","text":"second","timestamp":2000,"username":"bot","color":"096165250","message-type":"AI","replyTo":"old-1","botParams":{"entity":"e"}}"#,
+        r#"{"id":"old-3","text":"third","timestamp":3000,"color":"blue","domain":"saywhatwant.app"}"#,
+    ] {
+        let v = js_sys::JSON::parse(record).unwrap();
+        tx.store("messages").unwrap().put(&v, None).await.unwrap();
+    }
+    tx.done().await.unwrap();
+    old.close();
+
+    let store = Store::open(&name)
+        .await
+        .expect("version 5 opens over version 4");
+    let got = store.newest(10).await.unwrap();
+    assert_eq!(ids(&got), ["old-1", "old-2", "old-3"]);
+    assert_eq!(got[0].color.as_deref(), Some("255100007"));
+    assert_eq!(
+        (got[0].domain.as_str(), got[0].language.as_str()),
+        ("unknown", "en")
+    );
+    assert_eq!(got[1].message_type, saywhatwant_wire::MessageType::Ai);
+    assert_eq!(got[1].reply_to.as_deref(), Some("old-1"));
+    assert_eq!(
+        got[1].bot_params.as_ref().and_then(|b| b.entity.as_deref()),
+        Some("e")
+    );
+    assert_eq!(
+        got[2].color, None,
+        "a colour that does not parse is dropped"
+    );
+    assert_eq!(got[2].domain, "saywhatwant.app");
+    // Our own writes still go through the re-created `timestamp` index.
+    store.put_all(&[comment(4000, "new")]).await.unwrap();
+    assert_eq!(ids(&store.newest(1).await.unwrap()), ["new"]);
+}
