@@ -210,17 +210,43 @@ async fn latency(api: &Api) {
     }
 }
 
-/// A person's post from a conversation link → the AI's answer on screen, with the bot on the
-/// live channel and the echo responder (no model: what the stream itself adds), 10 posts.
+/// Marks, in the page's clock, when an AI row answering the person's row with `arguments[0]`
+/// as its text appears (the answer's text is the model's: it is found by its "in reply to").
+const ANSWER_PROBE: &str = "const want = arguments[0];
+    window.__answered = window.__answered || {};
+    const look = () => {
+        const asked = Array.from(document.querySelectorAll('[data-testid=comment]'))
+            .find(r => r.querySelector('[data-testid=comment-text]')?.textContent === want);
+        const id = asked?.getAttribute('data-id');
+        return id && document.querySelector(`[data-testid=reply-to][data-reply-to=\"${id}\"]`);
+    };
+    new MutationObserver((_, obs) => {
+        if (look()) { window.__answered[want] = Date.now(); obs.disconnect(); }
+    }).observe(document, {subtree: true, childList: true, characterData: true});";
+
+/// A person's post from a conversation link → the AI's answer on screen, the bot on the live
+/// channel with the sample entities, 10 short questions: with the echo responder (what the
+/// stream itself adds), and with the real local model when `SWW_BENCH_MODEL_URL` names its
+/// OpenAI-compatible root (`scripts/ensure-model.sh`; `make run` serves it on PORT+1).
 async fn conversation() {
-    use saywhatwant_bot::{ApiClient, Bot, Echo, Identity};
+    use saywhatwant_bot::{Echo, OpenAi};
+    ask_the_ai("echo responder", Echo).await;
+    if let Ok(url) = std::env::var("SWW_BENCH_MODEL_URL") {
+        let model = OpenAi::new(&url, "SmolLM2-135M-Instruct", None, Duration::from_secs(60))
+            .expect("a client");
+        ask_the_ai("the local SmolLM2-135M", model).await;
+    }
+}
+
+async fn ask_the_ai<R: saywhatwant_bot::Responder>(what: &str, responder: R) {
+    use saywhatwant_bot::{ApiClient, Bot, Identity};
     let client = ApiClient::new(&base_url(), Duration::from_secs(10))
         .expect("client")
         .with_token(Some(saywhatwant_e2e::bot_token()));
     let entities = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bot/entities.json");
     let mut bot = Bot::new(
         client,
-        Echo,
+        responder,
         Identity {
             name: "Bench".into(),
             color: "120200255".into(),
@@ -228,44 +254,62 @@ async fn conversation() {
     )
     .with_entities_file(entities)
     .expect("the sample entities");
-    let running = tokio::spawn(async move { bot.run(Duration::from_secs(30), true).await });
     let me = "Bencher";
     let b = Browser::start().await;
     b.goto(&format!(
-        "{}/#entity=guide&ais=Guide:080200160&uis={me}:120120120",
+        "{}/#entity=guide&ais=Guide:080200160&nom=4&uis={me}:120120120",
         base_url()
     ))
     .await;
     wait_channel(&b, "push", Duration::from_secs(20)).await;
-    // Let the bot's own channel open.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let mut times = Vec::new();
-    for i in 0..10 {
-        let text = token(&format!("ask {i}"));
-        let answer = format!("@{me} you said: {text}");
-        b.js(SEEN_PROBE, json!([answer])).await;
-        b.js("window.__sent = Date.now();", json!([])).await;
-        saywhatwant_e2e::page::say(&b, "", &text).await;
-        let seen = b
-            .wait_for(
-                "the answer",
-                "return window.__seen && window.__seen[arguments[0]] && window.__seen[arguments[0]] - window.__sent;",
-                json!([answer]),
-                Duration::from_secs(15),
-            )
-            .await
-            .0;
-        times.push(seen.as_f64().unwrap_or(f64::NAN));
-        tokio::time::sleep(Duration::from_millis(700)).await;
-    }
-    running.abort();
+    // The bot runs in this task beside the measuring (a responder's future need not be Send).
+    let times = tokio::select! {
+        _ = bot.run(Duration::from_secs(30), true) => unreachable!("the bot runs for ever"),
+        times = measure(&b) => times,
+    };
     let max = times.iter().cloned().fold(0.0, f64::max);
     println!(
-        "| a post from a conversation link → the AI's answer on screen (echo responder, push), 10 posts | p50 {:.0} ms, max {:.0} ms |",
+        "| a post from a conversation link → the AI's answer on screen ({what}, push), 10 questions | p50 {:.0} ms, max {:.0} ms |",
         median(times),
         max
     );
     b.quit().await;
+}
+
+async fn measure(b: &Browser) -> Vec<f64> {
+    // Let the bot's own channel open.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let questions = [
+        "hello, who are you?",
+        "what is tea?",
+        "is the sky blue?",
+        "say something nice",
+        "what is rust?",
+        "do you like cats?",
+        "how are you today?",
+        "what is a river?",
+        "tell me a fact",
+        "good night!",
+    ];
+    let mut times = Vec::new();
+    for q in questions {
+        let text = token(q);
+        b.js(ANSWER_PROBE, json!([text])).await;
+        b.js("window.__sent = Date.now();", json!([])).await;
+        saywhatwant_e2e::page::say(b, "", &text).await;
+        let took = b
+            .wait_for(
+                "the answer",
+                "const t = window.__answered && window.__answered[arguments[0]]; return t && t - window.__sent;",
+                json!([text]),
+                Duration::from_secs(60),
+            )
+            .await
+            .0;
+        times.push(took.as_f64().unwrap_or(f64::NAN));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    }
+    times
 }
 
 fn page_url_with(query: &str) -> String {
