@@ -125,7 +125,9 @@ ai() {
       say "starting the model server on 127.0.0.1:$model_port (log: $logs/model-server.log)"
       # --model_alias names the one model; the server answers any requested name with it.
       # PASSIVE: with MODEL_THREADS=2, OpenMP threads sleep instead of spinning for a busy core.
-      OMP_WAIT_POLICY=PASSIVE .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
+      # The server reads PORT and HOST from the environment over its flags: `PORT=… make run`
+      # would put it on the site's port.
+      env -u PORT -u HOST OMP_WAIT_POLICY=PASSIVE .tools/llm/bin/python -m llama_cpp.server --model "$model" --model_alias SmolLM2-135M-Instruct \
         --host 127.0.0.1 --port "$model_port" --n_ctx 4096 --n_threads "$threads" --n_threads_batch "$threads" \
         >"$logs/model-server.log" 2>&1 &
       local server=$!
