@@ -271,10 +271,13 @@ async fn the_file_is_reread_when_it_changes_and_a_broken_one_keeps_the_last_good
             json!({"systemPrompt": "You are the reloaded Guide, now longer. "})
         )]),
     );
+    // The bot looks at the file at most once a second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     ask(&api, domain, "second", params.clone(), json!([])).await;
     bot.poll_once().await.expect("a poll");
     // A broken file: the error names the field, the last good config keeps answering.
     write(&path, &json!([guide(json!({"color": "purple"}))]));
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     ask(&api, domain, "third", params, json!([])).await;
     let report = bot.poll_once().await.expect("a poll");
     assert_eq!(report.answered.len(), 1, "{report:?}");

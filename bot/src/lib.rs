@@ -128,6 +128,8 @@ pub struct Bot<R> {
     config: Config,
     /// The entities file, re-read when it changes, and its stamp when last read.
     source: Option<(PathBuf, Option<(SystemTime, u64)>)>,
+    /// When the file was last looked at.
+    looked: Option<Instant>,
     workers: usize,
     ledger: Ledger,
     rates: RateBook,
@@ -156,6 +158,7 @@ impl<R: Responder> Bot<R> {
             domain: None,
             config,
             source: None,
+            looked: None,
             workers: 2,
             ledger: Ledger::default(),
             rates: RateBook::default(),
@@ -207,8 +210,16 @@ impl<R: Responder> Bot<R> {
         &self.config
     }
 
-    /// Re-reads the entities file when it changed since it was last read.
+    /// Re-reads the entities file when it changed since it was last read; looks at most once
+    /// a second (every live frame comes through here).
     pub fn reload_if_changed(&mut self) {
+        if self
+            .looked
+            .is_some_and(|t| t.elapsed() < Duration::from_secs(1))
+        {
+            return;
+        }
+        self.looked = Some(Instant::now());
         let Some((path, stamp)) = &mut self.source else {
             return;
         };

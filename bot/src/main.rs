@@ -6,7 +6,7 @@ use std::time::Duration;
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
-use saywhatwant_bot::{ApiClient, Bot, Config, Echo, Entity, Identity, OpenAi};
+use saywhatwant_bot::{ApiClient, Bot, Echo, Identity, OpenAi};
 
 #[derive(Clone, Copy, ValueEnum)]
 enum ResponderKind {
@@ -117,7 +117,6 @@ async fn main() -> ExitCode {
         default_entity: args.default_entity.clone(),
         workers: args.workers,
         status_addr: args.status_addr.clone(),
-        model: args.model.clone(),
     };
     match args.responder {
         ResponderKind::Echo => {
@@ -151,20 +150,18 @@ struct Setup {
     default_entity: Option<String>,
     workers: Option<usize>,
     status_addr: Option<String>,
-    model: String,
 }
 
 impl Setup {
     fn apply<R: saywhatwant_bot::Responder>(&self, bot: Bot<R>) -> Result<Bot<R>, ExitCode> {
+        // Without a file the bot is already one entity, --name and --color, answering with
+        // the responder's own --model.
         let bot = match &self.entities {
             Some(path) => bot.with_entities_file(path.clone()).map_err(|e| {
                 eprintln!("{}: {e}", path.display());
                 ExitCode::from(2)
             })?,
-            None => {
-                let me = bot.me.clone();
-                bot.with_config(Config::single(Entity::single(me, &self.model)))
-            }
+            None => bot,
         };
         let bot = bot.with_default_entity(self.default_entity.clone());
         if let Some(id) = &self.default_entity {
