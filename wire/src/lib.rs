@@ -6,6 +6,7 @@
 mod comment;
 mod cursor;
 mod hygiene;
+pub mod moderation;
 mod query;
 mod validate;
 
@@ -28,6 +29,10 @@ pub struct CommentsPage {
     /// What to send as `after` next time; `None` only when nothing at all is known yet.
     pub cursor: Option<String>,
     pub source: Source,
+    /// Ids the operator took down that the reader may hold: drop them (IndexedDB too). After a
+    /// cursor, those taken down since; on a first load, the most recent ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
 }
 
 /// Where an answer came from: the cached recent view, or the comment log itself.

@@ -41,7 +41,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    fn invalid(field: &str, rule: &str) -> Self {
+    pub(crate) fn invalid(field: &str, rule: &str) -> Self {
         FieldError {
             code: "invalid_field",
             field: Some(field.to_owned()),

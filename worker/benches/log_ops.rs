@@ -38,6 +38,7 @@ impl Bench {
             kv: MemoryKv::new(),
             config: Config {
                 bot_token: Some("t".into()),
+                admin_token: None,
                 rate_limit: false,
                 ..Config::default()
             },
@@ -66,6 +67,7 @@ impl Bench {
             client_ip: Some("203.0.113.1"),
             content_type: Some("application/json"),
             authorization: Some("Bearer t"),
+            operator: None,
             websocket: false,
             body: Body::Read(body.as_bytes()),
         };

@@ -49,9 +49,38 @@ pub fn client_key(client_ip: Option<&str>) -> String {
     }
 }
 
+/// The label a network is stored and shown under: `n` and 16 hex digits of a salted SHA-256,
+/// so the log never holds an address and the operator can still ban "the author of this".
+/// The salt is a secret of the deployment (the operator's credential): without it a label
+/// cannot be turned back into an address by trying them all.
+pub fn network_label(key: &str, salt: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(salt.as_bytes())
+        .chain_update([0])
+        .chain_update(key.as_bytes())
+        .finalize();
+    let mut label = String::from("n");
+    for b in &digest[..8] {
+        label.push_str(&format!("{b:02x}"));
+    }
+    label
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_label_is_opaque_stable_and_salted() {
+        let a = network_label("203.0.113.7", "salt");
+        assert_eq!(a.len(), 17);
+        assert!(a.starts_with('n') && a[1..].bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(a, network_label("203.0.113.7", "salt"));
+        assert_ne!(a, network_label("203.0.113.8", "salt"));
+        assert_ne!(a, network_label("203.0.113.7", "other"));
+        assert!(!a.contains("203"));
+    }
 
     #[test]
     fn ipv6_counts_by_its_64_and_ipv4_by_address() {

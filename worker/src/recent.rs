@@ -22,31 +22,44 @@ pub const REFRESH_MS: u64 = 10_000;
 #[serde(rename_all = "camelCase")]
 pub struct RecentView {
     pub built_at: u64,
-    /// The log's head when built: the view holds comments `head - len + 1 ..= head`.
+    /// The log's head when built.
     pub head: u64,
     pub total: u64,
-    /// Oldest first, at most [`RECENT_SIZE`].
+    /// Oldest first, at most [`RECENT_SIZE`]: every comment of the log from the first one's
+    /// seq to the head.
     pub comments: Vec<Comment>,
+    /// The seq of each comment (taken-down ones leave gaps).
+    pub seqs: Vec<u64>,
+    /// The newest ids taken down (newest first), which every first load carries, each with
+    /// the head it was taken down at.
+    pub removed: Vec<(String, u64)>,
 }
 
 impl RecentView {
     /// From the log's in-memory tail: no storage rows once the tail is loaded.
     pub fn build<S: LogStore>(log: &mut Log<S>, now: u64) -> Result<Self, LogError> {
-        let page = log.read(&CommentsQuery {
-            limit: RECENT_SIZE,
-            ..CommentsQuery::default()
-        })?;
+        let mut newest = log.newest_entries(RECENT_SIZE)?;
+        newest.reverse();
         Ok(RecentView {
             built_at: now,
             head: log.head(),
             total: log.total(),
-            comments: page.comments,
+            seqs: newest.iter().map(|e| e.seq).collect(),
+            comments: newest.into_iter().map(|e| e.comment).collect(),
+            removed: log.removal_window_pairs()?,
         })
     }
 
-    /// The seq of `comments[0]`.
-    fn first_seq(&self) -> u64 {
-        self.head + 1 - self.comments.len() as u64
+    /// Whether the view holds every removal a reader at `n` needs (older ones fell off a full
+    /// list: the log answers then).
+    fn knows_removals_since(&self, n: u64) -> bool {
+        self.removed.len() < saywhatwant_wire::moderation::RECENT_REMOVALS
+            || self.removed.last().is_some_and(|(_, at)| *at < n)
+    }
+
+    /// The lowest cursor the view answers from: the one just before its first comment.
+    fn floor(&self) -> u64 {
+        self.seqs.first().map_or(self.head, |s| s - 1)
     }
 
     /// Answers a read the view holds everything for: the newest `limit` (the bulk load), or
@@ -67,8 +80,10 @@ impl RecentView {
                     .collect();
                 (newest, older, self.head)
             }
-            Some(Cursor::Seq(n)) if *n + 1 >= self.first_seq() && *n <= self.head => {
-                let skip = (*n + 1 - self.first_seq()) as usize;
+            Some(Cursor::Seq(n))
+                if *n >= self.floor() && *n <= self.head && self.knows_removals_since(*n) =>
+            {
+                let skip = self.seqs.partition_point(|s| s <= n);
                 let mut newer: Vec<(usize, &Comment)> = self
                     .comments
                     .iter()
@@ -80,7 +95,7 @@ impl RecentView {
                 let more = newer.len() > q.limit;
                 newer.truncate(q.limit);
                 let cursor = match (more, newer.last()) {
-                    (true, Some((i, _))) => self.first_seq() + *i as u64,
+                    (true, Some((i, _))) => self.seqs[*i],
                     (true, None) => *n,
                     (false, _) => self.head,
                 };
@@ -95,11 +110,22 @@ impl RecentView {
         if q.order == Order::Desc {
             comments.reverse();
         }
+        let since = match &q.after {
+            Some(Cursor::Seq(n)) => *n,
+            _ => 0,
+        };
+        let removed = self
+            .removed
+            .iter()
+            .filter(|(_, at)| *at >= since)
+            .map(|(id, _)| id.clone())
+            .collect();
         Some(CommentsPage {
             comments,
             has_more,
             cursor: Some(Cursor::Seq(cursor).to_string()),
             source: Source::Cache,
+            removed,
         })
     }
 }

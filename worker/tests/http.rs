@@ -281,12 +281,23 @@ fn closing_the_live_sockets_is_for_the_operator_only() {
         (stranger.status, json(&stranger)["code"].as_str()),
         (401, Some("unauthorized"))
     );
-    match h.send(Req::new("POST", "/api/admin/sockets/close", "").bot()) {
+    // The bots' credential is not the operator's.
+    let bot = h.call(Req::new("POST", "/api/admin/sockets/close", "").bot());
+    assert_eq!(
+        (bot.status, json(&bot)["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    match h.send(Req::new("POST", "/api/admin/sockets/close", "").admin()) {
         saywhatwant_api::api::Outcome::CloseSockets => {}
         other => panic!("not handed to the object: {other:?}"),
     }
     assert_eq!(h.request("GET", "/api/admin/object", "").status, 401);
-    match h.send(Req::new("GET", "/api/admin/object", "").bot()) {
+    assert_eq!(
+        h.call(Req::new("GET", "/api/admin/object", "").bot())
+            .status,
+        403
+    );
+    match h.send(Req::new("GET", "/api/admin/object", "").admin()) {
         saywhatwant_api::api::Outcome::ObjectInfo => {}
         other => panic!("not handed to the object: {other:?}"),
     }

@@ -28,7 +28,7 @@ fn import_all(h: &Harness) -> (u64, u64, Vec<Value>, usize) {
     let mut cursor = Value::Null;
     loop {
         let body = json!({ "cursor": cursor }).to_string();
-        let r = h.call(Req::new("POST", "/api/admin/import", &body).bot());
+        let r = h.call(Req::new("POST", "/api/admin/import", &body).admin());
         assert_eq!(r.status, 200, "{}", r.body);
         let step = json(&r);
         imported += step["imported"].as_u64().unwrap_or(0);
@@ -74,12 +74,12 @@ fn imports_in_order_with_ids_and_times_kept_and_a_rerun_changes_nothing() {
 }
 
 #[test]
-fn importing_needs_the_bot_credential() {
+fn importing_needs_the_operator_credential() {
     let h = Harness::new();
     seed_original(&h, 3);
     let r = h.request("POST", "/api/admin/import", "{}");
     assert_eq!(r.status, 401);
-    let bad = h.call(Req::new("POST", "/api/admin/import", r#"{"cursor":5}"#).bot());
+    let bad = h.call(Req::new("POST", "/api/admin/import", r#"{"cursor":5}"#).admin());
     assert_eq!(
         (bad.status, json(&bad)["code"].as_str()),
         (400, Some("invalid_json"))

@@ -1,20 +1,25 @@
-//! The bot credential: `Authorization: Bearer <BOT_TOKEN>`. Marking comments processed,
-//! posting as `AI` and posting a reply id (`re-…`) need it; reading and posting as a human do
-//! not.
+//! The two credentials: the bots' (`Authorization: Bearer <BOT_TOKEN>`: marking comments
+//! processed, posting as `AI`, a reply id `re-…`) and the operator's (`ADMIN_TOKEN`: every
+//! `/api/admin/` route). Reading and posting as a human need neither.
 
 /// What a request proved about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
     /// No `Authorization` header.
     Missing,
-    /// A header that is not the bot token (or the server has none configured).
+    /// A header that is neither token (or the server has none configured).
     Wrong,
     Bot,
+    Admin,
 }
 
 /// Reads the `Authorization` header against the configured token, in time that does not
 /// depend on where the two differ.
-pub fn credential(authorization: Option<&str>, token: Option<&str>) -> Credential {
+pub fn credential(
+    authorization: Option<&str>,
+    token: Option<&str>,
+    admin_token: Option<&str>,
+) -> Credential {
     let Some(header) = authorization else {
         return Credential::Missing;
     };
@@ -23,9 +28,14 @@ pub fn credential(authorization: Option<&str>, token: Option<&str>) -> Credentia
         .or_else(|| header.strip_prefix("bearer "))
         .unwrap_or("")
         .trim();
-    match token {
-        Some(t) if !t.is_empty() && !presented.is_empty() && same(presented, t) => Credential::Bot,
-        _ => Credential::Wrong,
+    let is = |t: Option<&str>| t.is_some_and(|t| !t.is_empty() && same(presented, t));
+    // Both are compared whatever the first gives, so the time says nothing of which matched.
+    let (bot, admin) = (is(token), is(admin_token));
+    match (presented.is_empty(), admin, bot) {
+        (true, _, _) => Credential::Wrong,
+        (false, true, _) => Credential::Admin,
+        (false, false, true) => Credential::Bot,
+        (false, false, false) => Credential::Wrong,
     }
 }
 
@@ -48,8 +58,14 @@ mod tests {
     #[test]
     fn only_the_exact_token_is_the_bot() {
         let t = Some("s3cret-token");
+        let credential = |h, t| credential(h, t, Some("admin-token"));
         assert_eq!(credential(None, t), Credential::Missing);
         assert_eq!(credential(Some("Bearer s3cret-token"), t), Credential::Bot);
+        assert_eq!(credential(Some("Bearer admin-token"), t), Credential::Admin);
+        assert_eq!(
+            credential(Some("Bearer admin-token"), None),
+            Credential::Admin
+        );
         for wrong in [
             "Bearer s3cret-toke",
             "Bearer s3cret-token2",
@@ -63,5 +79,9 @@ mod tests {
         // No token configured: nobody is the bot, whatever they send.
         assert_eq!(credential(Some("Bearer "), None), Credential::Wrong);
         assert_eq!(credential(Some("Bearer x"), Some("")), Credential::Wrong);
+        assert_eq!(
+            super::credential(Some("Bearer admin-token"), t, None),
+            Credential::Wrong
+        );
     }
 }

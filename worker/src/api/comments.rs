@@ -116,14 +116,16 @@ pub(super) fn require_bot(credential: Credential, why: BotOnly) -> Result<(), Ap
     match credential {
         Credential::Bot => Ok(()),
         Credential::Missing => Err(ApiError::Unauthorized(why)),
-        Credential::Wrong => Err(ApiError::Forbidden(why)),
+        Credential::Wrong | Credential::Admin => Err(ApiError::Forbidden(why)),
     }
 }
 
+/// `network`: the sender's label, `None` for bots (whom the operator's rules exempt).
 pub async fn post<L: LogPort, K, R: RateLimiter>(
     ctx: &Ctx<'_, L, K, R>,
     req: &Request<'_>,
     bot: bool,
+    network: Option<String>,
 ) -> Result<Response, ApiError> {
     let new = parse_new_comment(json_body(req)?)?;
     let credential = ctx.credential(req);
@@ -146,10 +148,12 @@ pub async fn post<L: LogPort, K, R: RateLimiter>(
         .call(Command::Append {
             comment: Box::new(new),
             default_domain,
+            network,
         })
         .await?
     {
         Reply::Appended { comment, created } => Ok(json(if created { 201 } else { 200 }, &comment)),
+        Reply::Refused { refusal } => Err(ApiError::Refused(refusal)),
         other => Err(unexpected(other)),
     }
 }

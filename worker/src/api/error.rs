@@ -1,5 +1,6 @@
 //! Every way a request can fail, each with its status and a sentence a person can act on.
 
+use saywhatwant_wire::moderation::Refusal;
 use saywhatwant_wire::{ErrorBody, FieldError, QueryError, MAX_BODY_BYTES};
 
 /// Why a request needed the bot credential.
@@ -8,8 +9,6 @@ pub enum BotOnly {
     Patch,
     PostAsAi,
     ReplyId,
-    Import,
-    Operator,
 }
 
 impl BotOnly {
@@ -18,8 +17,6 @@ impl BotOnly {
             BotOnly::Patch => "changing a comment",
             BotOnly::PostAsAi => "posting with `message-type: AI`",
             BotOnly::ReplyId => "an id that starts with `re-` (the bots' replies)",
-            BotOnly::Import => "importing a stream",
-            BotOnly::Operator => "this operator route",
         }
     }
 }
@@ -56,15 +53,32 @@ pub enum ApiError {
     OriginNotAllowed(String),
     #[error("comment storage is unavailable right now; try again shortly")]
     Unavailable(String),
+    #[error(
+        "the operator routes need the operator credential (`Authorization: Bearer <ADMIN_TOKEN>`)"
+    )]
+    AdminOnly { presented: bool },
+    #[error("{}", .0.message())]
+    Refused(Refusal),
+    /// An operator action on something that is not there (404) or cannot be done now (409).
+    #[error("{message}")]
+    NotActed { missing: bool, message: String },
 }
 
 impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Query(_) | ApiError::Body(_) | ApiError::BadId => 400,
-            ApiError::Unauthorized(_) => 401,
-            ApiError::Forbidden(_) | ApiError::OriginNotAllowed(_) => 403,
-            ApiError::CommentNotFound(_) | ApiError::NoRoute(_) => 404,
+            ApiError::Unauthorized(_) | ApiError::AdminOnly { presented: false } => 401,
+            ApiError::Forbidden(_)
+            | ApiError::OriginNotAllowed(_)
+            | ApiError::AdminOnly { presented: true }
+            | ApiError::Refused(Refusal::Banned { .. }) => 403,
+            ApiError::CommentNotFound(_)
+            | ApiError::NoRoute(_)
+            | ApiError::NotActed { missing: true, .. } => 404,
+            ApiError::NotActed { missing: false, .. } => 409,
+            ApiError::Refused(Refusal::BlockedWord { .. } | Refusal::BlockedLink { .. }) => 422,
+            ApiError::Refused(Refusal::SlowMode { .. }) => 429,
             ApiError::MethodNotAllowed { .. } => 405,
             ApiError::CursorExpired(_) => 410,
             ApiError::TooLarge => 413,
@@ -81,8 +95,13 @@ impl ApiError {
             ApiError::Body(f) => f.code.to_owned(),
             ApiError::UnsupportedMediaType => "unsupported_media_type".into(),
             ApiError::BadId => "invalid_id".into(),
-            ApiError::Unauthorized(_) => "unauthorized".into(),
-            ApiError::Forbidden(_) => "forbidden".into(),
+            ApiError::Unauthorized(_) | ApiError::AdminOnly { presented: false } => {
+                "unauthorized".into()
+            }
+            ApiError::Forbidden(_) | ApiError::AdminOnly { presented: true } => "forbidden".into(),
+            ApiError::Refused(r) => r.code().into(),
+            ApiError::NotActed { missing: true, .. } => "not_found".into(),
+            ApiError::NotActed { missing: false, .. } => "conflict".into(),
             ApiError::OriginNotAllowed(_) => "origin_not_allowed".into(),
             ApiError::CommentNotFound(_) | ApiError::NoRoute(_) => "not_found".into(),
             ApiError::MethodNotAllowed { .. } => "method_not_allowed".into(),

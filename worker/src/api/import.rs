@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::comments::{json_body, require_bot};
-use super::error::{ApiError, BotOnly};
+use super::comments::json_body;
+use super::error::ApiError;
+use super::moderation::require_admin;
 use super::port::LogPort;
 use super::{json, Ctx, Request, Response};
 use crate::kv::Kv;
@@ -35,7 +36,7 @@ pub async fn run<L: LogPort, K: Kv, R>(
     ctx: &Ctx<'_, L, K, R>,
     req: &Request<'_>,
 ) -> Result<Response, ApiError> {
-    require_bot(ctx.credential(req), BotOnly::Import)?;
+    require_admin(ctx.credential(req))?;
     let body = json_body(req)?;
     let step: Step = if body.iter().all(u8::is_ascii_whitespace) {
         Step::default()

@@ -6,13 +6,15 @@ pub mod auth;
 mod comments;
 pub mod error;
 mod import;
+mod moderation;
 pub mod port;
 
+use saywhatwant_wire::moderation::{ADMIN_ACTIONS_PATH, ADMIN_STATE_PATH, REPORT_SEGMENT};
 use saywhatwant_wire::CommentsQuery;
 use serde::Serialize;
 
 use crate::kv::Kv;
-use crate::rate_limit::{client_key, Bucket, RateLimiter};
+use crate::rate_limit::{client_key, network_label, Bucket, RateLimiter};
 
 pub use auth::Credential;
 pub use error::ApiError;
@@ -27,6 +29,8 @@ pub struct Config {
     pub rate_limit: bool,
     /// The bot credential (`BOT_TOKEN`); `None`: nobody may do what needs it.
     pub bot_token: Option<String>,
+    /// The operator credential (`ADMIN_TOKEN`); `None`: the operator routes are closed.
+    pub admin_token: Option<String>,
 }
 
 impl Default for Config {
@@ -35,6 +39,7 @@ impl Default for Config {
             allowed_origin: "*".into(),
             rate_limit: true,
             bot_token: None,
+            admin_token: None,
         }
     }
 }
@@ -56,6 +61,8 @@ pub struct Request<'a> {
     pub client_ip: Option<&'a str>,
     pub content_type: Option<&'a str>,
     pub authorization: Option<&'a str>,
+    /// `X-Operator`: who is acting, for the audit of operator actions.
+    pub operator: Option<&'a str>,
     /// `Upgrade: websocket` was asked for.
     pub websocket: bool,
     pub body: Body<'a>,
@@ -85,10 +92,10 @@ pub enum Outcome {
     /// every change (a validated `GET /api/comments/live`).
     Live(LiveRequest),
     /// Have the log object close every live socket (`POST /api/admin/sockets/close`, with the
-    /// bot credential): every page resumes from its cursor, by polling and then a new socket.
+    /// operator credential): every page resumes from its cursor, by polling, then a new socket.
     CloseSockets,
-    /// The log object's own figures (`GET /api/admin/object`, with the bot credential): open
-    /// sockets, the tail in memory, its Wasm memory.
+    /// The log object's own figures (`GET /api/admin/object`, with the operator credential):
+    /// open sockets, the tail in memory, its Wasm memory.
     ObjectInfo,
 }
 
@@ -110,7 +117,22 @@ pub struct Ctx<'a, L, K, R> {
 
 impl<L, K, R> Ctx<'_, L, K, R> {
     fn credential(&self, req: &Request<'_>) -> Credential {
-        auth::credential(req.authorization, self.config.bot_token.as_deref())
+        auth::credential(
+            req.authorization,
+            self.config.bot_token.as_deref(),
+            self.config.admin_token.as_deref(),
+        )
+    }
+
+    /// The opaque label the request's network is stored and banned under.
+    fn network(&self, req: &Request<'_>) -> String {
+        let salt = self
+            .config
+            .admin_token
+            .as_deref()
+            .or(self.config.bot_token.as_deref())
+            .unwrap_or("");
+        network_label(&client_key(req.client_ip), salt)
     }
 }
 
@@ -138,6 +160,9 @@ pub fn error_response(e: &ApiError) -> Response {
     r.headers.push(("Cache-Control", "no-store".into()));
     match e {
         ApiError::RateLimited(secs) => r.headers.push(("Retry-After", secs.to_string())),
+        ApiError::Refused(saywhatwant_wire::moderation::Refusal::SlowMode { seconds }) => {
+            r.headers.push(("Retry-After", seconds.to_string()))
+        }
         ApiError::MethodNotAllowed { allow, .. } => r.headers.push(("Allow", (*allow).into())),
         ApiError::Unauthorized(_) => r
             .headers
@@ -169,7 +194,9 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
     let allow = match path {
         "/api/health" | "/api/stats" | LIVE_PATH | OBJECT_INFO_PATH => "GET, OPTIONS",
         "/api/comments" => "GET, POST, OPTIONS",
-        "/api/admin/import" | CLOSE_SOCKETS_PATH => "POST, OPTIONS",
+        "/api/admin/import" | CLOSE_SOCKETS_PATH | ADMIN_ACTIONS_PATH => "POST, OPTIONS",
+        ADMIN_STATE_PATH => "GET, OPTIONS",
+        p if report_target(p).is_some() => "POST, OPTIONS",
         p if p
             .strip_prefix("/api/comments/")
             .is_some_and(|id| !id.contains('/')) =>
@@ -194,7 +221,8 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
     if credential == Credential::Wrong {
         limit(ctx, req, Bucket::WrongCredential).await?;
     }
-    let bot = credential == Credential::Bot;
+    // The operator is exempt too: a moderator working a flood must not be slowed by it.
+    let bot = matches!(credential, Credential::Bot | Credential::Admin);
     // Posts have their own, tighter limit (checked after validation); bots are exempt from
     // both, so a flood of visitors cannot silence them.
     if req.method != "POST" && path != "/api/health" && !bot {
@@ -210,15 +238,28 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
                 network: (!bot).then(|| client_key(req.client_ip)),
             })
         }),
-        ("POST", "/api/comments") => comments::post(ctx, req, bot).await.map(respond),
+        ("POST", "/api/comments") => {
+            let network = (credential != Credential::Bot).then(|| ctx.network(req));
+            comments::post(ctx, req, bot, network).await.map(respond)
+        }
         ("POST", "/api/admin/import") => import::run(ctx, req).await.map(respond),
+        ("POST", ADMIN_ACTIONS_PATH) => moderation::act(ctx, req).await.map(respond),
+        ("GET", ADMIN_STATE_PATH) => moderation::state(ctx, req).await.map(respond),
         ("POST", CLOSE_SOCKETS_PATH) => {
-            comments::require_bot(ctx.credential(req), error::BotOnly::Operator)
-                .map(|()| Outcome::CloseSockets)
+            moderation::require_admin(credential).map(|()| Outcome::CloseSockets)
         }
         ("GET", OBJECT_INFO_PATH) => {
-            comments::require_bot(ctx.credential(req), error::BotOnly::Operator)
-                .map(|()| Outcome::ObjectInfo)
+            moderation::require_admin(credential).map(|()| Outcome::ObjectInfo)
+        }
+        ("POST", p) => {
+            let id = report_target(p).unwrap_or_default();
+            // A report is a write anyone can make: it spends the posting allowance.
+            if !bot {
+                limit(ctx, req, Bucket::Post).await?;
+            }
+            moderation::report(ctx, req, id, ctx.network(req))
+                .await
+                .map(respond)
         }
         ("PATCH", p) => comments::patch(ctx, req, &p["/api/comments/".len()..])
             .await
@@ -228,6 +269,13 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
             allow,
         }),
     }
+}
+
+/// The comment id of `/api/comments/{id}/report`.
+fn report_target(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api/comments/")?;
+    let (id, segment) = rest.split_once('/')?;
+    (segment == REPORT_SEGMENT && !id.is_empty()).then_some(id)
 }
 
 /// Counts one request against the client network's allowance in `bucket`.

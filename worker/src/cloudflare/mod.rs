@@ -155,6 +155,11 @@ async fn fetch(
             .ok()
             .map(|s| s.to_string())
             .filter(|t| !t.is_empty()),
+        admin_token: env
+            .secret("ADMIN_TOKEN")
+            .ok()
+            .map(|s| s.to_string())
+            .filter(|t| !t.is_empty()),
     };
     let url = req.url()?;
     let headers = req.headers().clone();
@@ -166,11 +171,12 @@ async fn fetch(
     } else {
         Some(Vec::new())
     };
-    let (origin, client_ip, content_type, authorization) = (
+    let (origin, client_ip, content_type, authorization, operator) = (
         header("Origin"),
         header("CF-Connecting-IP"),
         header("Content-Type"),
         header("Authorization"),
+        header("X-Operator"),
     );
     let request = api::Request {
         method: &method,
@@ -183,6 +189,7 @@ async fn fetch(
         client_ip: client_ip.as_deref(),
         content_type: content_type.as_deref(),
         authorization: authorization.as_deref(),
+        operator: operator.as_deref(),
         websocket: header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")),
         body: body.as_deref().map_or(Body::TooLarge, Body::Read),
     };

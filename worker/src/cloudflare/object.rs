@@ -26,10 +26,13 @@ use super::ids::new_id;
 use super::kv::WorkersKv;
 use super::sql::SqlStore;
 use super::KV_BINDING;
-use crate::log::command::{serve, Command};
+use crate::log::command::{serve, Command, Reply};
 use crate::log::live::{self, Opening, CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR};
-use crate::log::{Entry, Filter, Log, LogError, StoreError};
+use crate::log::{Change, Filter, Log, LogError, StoreError};
 use crate::recent::{self, RecentView, REFRESH_MS};
+
+/// Comments retention deletes per alarm: about 2 500 rows written, a few milliseconds.
+const PRUNE_BATCH: usize = 500;
 
 /// The header that reports a command's storage rows (read by the benchmarks).
 pub const ROWS_HEADER: &str = "X-Log-Rows";
@@ -95,10 +98,21 @@ impl DurableObject for CommentLog {
 
     async fn alarm(&self) -> Result<Response> {
         self.view_scheduled.set(false);
-        let view = {
+        let (view, more) = {
             let mut log = self.log()?;
-            RecentView::build(&mut log, Date::now().as_millis())
+            // Retention, a small batch at a time: each alarm holds the object for a few ms.
+            let pruned = log.prune(PRUNE_BATCH).unwrap_or_else(|e| {
+                worker::console_warn!("retention: {e}");
+                0
+            });
+            (
+                RecentView::build(&mut log, Date::now().as_millis()),
+                pruned == PRUNE_BATCH as u64,
+            )
         };
+        if more {
+            self.schedule_view().await;
+        }
         match view {
             Ok(view) => {
                 let kv = WorkersKv(self.env.kv(KV_BINDING)?);
@@ -166,16 +180,22 @@ impl CommentLog {
             Ok(mut log) => serve(&mut log, command, new_id, now).map(|s| (s, log.head())),
             Err(e) => return failure(503, "storage_unavailable", e.to_string()),
         };
-        let (served, head) = match served {
+        let (mut served, head) = match served {
             Ok(s) => s,
             Err(e @ LogError::CursorAhead { .. }) => {
                 return failure(410, "cursor_expired", e.to_string())
             }
             Err(LogError::Store(e)) => return failure(503, "storage_unavailable", e.to_string()),
         };
-        if let Some(entry) = &served.changed {
-            self.push(entry, head);
+        if let Some(change) = &served.changed {
+            self.push(change, head);
             self.schedule_view().await;
+        }
+        if let Reply::Moderation { state } = &mut served.reply {
+            let f = &mut state.figures;
+            f.sockets = self.state.get_websockets().len() as u64;
+            f.wasm_memory_bytes = (core::arch::wasm32::memory_size(0) * 65_536) as u64;
+            f.storage_bytes = self.log().map(|l| l.store().size()).unwrap_or(0);
         }
         let rows = format!(
             "read={}, written={}",
@@ -186,19 +206,25 @@ impl CommentLog {
         Ok(response)
     }
 
-    /// Sends a committed change to every socket whose filter it passes.
-    fn push(&self, entry: &Entry, head: u64) {
+    /// Sends a committed change to every socket whose filter it passes (a takedown to all).
+    fn push(&self, change: &Change, head: u64) {
         let mut frame: Option<String> = None;
         for ws in self.state.get_websockets() {
             let filter: Filter = match ws.deserialize_attachment() {
                 Ok(Some(f)) => f,
                 _ => Filter::default(),
             };
-            if !filter.matches(&entry.comment) {
-                continue;
+            if let Change::Comment(entry) = change {
+                if !filter.matches(&entry.comment) {
+                    continue;
+                }
             }
             let text = frame.get_or_insert_with(|| {
-                serde_json::to_string(&live::change(entry, head)).unwrap_or_default()
+                let page = match change {
+                    Change::Comment(entry) => live::change(entry, head),
+                    Change::Removed(id) => live::removal(id, head),
+                };
+                serde_json::to_string(&page).unwrap_or_default()
             });
             // A socket that is closing fails here; its close event cleans it up.
             let _ = ws.send_with_str(text.as_str());

@@ -3,11 +3,12 @@
 //! (parsing, validation, credentials, rate limits) before it asks, so the one object only
 //! sequences, stores and reads.
 
+use saywhatwant_wire::moderation::{AdminAction, AuditEntry, ModerationState, Refusal};
 use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, NewComment, Patch};
 use serde::{Deserialize, Serialize};
 
 use super::import::ImportReport;
-use super::{Appended, Log, LogError, LogStore, Usage};
+use super::{ActError, Appended, Change, Log, LogError, LogStore, Usage};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
@@ -16,7 +17,22 @@ pub enum Command {
         comment: Box<NewComment>,
         /// The domain when the body names none: the host of the request's `Origin`.
         default_domain: String,
+        /// The sender's network label; `None` for bots, which the operator's rules exempt.
+        #[serde(default)]
+        network: Option<String>,
     },
+    /// A reader reports a comment to the operator.
+    Report {
+        id: String,
+        reason: String,
+        network: String,
+    },
+    /// An operator action (checked by the Worker: the admin credential, a parsed action).
+    Act {
+        action: AdminAction,
+        by: String,
+    },
+    Moderation,
     Patch {
         id: String,
         patch: Patch,
@@ -33,11 +49,39 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Reply {
-    Appended { comment: Comment, created: bool },
-    Patched { comment: Option<Comment> },
-    Page { page: CommentsPage },
-    Stats { total: u64 },
-    Imported { report: ImportReport },
+    Appended {
+        comment: Comment,
+        created: bool,
+    },
+    Refused {
+        refusal: Refusal,
+    },
+    Reported {
+        found: bool,
+    },
+    Acted {
+        entry: AuditEntry,
+    },
+    /// The action could not be done: `missing` (404) or in conflict with the state (409).
+    NotActed {
+        missing: bool,
+        error: String,
+    },
+    Moderation {
+        state: Box<ModerationState>,
+    },
+    Patched {
+        comment: Option<Comment>,
+    },
+    Page {
+        page: CommentsPage,
+    },
+    Stats {
+        total: u64,
+    },
+    Imported {
+        report: ImportReport,
+    },
 }
 
 /// A reply and the storage rows its command cost (reported on the response, for the
@@ -45,8 +89,8 @@ pub enum Reply {
 pub struct Served {
     pub reply: Reply,
     pub usage: Usage,
-    /// The entry the command created or changed: what the object pushes to open sockets.
-    pub changed: Option<super::Entry>,
+    /// What the command changed: what the object pushes to open sockets.
+    pub changed: Option<Change>,
 }
 
 /// Runs one command against the log.
@@ -61,14 +105,22 @@ pub fn serve<S: LogStore>(
         Command::Append {
             comment,
             default_domain,
-        } => match log.append(*comment, generate_id, &default_domain, now)? {
+            network,
+        } => match log.append_from(
+            *comment,
+            generate_id,
+            &default_domain,
+            now,
+            network.as_deref(),
+        )? {
             Appended::Created(e) => (
                 Reply::Appended {
                     comment: e.comment.clone(),
                     created: true,
                 },
-                Some(e),
+                Some(Change::Comment(Box::new(e))),
             ),
+            Appended::Refused(refusal) => (Reply::Refused { refusal }, None),
             Appended::Existing(e) => (
                 Reply::Appended {
                     comment: e.comment,
@@ -83,9 +135,39 @@ pub fn serve<S: LogStore>(
                 Reply::Patched {
                     comment: entry.as_ref().map(|e| e.comment.clone()),
                 },
-                entry,
+                entry.map(|e| Change::Comment(Box::new(e))),
             )
         }
+        Command::Report {
+            id,
+            reason,
+            network,
+        } => (
+            Reply::Reported {
+                found: log.report(&id, reason, &network, now)?,
+            },
+            None,
+        ),
+        Command::Act { action, by } => match log.act(action, &by, now) {
+            Ok(acted) => (Reply::Acted { entry: acted.entry }, acted.change),
+            Err(ActError::Store(e)) => return Err(e.into()),
+            Err(e) => (
+                Reply::NotActed {
+                    missing: matches!(
+                        e,
+                        ActError::NotFound(_) | ActError::NoReport(_) | ActError::NoEntry(_)
+                    ),
+                    error: e.to_string(),
+                },
+                None,
+            ),
+        },
+        Command::Moderation => (
+            Reply::Moderation {
+                state: Box::new(log.moderation_state(now)?),
+            },
+            None,
+        ),
         Command::Read { query } => (
             Reply::Page {
                 page: log.read(&query)?,

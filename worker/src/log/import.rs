@@ -54,7 +54,7 @@ impl<S: LogStore> Log<S> {
                     "older than the log's newest comment: the log already took newer posts",
                 ));
             } else {
-                self.commit(comment)?;
+                self.commit(comment, None)?;
                 report.imported += 1;
             }
         }

@@ -73,6 +73,7 @@ fn frame(comments: Vec<Entry>, has_more: bool, cursor: u64) -> CommentsPage {
         has_more,
         cursor: Some(Cursor::Seq(cursor).to_string()),
         source: Source::Fresh,
+        removed: Vec::new(),
     }
 }
 
@@ -97,14 +98,27 @@ pub fn open<S: LogStore>(log: &mut Log<S>, q: &CommentsQuery) -> Result<Opening,
         frames.push(frame(rest, true, cursor));
         rest = later;
     }
-    // The last frame (possibly empty) says "current as of the head".
-    frames.push(frame(rest, false, head));
+    // The last frame (possibly empty) says "current as of the head", and what was taken
+    // down while the reader was away.
+    frames.push(CommentsPage {
+        removed: log.removed_since(start)?,
+        ..frame(rest, false, head)
+    });
     Ok(Opening::Frames(frames))
 }
 
 /// The frame for a committed change, for sockets whose filter it passes.
 pub fn change(entry: &Entry, head: u64) -> CommentsPage {
     frame(vec![entry.clone()], false, head)
+}
+
+/// The frame for a comment taken down, for every socket (its filter cannot say whether the
+/// reader holds it).
+pub fn removal(id: &str, head: u64) -> CommentsPage {
+    CommentsPage {
+        removed: vec![id.to_owned()],
+        ..frame(Vec::new(), false, head)
+    }
 }
 
 #[cfg(test)]

@@ -5,18 +5,24 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
-use super::store::{Direction, Entry, Filter, LogStore, StoreError, Usage};
+use super::store::{Direction, Entry, Filter, LogStore, Removal, StoreError, Usage};
 
 /// Rows an insert writes: the table row plus one per index (`id`, `ts`, `type`, `domain`).
 pub const ROWS_PER_INSERT: u64 = 5;
 /// Rows an insert reads: SQLite checks the `id` index for the UNIQUE constraint.
 pub const ROWS_READ_PER_INSERT: u64 = 1;
+/// Rows a removal record writes: its row and its `at_head` index entry.
+pub const ROWS_PER_REMOVAL: u64 = 2;
 
 #[derive(Default)]
 pub struct MemoryStore {
-    /// Entry `seq` at index `seq - 1`: the log has no gaps.
+    /// In seq order; taken-down and pruned entries leave gaps.
     rows: RefCell<Vec<Entry>>,
     ids: RefCell<HashMap<String, u64>>,
+    networks: RefCell<HashMap<String, String>>,
+    /// In the order they were taken down.
+    removals: RefCell<Vec<Removal>>,
+    meta: RefCell<HashMap<String, String>>,
     usage: Cell<Usage>,
     /// When set, every call fails (an unavailable storage, for error-path tests).
     pub broken: Cell<bool>,
@@ -54,44 +60,201 @@ impl MemoryStore {
         u.rows_written += rows;
         self.usage.set(u);
     }
-}
 
-impl LogStore for MemoryStore {
-    fn head(&self) -> Result<Option<(u64, u64)>, StoreError> {
-        self.check()?;
-        let head = self
-            .rows
-            .borrow()
-            .last()
-            .map(|e| (e.seq, e.comment.timestamp));
-        self.read(head.iter().count());
-        Ok(head)
+    fn index_of(&self, seq: u64) -> Result<usize, usize> {
+        self.rows.borrow().binary_search_by_key(&seq, |e| e.seq)
     }
 
-    fn insert(&self, entry: &Entry) -> Result<(), StoreError> {
-        self.check()?;
+    fn get(&self, seq: u64) -> Option<Entry> {
+        self.index_of(seq)
+            .ok()
+            .and_then(|i| self.rows.borrow().get(i).cloned())
+    }
+
+    fn add(&self, entry: &Entry) -> Result<(), StoreError> {
         let mut ids = self.ids.borrow_mut();
-        let mut rows = self.rows.borrow_mut();
-        if ids.contains_key(&entry.comment.id) || entry.seq != rows.len() as u64 + 1 {
-            return Err(StoreError(format!(
-                "UNIQUE constraint failed for seq {} / id {}",
-                entry.seq, entry.comment.id
-            )));
-        }
+        let at = match self.index_of(entry.seq) {
+            Err(at) if !ids.contains_key(&entry.comment.id) => at,
+            _ => {
+                return Err(StoreError(format!(
+                    "UNIQUE constraint failed for seq {} / id {}",
+                    entry.seq, entry.comment.id
+                )))
+            }
+        };
         ids.insert(entry.comment.id.clone(), entry.seq);
-        rows.push(entry.clone());
+        self.rows.borrow_mut().insert(at, entry.clone());
         self.read(ROWS_READ_PER_INSERT as usize);
         self.wrote(ROWS_PER_INSERT);
         Ok(())
     }
 
+    fn drop_row(&self, seq: u64) {
+        if let Ok(i) = self.index_of(seq) {
+            let e = self.rows.borrow_mut().remove(i);
+            self.ids.borrow_mut().remove(&e.comment.id);
+            self.wrote(ROWS_PER_INSERT);
+        }
+    }
+}
+
+impl LogStore for MemoryStore {
+    fn head(&self) -> Result<Option<(u64, u64)>, StoreError> {
+        self.check()?;
+        let row = self
+            .rows
+            .borrow()
+            .last()
+            .map(|e| (e.seq, e.comment.timestamp));
+        let removed = self.removals.borrow().iter().map(|r| r.seq).max();
+        self.read(row.iter().count() + removed.iter().count());
+        Ok(match (row, removed) {
+            (Some((seq, ts)), Some(r)) if r < seq => Some((seq, ts)),
+            (Some((_, ts)), Some(r)) => Some((r, ts)),
+            (None, Some(r)) => Some((r, 0)),
+            (row, None) => row,
+        })
+    }
+
+    fn insert(&self, entry: &Entry, network: Option<&str>) -> Result<(), StoreError> {
+        self.check()?;
+        if self
+            .rows
+            .borrow()
+            .last()
+            .is_some_and(|l| l.seq >= entry.seq)
+        {
+            return Err(StoreError(format!(
+                "seq {} is not past the head",
+                entry.seq
+            )));
+        }
+        self.add(entry)?;
+        if let Some(n) = network {
+            self.networks
+                .borrow_mut()
+                .insert(entry.comment.id.clone(), n.to_owned());
+        }
+        Ok(())
+    }
+
+    fn network_of(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.check()?;
+        self.read(1);
+        Ok(self.networks.borrow().get(id).cloned())
+    }
+
+    fn take_down(&self, entry: &Entry, removal: &Removal) -> Result<(), StoreError> {
+        self.check()?;
+        self.drop_row(entry.seq);
+        let mut removals = self.removals.borrow_mut();
+        removals.retain(|r| r.id != removal.id);
+        removals.push(removal.clone());
+        self.wrote(ROWS_PER_REMOVAL);
+        Ok(())
+    }
+
+    fn removal(&self, id: &str) -> Result<Option<Removal>, StoreError> {
+        self.check()?;
+        let found = self.removals.borrow().iter().find(|r| r.id == id).cloned();
+        self.read(found.iter().count());
+        Ok(found)
+    }
+
+    fn put_back(&self, entry: &Entry) -> Result<(), StoreError> {
+        self.check()?;
+        self.add(entry)?;
+        self.removals
+            .borrow_mut()
+            .retain(|r| r.id != entry.comment.id);
+        self.wrote(ROWS_PER_REMOVAL);
+        Ok(())
+    }
+
+    fn forget(&self, id: &str) -> Result<(), StoreError> {
+        self.check()?;
+        for r in self.removals.borrow_mut().iter_mut().filter(|r| r.id == id) {
+            r.kept = None;
+            self.wrote(1);
+        }
+        Ok(())
+    }
+
+    fn removals(&self, from: u64, limit: usize) -> Result<Vec<Removal>, StoreError> {
+        self.check()?;
+        let found: Vec<Removal> = self
+            .removals
+            .borrow()
+            .iter()
+            .rev()
+            .filter(|r| r.at_head >= from)
+            .take(limit)
+            .cloned()
+            .collect();
+        self.read(found.len());
+        Ok(found)
+    }
+
+    fn hidden(&self, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        self.check()?;
+        let found: Vec<Entry> = self
+            .removals
+            .borrow()
+            .iter()
+            .rev()
+            .filter_map(|r| {
+                r.kept.clone().map(|comment| Entry {
+                    seq: r.seq,
+                    comment,
+                })
+            })
+            .take(limit)
+            .collect();
+        self.read(found.len());
+        Ok(found)
+    }
+
+    fn prune(&self, before: u64, limit: usize) -> Result<u64, StoreError> {
+        self.check()?;
+        let seqs: Vec<u64> = self
+            .rows
+            .borrow()
+            .iter()
+            .take_while(|e| e.seq < before)
+            .take(limit)
+            .map(|e| e.seq)
+            .collect();
+        self.read(seqs.len());
+        for seq in &seqs {
+            if let Some(e) = self.get(*seq) {
+                self.networks.borrow_mut().remove(&e.comment.id);
+            }
+            self.drop_row(*seq);
+        }
+        Ok(seqs.len() as u64)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.check()?;
+        self.read(1);
+        Ok(self.meta.borrow().get(key).cloned())
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.check()?;
+        self.meta
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
+        self.wrote(1);
+        Ok(())
+    }
+
     fn update(&self, entry: &Entry) -> Result<(), StoreError> {
         self.check()?;
-        let mut rows = self.rows.borrow_mut();
-        let row = rows
-            .get_mut((entry.seq as usize).wrapping_sub(1))
-            .ok_or_else(|| StoreError(format!("no row {}", entry.seq)))?;
-        *row = entry.clone();
+        let i = self
+            .index_of(entry.seq)
+            .map_err(|_| StoreError(format!("no row {}", entry.seq)))?;
+        self.rows.borrow_mut()[i] = entry.clone();
         self.read(1);
         self.wrote(1);
         Ok(())
@@ -99,11 +262,8 @@ impl LogStore for MemoryStore {
 
     fn by_id(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         self.check()?;
-        let found = self
-            .ids
-            .borrow()
-            .get(id)
-            .and_then(|seq| self.rows.borrow().get(*seq as usize - 1).cloned());
+        let seq = self.ids.borrow().get(id).copied();
+        let found = seq.and_then(|seq| self.get(seq));
         self.read(found.iter().count());
         Ok(found)
     }
@@ -121,8 +281,9 @@ impl LogStore for MemoryStore {
             return Ok(Vec::new());
         }
         let rows = self.rows.borrow();
-        let end = (before as usize - 1).min(rows.len());
-        let span = rows.get(after as usize..end).unwrap_or_default();
+        let start = rows.partition_point(|e| e.seq <= after);
+        let end = rows.partition_point(|e| e.seq < before);
+        let span = rows.get(start..end).unwrap_or_default();
         let walk: Box<dyn Iterator<Item = &Entry>> = match direction {
             Direction::OldestFirst => Box::new(span.iter()),
             Direction::NewestFirst => Box::new(span.iter().rev()),
@@ -162,7 +323,7 @@ impl LogStore for MemoryStore {
         });
         // SQLite reports one row for the index step, found or not.
         self.read(1);
-        Ok(n as u64)
+        Ok(n.checked_sub(1).map_or(0, |i| rows[i].seq))
     }
 
     fn usage(&self) -> Usage {

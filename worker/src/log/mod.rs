@@ -12,17 +12,23 @@ pub mod command;
 pub mod import;
 pub mod live;
 pub mod memory;
+pub mod moderation;
 pub mod store;
 pub mod tail;
+mod takedown;
 
 pub use memory::MemoryStore;
-pub use store::{Direction, Entry, Filter, LogStore, StoreError, Usage};
+pub use moderation::{ActError, Acted, Change};
+pub use store::{Direction, Entry, Filter, LogStore, Removal, StoreError, Usage};
 pub use tail::TAIL_CAP;
 
 use saywhatwant_wire::{
     Comment, CommentsPage, CommentsQuery, Cursor, NewComment, Order, Patch, Source,
 };
 
+use saywhatwant_wire::moderation::Refusal;
+
+use moderation::Moderation;
 use tail::Tail;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +44,8 @@ pub enum Appended {
     Created(Entry),
     /// The id was stored before: the stored comment, unchanged.
     Existing(Entry),
+    /// The operator's rules refuse it (a ban, a blocked word or link, slow mode).
+    Refused(Refusal),
 }
 
 pub struct Log<S> {
@@ -48,22 +56,29 @@ pub struct Log<S> {
     /// Loaded on the first read after the object starts; appends keep it current.
     tail: Option<Tail>,
     tail_cap: usize,
+    /// The operator's rules, bans, reports and audit (one meta row, read at open).
+    moderation: Moderation,
+    /// The newest removals (`id`, `at_head`), newest first, read on first use.
+    removals: Option<Vec<(String, u64)>>,
 }
 
 impl<S: LogStore> Log<S> {
-    /// Opens the log over its storage: one row read (the newest).
+    /// Opens the log over its storage: the newest row and the moderation state.
     pub fn open(store: S) -> Result<Self, StoreError> {
         Self::with_tail_cap(store, TAIL_CAP)
     }
 
     pub fn with_tail_cap(store: S, tail_cap: usize) -> Result<Self, StoreError> {
         let (head, last_ts) = store.head()?.unwrap_or((0, 0));
+        let moderation = Moderation::load(&store)?;
         Ok(Log {
             store,
             head,
             last_ts,
             tail: None,
             tail_cap,
+            moderation,
+            removals: None,
         })
     }
 
@@ -71,9 +86,10 @@ impl<S: LogStore> Log<S> {
         &self.store
     }
 
-    /// The number of comments: sequence numbers have no gaps.
+    /// The number of comments: every seq given, less those taken down or pruned.
     pub fn total(&self) -> u64 {
-        self.head
+        let m = &self.moderation;
+        self.head.saturating_sub(m.removed + m.pruned)
     }
 
     pub fn head(&self) -> u64 {
@@ -89,6 +105,7 @@ impl<S: LogStore> Log<S> {
             let mut newest: Vec<Entry> = Vec::new();
             let mut bytes = 0;
             let mut before = u64::MAX;
+            let mut whole = false;
             while newest.len() < self.tail_cap && bytes <= tail::TAIL_BYTES_CAP {
                 let want = PAGE.min(self.tail_cap - newest.len());
                 let page = self.store.range(
@@ -98,19 +115,35 @@ impl<S: LogStore> Log<S> {
                     Direction::NewestFirst,
                     want,
                 )?;
-                let Some(oldest) = page.last() else { break };
+                let Some(oldest) = page.last() else {
+                    whole = true;
+                    break;
+                };
                 before = oldest.seq;
                 let full = page.len() == want;
                 bytes += page.iter().map(tail::weight).sum::<usize>();
                 newest.extend(page);
                 if !full {
+                    whole = true;
                     break;
                 }
             }
             newest.reverse();
-            self.tail = Some(Tail::new(self.tail_cap, newest));
+            self.tail = Some(Tail::new(self.tail_cap, newest, whole));
         }
         Ok(self.tail.get_or_insert_with(Tail::default))
+    }
+
+    /// The lowest seq storage need not be asked about: the tail's first, or 1 when the tail
+    /// is the whole log.
+    fn tail_floor(&mut self) -> Result<u64, StoreError> {
+        let head = self.head;
+        let tail = self.tail()?;
+        Ok(if tail.is_whole() {
+            1
+        } else {
+            tail.first_seq().unwrap_or(head + 1)
+        })
     }
 
     /// Whether the tail is loaded (for tests and the object's memory report).
@@ -129,19 +162,19 @@ impl<S: LogStore> Log<S> {
                 return Ok(Some(e.clone()));
             }
             // The whole log is in memory: no need to ask storage.
-            if tail.first_seq().is_none_or(|f| f == 1) && tail.len() as u64 == self.head {
+            if tail.is_whole() {
                 return Ok(None);
             }
         }
         self.store.by_id(id)
     }
 
-    fn commit(&mut self, comment: Comment) -> Result<Entry, StoreError> {
+    fn commit(&mut self, comment: Comment, network: Option<&str>) -> Result<Entry, StoreError> {
         let entry = Entry {
             seq: self.head + 1,
             comment,
         };
-        self.store.insert(&entry)?;
+        self.store.insert(&entry, network)?;
         self.head = entry.seq;
         self.last_ts = entry.comment.timestamp;
         if let Some(tail) = &mut self.tail {
@@ -158,17 +191,35 @@ impl<S: LogStore> Log<S> {
     pub fn append(
         &mut self,
         new: NewComment,
-        mut generate_id: impl FnMut() -> String,
+        generate_id: impl FnMut() -> String,
         default_domain: &str,
         now: u64,
     ) -> Result<Appended, StoreError> {
-        let id = match &new.id {
-            Some(id) => {
-                if let Some(existing) = self.find(id)? {
-                    return Ok(Appended::Existing(existing));
-                }
-                id.clone()
+        self.append_from(new, generate_id, default_domain, now, None)
+    }
+
+    /// [`Log::append`] for a post from `network` (a label; `None`: a bot), held to the
+    /// operator's rules. A retry of a stored id is answered before the rules: it was accepted.
+    pub fn append_from(
+        &mut self,
+        new: NewComment,
+        mut generate_id: impl FnMut() -> String,
+        default_domain: &str,
+        now: u64,
+        network: Option<&str>,
+    ) -> Result<Appended, StoreError> {
+        if let Some(id) = &new.id {
+            if let Some(existing) = self.find(id)? {
+                return Ok(Appended::Existing(existing));
             }
+        }
+        if let Some(net) = network {
+            if let Err(refusal) = self.moderation.admit(&new, net, now) {
+                return Ok(Appended::Refused(refusal));
+            }
+        }
+        let id = match &new.id {
+            Some(id) => id.clone(),
             // A generated id that happens to exist is drawn again, never mistaken for a retry.
             None => loop {
                 let id = generate_id();
@@ -179,7 +230,11 @@ impl<S: LogStore> Log<S> {
         };
         let timestamp = now.max(self.last_ts + 1);
         let comment = new.into_comment(id, timestamp, default_domain);
-        self.commit(comment).map(Appended::Created)
+        let entry = self.commit(comment, network)?;
+        if let Some(net) = network {
+            self.moderation.posted(net, now);
+        }
+        Ok(Appended::Created(entry))
     }
 
     /// Sets `botParams.processed`: one lookup and one row written. `None` when no comment has
@@ -237,9 +292,11 @@ impl<S: LogStore> Log<S> {
     pub fn read(&mut self, q: &CommentsQuery) -> Result<CommentsPage, LogError> {
         let filter = Filter::of(q);
         let want = q.limit + 1;
+        let mut from = None;
         let (mut entries, cursor) = match &q.after {
             Some(after) => {
                 let after = self.position(after)?;
+                from = Some(after);
                 let found = self.after(after, &filter, want)?;
                 let cursor = if found.len() > q.limit {
                     // More remain: resume right after the last one returned.
@@ -267,11 +324,16 @@ impl<S: LogStore> Log<S> {
         if q.order == Order::Desc {
             comments.reverse();
         }
+        let removed = match from {
+            Some(from) => self.removed_since(from)?,
+            None => self.recent_removals()?,
+        };
         Ok(CommentsPage {
             comments,
             has_more,
             cursor: Some(Cursor::Seq(cursor).to_string()),
             source: Source::Fresh,
+            removed,
         })
     }
 
@@ -283,8 +345,7 @@ impl<S: LogStore> Log<S> {
         filter: &Filter,
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
-        let head = self.head;
-        let tail_first = self.tail()?.first_seq().unwrap_or(head + 1);
+        let tail_first = self.tail_floor()?;
         let mut found = Vec::new();
         if after + 1 < tail_first {
             found = self
@@ -298,11 +359,15 @@ impl<S: LogStore> Log<S> {
         Ok(found)
     }
 
+    /// The newest entries, newest first, at most `limit`.
+    pub fn newest_entries(&mut self, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        self.newest(&Filter::default(), limit)
+    }
+
     /// The newest entries passing `filter`, newest first, at most `limit`.
     fn newest(&mut self, filter: &Filter, limit: usize) -> Result<Vec<Entry>, StoreError> {
-        let tail = self.tail()?;
-        let mut found = tail.newest(filter, limit);
-        let tail_first = tail.first_seq().unwrap_or(self.head + 1);
+        let mut found = self.tail()?.newest(filter, limit);
+        let tail_first = self.tail_floor()?;
         if found.len() < limit && tail_first > 1 {
             let rest = limit - found.len();
             found.extend(

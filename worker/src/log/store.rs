@@ -15,9 +15,24 @@ pub struct StoreError(pub String);
 /// One comment at its place in the log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// 1, 2, 3, … in commit order, with no gaps: the stream's order and its count.
+    /// 1, 2, 3, … in commit order, never reused. Gaps are comments the operator took down or
+    /// retention deleted.
     pub seq: u64,
     pub comment: Comment,
+}
+
+/// A comment the operator took down: out of every read, remembered so readers learn of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removal {
+    pub id: String,
+    /// Where the comment stood; restoring puts it back there.
+    pub seq: u64,
+    /// The log's head when it was taken down: a reader whose cursor is at or before this may
+    /// hold it.
+    pub at_head: u64,
+    pub at: u64,
+    /// Hidden (kept, can be restored) or deleted (gone for good).
+    pub kept: Option<Comment>,
 }
 
 /// The `type` and `domain` filters of a read. Each has an index `(column, seq)`.
@@ -65,10 +80,29 @@ impl std::ops::Sub for Usage {
 }
 
 pub trait LogStore {
-    /// The newest entry's `(seq, timestamp)`; `None` for an empty log.
+    /// The newest seq ever given and its timestamp (a taken-down comment's included, so a
+    /// seq is never reused); `None` for an empty log.
     fn head(&self) -> Result<Option<(u64, u64)>, StoreError>;
-    /// Adds an entry (one statement: the row and its index entries).
-    fn insert(&self, entry: &Entry) -> Result<(), StoreError>;
+    /// Adds an entry (one statement: the row and its index entries), with the opaque label of
+    /// the network it came from (never served; bans by author use it).
+    fn insert(&self, entry: &Entry, network: Option<&str>) -> Result<(), StoreError>;
+    fn network_of(&self, id: &str) -> Result<Option<String>, StoreError>;
+    /// Moves an entry out of the log into the removals.
+    fn take_down(&self, entry: &Entry, removal: &Removal) -> Result<(), StoreError>;
+    fn removal(&self, id: &str) -> Result<Option<Removal>, StoreError>;
+    /// A hidden entry back into the log, its removal forgotten.
+    fn put_back(&self, entry: &Entry) -> Result<(), StoreError>;
+    /// Forgets what a hidden comment said (it was deleted after being hidden).
+    fn forget(&self, id: &str) -> Result<(), StoreError>;
+    /// Removals with `at_head >= from`, newest first, at most `limit`.
+    fn removals(&self, from: u64, limit: usize) -> Result<Vec<Removal>, StoreError>;
+    /// Hidden (restorable) comments, newest taken down first.
+    fn hidden(&self, limit: usize) -> Result<Vec<Entry>, StoreError>;
+    /// Deletes up to `limit` of the oldest entries with `seq < before`: how many went.
+    fn prune(&self, before: u64, limit: usize) -> Result<u64, StoreError>;
+    /// A small named value (the moderation state).
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError>;
     /// Replaces the stored comment of `entry.seq` (its indexed columns never change).
     fn update(&self, entry: &Entry) -> Result<(), StoreError>;
     fn by_id(&self, id: &str) -> Result<Option<Entry>, StoreError>;
@@ -93,8 +127,38 @@ impl<T: LogStore + ?Sized> LogStore for &T {
     fn head(&self) -> Result<Option<(u64, u64)>, StoreError> {
         (**self).head()
     }
-    fn insert(&self, entry: &Entry) -> Result<(), StoreError> {
-        (**self).insert(entry)
+    fn insert(&self, entry: &Entry, network: Option<&str>) -> Result<(), StoreError> {
+        (**self).insert(entry, network)
+    }
+    fn network_of(&self, id: &str) -> Result<Option<String>, StoreError> {
+        (**self).network_of(id)
+    }
+    fn take_down(&self, entry: &Entry, removal: &Removal) -> Result<(), StoreError> {
+        (**self).take_down(entry, removal)
+    }
+    fn removal(&self, id: &str) -> Result<Option<Removal>, StoreError> {
+        (**self).removal(id)
+    }
+    fn put_back(&self, entry: &Entry) -> Result<(), StoreError> {
+        (**self).put_back(entry)
+    }
+    fn forget(&self, id: &str) -> Result<(), StoreError> {
+        (**self).forget(id)
+    }
+    fn removals(&self, from: u64, limit: usize) -> Result<Vec<Removal>, StoreError> {
+        (**self).removals(from, limit)
+    }
+    fn hidden(&self, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        (**self).hidden(limit)
+    }
+    fn prune(&self, before: u64, limit: usize) -> Result<u64, StoreError> {
+        (**self).prune(before, limit)
+    }
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        (**self).meta(key)
+    }
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        (**self).set_meta(key, value)
     }
     fn update(&self, entry: &Entry) -> Result<(), StoreError> {
         (**self).update(entry)

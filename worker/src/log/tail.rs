@@ -40,28 +40,38 @@ pub(super) fn weight(e: &Entry) -> usize {
     256 + strings.iter().flatten().map(|s| s.len()).sum::<usize>() + params + context
 }
 
-/// The entries `first..=head` of the log, contiguous.
+/// Every entry of the log from `first` to the head, in seq order (the gaps are comments taken
+/// down or pruned, which storage does not hold either).
 #[derive(Debug, Default)]
 pub struct Tail {
     entries: VecDeque<Entry>,
     ids: HashMap<String, u64>,
     cap: usize,
     bytes: usize,
+    /// Nothing older exists: storage never needs asking for what the tail lacks.
+    whole: bool,
 }
 
 impl Tail {
-    /// `newest` in log order (oldest first); only the last `cap` are kept.
-    pub fn new(cap: usize, newest: Vec<Entry>) -> Self {
+    /// `newest` in log order (oldest first); only the last `cap` are kept. `whole`: these are
+    /// all the log holds.
+    pub fn new(cap: usize, newest: Vec<Entry>, whole: bool) -> Self {
         let mut tail = Tail {
             entries: VecDeque::with_capacity(cap.min(newest.len()) + 1),
             ids: HashMap::new(),
             cap,
             bytes: 0,
+            whole,
         };
         for e in newest {
             tail.push(e);
         }
         tail
+    }
+
+    /// Whether the tail holds every comment of the log.
+    pub fn is_whole(&self) -> bool {
+        self.whole
     }
 
     /// The seq of the oldest entry held (`None` when empty).
@@ -78,10 +88,7 @@ impl Tail {
     }
 
     pub fn push(&mut self, entry: Entry) {
-        debug_assert!(self
-            .entries
-            .back()
-            .is_none_or(|last| last.seq + 1 == entry.seq));
+        debug_assert!(self.entries.back().is_none_or(|last| last.seq < entry.seq));
         self.ids.insert(entry.comment.id.clone(), entry.seq);
         self.bytes += weight(&entry);
         self.entries.push_back(entry);
@@ -89,6 +96,37 @@ impl Tail {
         while self.entries.len() > self.cap
             || (self.bytes > TAIL_BYTES_CAP && self.entries.len() > 1)
         {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= weight(&old);
+                self.ids.remove(&old.comment.id);
+                self.whole = false;
+            }
+        }
+    }
+
+    /// Takes an entry out (it was taken down); `None` when the tail does not hold it.
+    pub fn remove(&mut self, seq: u64) -> Option<Entry> {
+        let i = self.index(seq)?;
+        let old = self.entries.remove(i)?;
+        self.bytes -= weight(&old);
+        self.ids.remove(&old.comment.id);
+        Some(old)
+    }
+
+    /// Puts a restored entry back at its place, when that place is within the tail.
+    pub fn restore(&mut self, entry: Entry) {
+        let at = self.entries.partition_point(|e| e.seq < entry.seq);
+        if (at == 0 && !self.whole) || self.entries.get(at).is_some_and(|e| e.seq == entry.seq) {
+            return;
+        }
+        self.bytes += weight(&entry);
+        self.ids.insert(entry.comment.id.clone(), entry.seq);
+        self.entries.insert(at, entry);
+    }
+
+    /// Forgets the entries before `seq` (retention deleted them from storage).
+    pub fn drop_before(&mut self, seq: u64) {
+        while self.entries.front().is_some_and(|e| e.seq < seq) {
             if let Some(old) = self.entries.pop_front() {
                 self.bytes -= weight(&old);
                 self.ids.remove(&old.comment.id);
@@ -102,9 +140,7 @@ impl Tail {
     }
 
     fn index(&self, seq: u64) -> Option<usize> {
-        let first = self.first_seq()?;
-        let i = usize::try_from(seq.checked_sub(first)?).ok()?;
-        (i < self.entries.len()).then_some(i)
+        self.entries.binary_search_by_key(&seq, |e| e.seq).ok()
     }
 
     pub fn by_id(&self, id: &str) -> Option<&Entry> {
@@ -124,10 +160,7 @@ impl Tail {
 
     /// Held entries after `after` that pass `filter`, oldest first, at most `limit`.
     pub fn after(&self, after: u64, filter: &Filter, limit: usize) -> Vec<Entry> {
-        let start = match self.first_seq() {
-            Some(first) if after >= first => self.index(after + 1).unwrap_or(self.entries.len()),
-            _ => 0,
-        };
+        let start = self.entries.partition_point(|e| e.seq <= after);
         self.entries
             .range(start..)
             .filter(|e| filter.matches(&e.comment))

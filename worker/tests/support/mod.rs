@@ -18,6 +18,8 @@ use serde_json::Value;
 pub const T0: u64 = 1_761_239_864_515;
 pub const TOKEN: &str = "bot-secret-for-tests";
 pub const BOT: &str = "Bearer bot-secret-for-tests";
+pub const ADMIN_TOKEN: &str = "admin-secret-for-tests";
+pub const ADMIN: &str = "Bearer admin-secret-for-tests";
 
 /// Allows `per_key` calls per (bucket, key), like the bindings within one period.
 pub struct CountingLimiter {
@@ -60,6 +62,7 @@ pub struct Req<'a> {
     pub ip: Option<&'a str>,
     pub content_type: Option<&'a str>,
     pub authorization: Option<&'a str>,
+    pub operator: Option<&'a str>,
     pub origin: Option<&'a str>,
     pub websocket: bool,
     pub too_large: bool,
@@ -74,6 +77,7 @@ impl<'a> Req<'a> {
             ip: Some("203.0.113.7"),
             content_type: Some("application/json"),
             authorization: None,
+            operator: None,
             origin: Some("https://saywhatwant.app"),
             websocket: false,
             too_large: false,
@@ -82,6 +86,11 @@ impl<'a> Req<'a> {
 
     pub fn bot(mut self) -> Self {
         self.authorization = Some(BOT);
+        self
+    }
+
+    pub fn admin(mut self) -> Self {
+        self.authorization = Some(ADMIN);
         self
     }
 
@@ -116,6 +125,7 @@ impl Harness {
                 allowed_origin: "*".into(),
                 rate_limit: false,
                 bot_token: Some(TOKEN.into()),
+                admin_token: Some(ADMIN_TOKEN.into()),
             },
         }
     }
@@ -168,6 +178,7 @@ impl Harness {
             client_ip: r.ip,
             content_type: r.content_type,
             authorization: r.authorization,
+            operator: r.operator,
             websocket: r.websocket,
             body: if r.too_large {
                 Body::TooLarge
