@@ -16,7 +16,7 @@ export TRUNK_OFFLINE := true
 ## and alongside them the local model and the bot (BOT=off: the site alone; SWW_RESPONDER=
 ## local|echo|openai, BOT_ENTITIES: see docs/bot.md)
 run: tools app
-	scripts/run.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state --bot-token "$$(scripts/bot-token.sh)"
+	scripts/run.sh --port $(PORT) --rate-limit "$(RATE_LIMIT_PER_MINUTE)" --persist worker/.wrangler/state --bot-token "$$(scripts/bot-token.sh)" --admin-token "$$(scripts/local-token.sh ADMIN_TOKEN)"
 
 ## make test: every test (native unit tests, the worker over HTTP, the app in Chromium, end to end)
 test: tools-browser lint test-native test-wasm test-live size-check deploy-check

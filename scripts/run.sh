@@ -10,7 +10,7 @@
 # SWW_RESPONDER=openai: the bot on the caller's OPENAI_BASE_URL / OPENAI_MODEL, no local model.
 # Logs: .tools/logs/ (model build, model server, bot build). Ctrl-C stops every part.
 # Usage: scripts/run.sh [--port N] [--rate-limit N] [--persist DIR] [--bot-token TOKEN]
-#                       [--assets DIR | --no-assets]   (as scripts/serve.sh)
+#                       [--admin-token TOKEN] [--assets DIR | --no-assets]   (as scripts/serve.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=8080 serve_args=() bot_token=${BOT_TOKEN:-}
@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
     --rate-limit | --persist | --assets) serve_args+=("$1" "$2"); shift 2 ;;
     --no-assets) serve_args+=("$1"); shift ;;
     --bot-token) bot_token=$2; serve_args+=("$1" "$2"); shift 2 ;;
+    --admin-token) serve_args+=("$1" "$2"); shift 2 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -91,6 +92,7 @@ elif [ ! -x "$bin" ]; then
   wait_note="the AI joins in ~3 min (building the bot)"
 fi
 [ -n "$wait_note" ] && say "open $link and say hello; $wait_note"
+say "the operator's page: $site/admin (its credential: scripts/local-token.sh ADMIN_TOKEN)"
 
 # The AI side: model and bot, in a group of their own, never holding the site up.
 ai() {

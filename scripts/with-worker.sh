@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a fresh worker (wrangler dev, an empty log and KV, the built app from dist/) on a free
-# port, runs the given command with SWW_BASE_URL pointing at it and BOT_TOKEN set to the
-# worker's bot credential, and stops the worker afterwards.
+# port, runs the given command with SWW_BASE_URL pointing at it and BOT_TOKEN and ADMIN_TOKEN
+# set to the worker's bot and operator credentials, and stops the worker afterwards.
 # SWW_DIST picks another build of the page than dist/.
 # With --browser it also starts chromedriver (Debian's) and sets SWW_WEBDRIVER_URL.
 # With --seed-kv FILE it first writes FILE (wrangler's bulk JSON) into the local KV.
@@ -22,11 +22,12 @@ port=$(free_port)
 state=$(mktemp -d)
 log="$state/wrangler.log"
 export BOT_TOKEN="test-bot-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+export ADMIN_TOKEN="test-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 if [ -n "$seed" ]; then
   (cd worker && PATH="$PWD/../node_modules/.bin:$PATH" WRANGLER_SEND_METRICS=false \
     wrangler kv bulk put "$seed" --binding COMMENTS_KV --local --persist-to "$state/kv" >/dev/null)
 fi
-setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" --assets "${SWW_DIST:-dist}" --bot-token "$BOT_TOKEN" >"$log" 2>&1 &
+setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" --assets "${SWW_DIST:-dist}" --bot-token "$BOT_TOKEN" --admin-token "$ADMIN_TOKEN" >"$log" 2>&1 &
 pid=$!
 driver=
 stop() {

@@ -128,6 +128,10 @@ pub fn page(v: &JsValue) -> Option<CommentsPage> {
             "fresh" => Source::Fresh,
             _ => return None,
         },
+        removed: match get(v, "removed") {
+            None => Vec::new(),
+            Some(list) => strings(list)?,
+        },
     })
 }
 

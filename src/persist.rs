@@ -35,7 +35,8 @@ pub const WRITE_FAILED: &str =
     "This browser's storage refused new comments (it may be full). Live comments still work.";
 
 enum Slot {
-    Opening(Vec<Comment>),
+    /// What to save, and what to delete, once open.
+    Opening(Vec<Comment>, Vec<String>),
     Open(Rc<Store>),
     Unavailable,
 }
@@ -62,7 +63,7 @@ impl Persist {
         counted: impl Fn(u32) + 'static,
     ) -> Rc<Self> {
         Rc::new(Persist {
-            slot: RefCell::new(Slot::Opening(Vec::new())),
+            slot: RefCell::new(Slot::Opening(Vec::new(), Vec::new())),
             cap,
             bytes_cap,
             estimated_at: Cell::new(None),
@@ -106,17 +107,21 @@ impl Persist {
                 return None;
             }
         };
-        let queued = match self.slot.replace(Slot::Open(store.clone())) {
-            Slot::Opening(q) => q,
-            _ => Vec::new(),
+        let (queued, gone) = match self.slot.replace(Slot::Open(store.clone())) {
+            Slot::Opening(q, gone) => (q, gone),
+            _ => (Vec::new(), Vec::new()),
         };
+        // Before history is read from it: a comment taken down never shows again.
+        if let Err(e) = store.delete_all(&gone).await {
+            web_sys::console::warn_1(&e.to_string().into());
+        }
         self.count(&store).await;
         self.write(store.clone(), queued).await;
         Some(store)
     }
 
     fn is_opening(&self) -> bool {
-        matches!(*self.slot.borrow(), Slot::Opening(_))
+        matches!(*self.slot.borrow(), Slot::Opening(..))
     }
 
     pub fn store(&self) -> Option<Rc<Store>> {
@@ -132,7 +137,7 @@ impl Persist {
             return;
         }
         let store = match &mut *self.slot.borrow_mut() {
-            Slot::Opening(queue) => {
+            Slot::Opening(queue, _) => {
                 queue.extend(batch);
                 return;
             }
@@ -141,6 +146,28 @@ impl Persist {
         };
         let this = self.clone();
         wasm_bindgen_futures::spawn_local(async move { this.write(store, batch).await });
+    }
+
+    /// Deletes comments the operator took down, in the background.
+    pub fn forget(self: &Rc<Self>, ids: Vec<String>) {
+        let store = match &mut *self.slot.borrow_mut() {
+            Slot::Opening(queue, gone) => {
+                queue.retain(|c| !ids.contains(&c.id));
+                gone.extend(ids);
+                return;
+            }
+            Slot::Unavailable => return,
+            Slot::Open(s) => s.clone(),
+        };
+        let this = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match store.delete_all(&ids).await {
+                Ok(()) => {
+                    this.count(&store).await;
+                }
+                Err(e) => web_sys::console::warn_1(&e.to_string().into()),
+            }
+        });
     }
 
     async fn write(&self, store: Rc<Store>, batch: Vec<Comment>) {

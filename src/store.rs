@@ -85,6 +85,24 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes comments the operator took down (one transaction).
+    pub async fn delete_all(&self, ids: &[String]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let what = "drop comments taken down";
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .step(what)?;
+        let store = tx.store(STORE).step(what)?;
+        for id in ids {
+            store.delete(JsValue::from_str(id)).await.step(what)?;
+        }
+        tx.done().await.step(what)?;
+        Ok(())
+    }
+
     /// The newest `n`, oldest first (by timestamp).
     pub async fn newest(&self, n: u32) -> Result<Vec<Comment>, StoreError> {
         let mut out = self.scan_back(None, n, 0).await?;

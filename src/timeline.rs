@@ -124,6 +124,13 @@ impl Timeline {
         Timeline { items }
     }
 
+    /// Takes out the comments with these ids (the operator took them down); how many went.
+    pub fn remove(&mut self, ids: &[String]) -> usize {
+        let before = self.items.len();
+        self.items.retain(|c| !ids.contains(&c.id));
+        before - self.items.len()
+    }
+
     /// Finds a comment by id (a linear scan: for clicks, not for loops).
     pub fn find(&self, id: &str) -> Option<&Arc<Comment>> {
         self.items.iter().find(|c| c.id == id)

@@ -22,7 +22,7 @@ async fn a_socket_dropped_by_the_server_loses_nothing_and_repeats_nothing() {
     let took = wait_shown(&b, &before, true).await;
     eprintln!("pushed in {took:?}");
     let closed = api
-        .send_as_bot("POST", "/api/admin/sockets/close", None, "198.18.80.2")
+        .send_as_admin("POST", "/api/admin/sockets/close", None, "198.18.80.2")
         .await;
     assert_eq!(closed.status, 200, "{}", closed.body);
     assert!(

@@ -20,6 +20,8 @@ const ID: &str = "message-menu";
 const WORDS: usize = 8;
 /// What the menu is for (a comment's id; empty: the title's menu).
 const FOR: &str = "data-for";
+/// The item that reports a comment (the row events send it: it needs the network).
+pub const REPORT: &str = "m:report";
 
 #[component]
 pub fn MessageMenu() -> impl IntoView {
@@ -38,6 +40,7 @@ pub fn for_comment(c: &Comment, x: f64, y: f64) {
         ("m:save", "Save as .txt".to_owned()),
         ("m:user", format!("Only {name}")),
         ("m:-user", format!("Block {name}")),
+        (REPORT, "Report to the operator".to_owned()),
     ];
     open(&c.id, &items, &words_of(&c.text, WORDS), x, y);
 }
@@ -146,6 +149,13 @@ fn focus_item(menu: &Element, i: u32) {
     if let Some(b) = item {
         let _ = b.focus();
     }
+}
+
+/// The comment the open menu is for, closing it (for the items that act on the stream).
+pub fn take_target() -> Option<String> {
+    let id = element()?.get_attribute(FOR).filter(|id| !id.is_empty());
+    close(true);
+    id
 }
 
 /// Does what a menu item (`data-act="m:…"`, the button `item`) says. True when the lens changed.

@@ -47,6 +47,12 @@ pub fn on_click(
     }
     let mut lens = state.lens.get_untracked();
     let changed = match (act.as_deref(), id) {
+        (Some(message_menu::REPORT), _) => {
+            if let Some(id) = message_menu::take_target() {
+                stream.with_value(|s| s.report(&id));
+            }
+            false
+        }
         (Some(a), _) if a.starts_with("m:") => {
             button.is_some_and(|b| message_menu::act(a, &b, state, &mut lens))
         }

@@ -135,6 +135,7 @@ impl Stream {
             self.0.state.counts.try_update(|c| c.1 = Some(total));
         }
         self.receive(page.comments);
+        self.drop_removed(page.removed);
         self.show(poller, via);
     }
 

@@ -4,7 +4,8 @@
 
 mod follow;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use futures::channel::mpsc::{unbounded, UnboundedSender};
@@ -23,6 +24,9 @@ use crate::prefs::Prefs;
 use crate::state::StreamState;
 use crate::timeline::Pos;
 
+pub const REPORTED: &str = "Reported to the operator. Thank you.";
+pub const REPORT_FAILED: &str = "The report could not be sent. Try again in a moment.";
+
 /// The running stream. Cheap to clone; [`Stream::stop`] ends its loops.
 #[derive(Clone)]
 pub struct Stream(Rc<Inner>);
@@ -34,6 +38,8 @@ struct Inner {
     prefs: Prefs,
     persist: Rc<Persist>,
     alive: Cell<bool>,
+    /// Ids the operator took down, this visit: IndexedDB may still hand them back meanwhile.
+    gone: RefCell<HashSet<String>>,
     /// The follow loop's inbox: wake-ups and the live channel's events.
     inbox: UnboundedSender<Signal>,
 }
@@ -59,6 +65,7 @@ impl Stream {
             prefs,
             persist,
             alive: Cell::new(true),
+            gone: RefCell::default(),
             inbox,
         });
         let stream = Stream(inner);
@@ -83,10 +90,17 @@ impl Stream {
         self.0.alive.get()
     }
 
-    /// Takes comments from anywhere: saved first, then shown.
+    /// Takes comments from the server: saved first, then shown. (A comment the operator
+    /// restores comes back this way.)
     fn receive(&self, comments: Vec<Comment>) {
         if comments.is_empty() || !self.alive() {
             return;
+        }
+        {
+            let mut gone = self.0.gone.borrow_mut();
+            for c in &comments {
+                gone.remove(&c.id);
+            }
         }
         self.0.persist.save(comments.clone());
         let s = &self.0.state;
@@ -103,6 +117,27 @@ impl Stream {
             s.update_timeline(|t| t.keep_newest(keep));
             s.history_start.try_set(false);
         }
+    }
+
+    /// The operator took these down: out of the view and out of IndexedDB, at once.
+    fn drop_removed(&self, ids: Vec<String>) {
+        if ids.is_empty() || !self.alive() {
+            return;
+        }
+        self.0.gone.borrow_mut().extend(ids.iter().cloned());
+        self.0.state.update_timeline(|t| {
+            t.remove(&ids);
+        });
+        self.0.persist.forget(ids);
+    }
+
+    /// What IndexedDB gave, less what was taken down this visit.
+    fn kept(&self, mut from_store: Vec<Comment>) -> Vec<Comment> {
+        let gone = self.0.gone.borrow();
+        if !gone.is_empty() {
+            from_store.retain(|c| !gone.contains(&c.id));
+        }
+        from_store
     }
 
     /// Searches what is shown, and brings the newest matches from all of IndexedDB into memory
@@ -127,9 +162,12 @@ impl Stream {
                 .search(&needle, this.0.settings.window_rows, current)
                 .await;
             match found {
-                Ok(Some(found)) if current() => s.update_timeline(|t| {
-                    t.merge(found);
-                }),
+                Ok(Some(found)) if current() => {
+                    let found = this.kept(found);
+                    s.update_timeline(|t| {
+                        t.merge(found);
+                    })
+                }
                 Ok(_) => {}
                 Err(e) => web_sys::console::warn_1(&e.to_string().into()),
             }
@@ -150,6 +188,7 @@ impl Stream {
         match store.newest(self.0.settings.window_rows as u32).await {
             Ok(history) => {
                 let few = history.len() < self.0.settings.window_rows;
+                let history = self.kept(history);
                 if self.alive() {
                     let s = &self.0.state;
                     s.update_timeline(|t| {
@@ -190,6 +229,7 @@ impl Stream {
             }
             match older {
                 Ok(older) if !older.is_empty() => {
+                    let older = this.kept(older);
                     let shown = || s.with_shown_untracked(|t| t.len());
                     let before = shown();
                     s.update_timeline(|t| {
@@ -215,6 +255,23 @@ impl Stream {
                 }
             }
             s.loading_older.try_set(false);
+        });
+    }
+
+    /// Reports a comment to the operator; the notice says how it went.
+    pub fn report(&self, id: &str) {
+        let this = self.clone();
+        let id = id.to_owned();
+        spawn_local(async move {
+            let sent = this.0.api.report(&id).await;
+            let msg = match sent {
+                Ok(()) => REPORTED,
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("report failed: {e}").into());
+                    REPORT_FAILED
+                }
+            };
+            this.0.state.notice.try_set(Some(msg));
         });
     }
 

@@ -58,7 +58,7 @@ fn workerd_rss_mib() -> f64 {
 }
 
 async fn object_info(api: &Api) -> serde_json::Value {
-    api.send_as_bot("GET", "/api/admin/object", None, "198.18.200.1")
+    api.send_as_admin("GET", "/api/admin/object", None, "198.18.200.1")
         .await
         .body
 }

@@ -96,6 +96,23 @@ impl Api {
             .expect("the worker answers")
     }
 
+    /// Sends a request with the operator credential (`ADMIN_TOKEN`, exported by
+    /// `scripts/with-worker.sh`).
+    pub async fn send_as_admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        ip: &str,
+    ) -> Answer {
+        let admin = std::env::var("ADMIN_TOKEN").expect(
+            "ADMIN_TOKEN is not set: run these suites through `make test` (scripts/with-worker.sh)",
+        );
+        self.try_send_with(method, path, body, ip, Some(&admin))
+            .await
+            .expect("the worker answers")
+    }
+
     /// Posts as a bot (AI comments and `re-` ids need it) and returns the stored copy.
     pub async fn post_as_bot(&self, body: Value) -> Comment {
         let a = self
