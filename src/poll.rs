@@ -191,6 +191,7 @@ mod tests {
             has_more: false,
             cursor: Some("5".into()),
             source: saywhatwant_wire::Source::Cache,
+            removed: vec![],
         };
         p.on_page(&page);
         let q = p.query(&s);
@@ -211,6 +212,7 @@ mod tests {
             has_more,
             cursor: cursor.map(str::to_owned),
             source: Source::Fresh,
+            removed: vec![],
         }
     }
 

@@ -201,7 +201,8 @@ impl Status {
                     )
                 };
                 let answer = format!(
-                    "HTTP/1.1 {code}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    // Any origin may read it: the operator page shows it from the site's origin.
+                    "HTTP/1.1 {code}\r\nContent-Type: application/json\r\nAccess-Control-Allow-Origin: *\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = conn.write_all(answer.as_bytes()).await;

@@ -81,9 +81,17 @@ fn pages_stats_and_errors() {
         has_more: true,
         cursor: Some("9:b".into()),
         source: Source::Fresh,
+        removed: vec![],
     };
     let json = serde_json::to_string(&page).unwrap();
     assert_eq!(codec::page(&codec::parse(&json).unwrap()), Some(page));
+    // Taken-down ids come as a list of strings; anything else is not a page.
+    let taken =
+        r#"{"comments":[],"hasMore":false,"cursor":"s3","source":"fresh","removed":["a","b"]}"#;
+    let parsed = codec::page(&codec::parse(taken).unwrap()).expect("a page");
+    assert_eq!(parsed.removed, ["a", "b"]);
+    let bad = r#"{"comments":[],"hasMore":false,"cursor":"s3","source":"fresh","removed":[1]}"#;
+    assert_eq!(codec::page(&codec::parse(bad).unwrap()), None);
     let odd = json.replace("\"fresh\"", "\"elsewhere\"");
     assert_eq!(codec::page(&codec::parse(&odd).unwrap()), None);
     let not_a_list = r#"{"comments":{"length":1},"hasMore":false,"cursor":null,"source":"cache"}"#;

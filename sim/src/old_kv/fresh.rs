@@ -57,6 +57,7 @@ pub fn page(
         has_more,
         cursor: cursor.map(|c| c.to_string()),
         source,
+        removed: Vec::new(),
     }
 }
 
