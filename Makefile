@@ -27,8 +27,10 @@ tools:
 tools-browser:
 	scripts/ensure-tools.sh browser
 
+# The readers' page into dist/, then the operator page (its own wasm) into dist/admin/.
 app:
 	trunk build --release
+	trunk build --release admin.html --dist dist/admin --public-url /admin/
 
 worker:
 	cd worker && worker-build --release
@@ -52,6 +54,8 @@ test-live: app
 	scripts/with-worker.sh --rate-limit 0 --seed-kv tests/fixtures/original-kv.json cargo test -p saywhatwant-e2e --test import
 	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser --test live --test a11y --test reading_tools --test browser_bulk --test conversation --test returning --test ai_answer -- --test-threads=3
 	SWW_PUSH=off scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser -- --test-threads=3
+	# A worker of their own: slow mode and bans apply to every post the worker takes.
+	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test moderation --test takedown -- --test-threads=1
 
 ## make bench: rows and time per request (native), the KV-lag simulation, the cost model and the
 ## fan-out simulation (sim/), the log object under wrangler dev (sockets, requests a second, real

@@ -1,6 +1,7 @@
 //! Helpers shared by the live suites. They talk to the worker `scripts/with-worker.sh` started
 //! (its address is in `SWW_BASE_URL`); `make test` runs them that way.
 
+pub mod axe;
 pub mod openai_stub;
 pub mod page;
 pub mod webdriver;
