@@ -79,7 +79,7 @@ async fn a_takedown_reaches_open_sockets_and_readers_catching_up_and_a_restore_c
         .page(&format!("/api/comments?after={cursor}&fresh=true"))
         .await;
     assert!(caught_up.comments.iter().all(|x| x.id != c.id));
-    assert_eq!(caught_up.removed, [c.id.clone()]);
+    assert_eq!(caught_up.removed, std::slice::from_ref(&c.id));
     // A socket opened from that cursor hears it in its first frame.
     let mut late = live(&cursor).await;
     assert!(frame(&mut late).await.removed.contains(&c.id));
