@@ -34,7 +34,7 @@ pub async fn get<L: LogPort, K: Kv, R>(
     if !q.fresh {
         // A missing or unreadable view only means asking the log.
         if let Ok(Some(view)) = recent::load(ctx.kv).await {
-            if let Some(page) = view.answer(&q) {
+            if let Some(page) = recent::answer(&view, &q) {
                 let mut r = json(200, &page);
                 r.headers
                     .push(("Cache-Control", "public, max-age=5".into()));

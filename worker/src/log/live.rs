@@ -8,13 +8,16 @@
 
 use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, Source};
 
-use super::{Entry, Filter, Log, LogError, LogStore};
+use super::{Budget, Entry, Filter, Log, LogError, LogStore};
 
 /// Comments per backlog frame (a poll's page).
 pub const FRAME_SIZE: usize = 200;
 /// A socket further behind than this is closed with [`CLOSE_BEHIND`]: the client catches up
 /// with fresh polls (which page) and connects again.
 pub const MAX_BACKLOG: usize = 2000;
+/// Or further behind than this many bytes of comments (2 000 heavy ones would not fit the
+/// object's memory): polls page through them instead.
+pub const MAX_BACKLOG_BYTES: usize = 4 * 1024 * 1024;
 /// Close code: too far behind, poll first.
 pub const CLOSE_BEHIND: u16 = 4410;
 /// Close code: the cursor is not from this log (a reset stream); load again without one.
@@ -85,8 +88,9 @@ pub fn open<S: LogStore>(log: &mut Log<S>, q: &CommentsQuery) -> Result<Opening,
         Some(c) => log.position(c)?,
         None => log.head(),
     };
-    let backlog = log.after(start, &filter, MAX_BACKLOG + 1)?;
-    if backlog.len() > MAX_BACKLOG {
+    let mut budget = Budget::new(MAX_BACKLOG_BYTES);
+    let backlog = log.after_within(start, &filter, MAX_BACKLOG + 1, &mut budget)?;
+    if backlog.len() > MAX_BACKLOG || budget.hit {
         return Ok(Opening::TooFarBehind);
     }
     let head = log.head();

@@ -22,6 +22,10 @@ pub use moderation::{ActError, Acted, Change};
 pub use store::{Direction, Entry, Filter, LogStore, Removal, StoreError, Usage};
 pub use tail::TAIL_CAP;
 
+/// A read answers about this many bytes of comments at most: a thousand comments carrying
+/// 48 KiB of context each would be 50 MB in an object of 128 MB.
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
 use saywhatwant_wire::{
     Comment, CommentsPage, CommentsQuery, Cursor, NewComment, Order, Patch, Source,
 };
@@ -288,17 +292,21 @@ impl<S: LogStore> Log<S> {
         Ok(self.store.last_stamped(ts, strict)?)
     }
 
-    /// Answers `GET /api/comments` from the log.
+    /// Answers `GET /api/comments` from the log: at most `limit` comments and about
+    /// [`MAX_PAGE_BYTES`] of them; past either, `hasMore` and the cursor page on.
     pub fn read(&mut self, q: &CommentsQuery) -> Result<CommentsPage, LogError> {
         let filter = Filter::of(q);
         let want = q.limit + 1;
+        let mut budget = Budget::new(MAX_PAGE_BYTES);
         let mut from = None;
         let (mut entries, cursor) = match &q.after {
             Some(after) => {
                 let after = self.position(after)?;
                 from = Some(after);
-                let found = self.after(after, &filter, want)?;
-                let cursor = if found.len() > q.limit {
+                let found = self.after_within(after, &filter, want, &mut budget)?;
+                let cursor = if budget.hit {
+                    found.last().map_or(after, |e| e.seq)
+                } else if found.len() > q.limit {
                     // More remain: resume right after the last one returned.
                     q.limit.checked_sub(1).map_or(after, |i| found[i].seq)
                 } else {
@@ -308,12 +316,12 @@ impl<S: LogStore> Log<S> {
                 (found, cursor)
             }
             None => {
-                let mut found = self.newest(&filter, want)?;
+                let mut found = self.newest_within(&filter, want, &mut budget)?;
                 found.reverse();
                 (found, self.head)
             }
         };
-        let has_more = entries.len() > q.limit;
+        let has_more = entries.len() > q.limit || budget.hit;
         match q.after {
             Some(_) => entries.truncate(q.limit),
             None => {
@@ -345,37 +353,113 @@ impl<S: LogStore> Log<S> {
         filter: &Filter,
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
+        self.after_within(after, filter, limit, &mut Budget::new(usize::MAX))
+    }
+
+    /// [`Log::after`], stopping once `budget` is spent (storage is read in small pages, so
+    /// no more is held than the answer keeps).
+    pub fn after_within(
+        &mut self,
+        after: u64,
+        filter: &Filter,
+        limit: usize,
+        budget: &mut Budget,
+    ) -> Result<Vec<Entry>, StoreError> {
         let tail_first = self.tail_floor()?;
         let mut found = Vec::new();
-        if after + 1 < tail_first {
-            found = self
-                .store
-                .range(filter, after, tail_first, Direction::OldestFirst, limit)?;
+        let mut cursor = after;
+        while cursor + 1 < tail_first && found.len() < limit && !budget.hit {
+            let want = (limit - found.len()).min(STORAGE_PAGE);
+            let page =
+                self.store
+                    .range(filter, cursor, tail_first, Direction::OldestFirst, want)?;
+            let full = page.len() == want;
+            let Some(last) = page.last().map(|e| e.seq) else {
+                break;
+            };
+            cursor = last;
+            budget.fill(&mut found, page);
+            if !full {
+                break;
+            }
         }
-        if found.len() < limit {
+        if found.len() < limit && !budget.hit {
             let rest = limit - found.len();
-            found.extend(self.tail()?.after(after, filter, rest));
+            let tail = self.tail()?;
+            budget.fill(
+                &mut found,
+                tail.after_iter(after, filter).take(rest).cloned(),
+            );
         }
         Ok(found)
     }
 
     /// The newest entries, newest first, at most `limit`.
     pub fn newest_entries(&mut self, limit: usize) -> Result<Vec<Entry>, StoreError> {
-        self.newest(&Filter::default(), limit)
+        self.newest_within(&Filter::default(), limit, &mut Budget::new(usize::MAX))
     }
 
-    /// The newest entries passing `filter`, newest first, at most `limit`.
-    fn newest(&mut self, filter: &Filter, limit: usize) -> Result<Vec<Entry>, StoreError> {
-        let mut found = self.tail()?.newest(filter, limit);
-        let tail_first = self.tail_floor()?;
-        if found.len() < limit && tail_first > 1 {
-            let rest = limit - found.len();
-            found.extend(
-                self.store
-                    .range(filter, 0, tail_first, Direction::NewestFirst, rest)?,
-            );
+    /// The newest entries passing `filter`, newest first, at most `limit` and `budget`.
+    pub fn newest_within(
+        &mut self,
+        filter: &Filter,
+        limit: usize,
+        budget: &mut Budget,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let mut found = Vec::new();
+        budget.fill(
+            &mut found,
+            self.tail()?.newest_iter(filter).take(limit).cloned(),
+        );
+        let mut before = self.tail_floor()?;
+        while found.len() < limit && before > 1 && !budget.hit {
+            let want = (limit - found.len()).min(STORAGE_PAGE);
+            let page = self
+                .store
+                .range(filter, 0, before, Direction::NewestFirst, want)?;
+            let full = page.len() == want;
+            let Some(oldest) = page.last().map(|e| e.seq) else {
+                break;
+            };
+            before = oldest;
+            budget.fill(&mut found, page);
+            if !full {
+                break;
+            }
         }
         Ok(found)
+    }
+}
+
+/// Storage rows read per statement when a read may stop on its byte budget.
+const STORAGE_PAGE: usize = 100;
+
+/// Bytes a read may still hold. The first entry is always taken, so a page is never empty
+/// while comments remain.
+pub struct Budget {
+    left: usize,
+    /// An entry did not fit: the answer stops short of its limit.
+    pub hit: bool,
+}
+
+impl Budget {
+    pub fn new(bytes: usize) -> Self {
+        Budget {
+            left: bytes,
+            hit: false,
+        }
+    }
+
+    fn fill(&mut self, into: &mut Vec<Entry>, from: impl IntoIterator<Item = Entry>) {
+        for e in from {
+            let w = tail::weight(&e);
+            if w > self.left && !into.is_empty() {
+                self.hit = true;
+                return;
+            }
+            self.left = self.left.saturating_sub(w);
+            into.push(e);
+        }
     }
 }
 

@@ -158,26 +158,25 @@ impl Tail {
         }
     }
 
-    /// Held entries after `after` that pass `filter`, oldest first, at most `limit`.
-    pub fn after(&self, after: u64, filter: &Filter, limit: usize) -> Vec<Entry> {
+    /// Held entries after `after` that pass `filter`, oldest first (borrowed: the caller
+    /// copies only what it keeps).
+    pub fn after_iter<'a>(
+        &'a self,
+        after: u64,
+        filter: &'a Filter,
+    ) -> impl Iterator<Item = &'a Entry> + 'a {
         let start = self.entries.partition_point(|e| e.seq <= after);
         self.entries
             .range(start..)
-            .filter(|e| filter.matches(&e.comment))
-            .take(limit)
-            .cloned()
-            .collect()
+            .filter(move |e| filter.matches(&e.comment))
     }
 
-    /// The newest held entries that pass `filter`, newest first, at most `limit`.
-    pub fn newest(&self, filter: &Filter, limit: usize) -> Vec<Entry> {
+    /// The newest held entries that pass `filter`, newest first (borrowed).
+    pub fn newest_iter<'a>(&'a self, filter: &'a Filter) -> impl Iterator<Item = &'a Entry> + 'a {
         self.entries
             .iter()
             .rev()
-            .filter(|e| filter.matches(&e.comment))
-            .take(limit)
-            .cloned()
-            .collect()
+            .filter(move |e| filter.matches(&e.comment))
     }
 
     /// The seq of the newest held entry stamped at or before `ts` (strictly before when

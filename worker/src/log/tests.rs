@@ -368,24 +368,44 @@ fn heavy_comments_are_held_by_bytes_not_count_and_reads_still_see_all() {
     assert!(held <= tail::TAIL_BYTES_CAP, "{held}");
     let kept = log.tail_len().expect("loaded");
     assert!(kept < 400 && kept > 100, "{kept}");
-    // What left memory is still read, from storage, in order.
-    let all = log.read(&query("after=s0&limit=1000")).expect("read");
-    assert_eq!(all.comments.len(), 400);
-    assert_eq!(all.comments[0].text, "h0");
-    assert_eq!(all.comments[399].text, "h399");
+    // What left memory is still read, from storage, in order: in pages of at most
+    // MAX_PAGE_BYTES, each saying more remain, so a read never holds them all.
+    let drain = |log: &mut Log<&MemoryStore>| {
+        let (mut all, mut cursor, mut pages) = (Vec::new(), "s0".to_string(), 0);
+        loop {
+            let page = log
+                .read(&query(&format!("after={cursor}&limit=1000")))
+                .expect("read");
+            pages += 1;
+            let bytes: usize = page
+                .comments
+                .iter()
+                .map(|c| serde_json::to_string(c).map_or(0, |j| j.len()))
+                .sum();
+            assert!(bytes <= super::MAX_PAGE_BYTES, "{bytes}");
+            all.extend(page.comments.into_iter().map(|c| c.text));
+            cursor = page.cursor.expect("cursor");
+            if !page.has_more {
+                return (all, pages);
+            }
+        }
+    };
+    let (all, pages) = drain(&mut log);
+    assert_eq!(all.len(), 400);
+    assert!(pages >= 9, "{pages} pages for ~19 MB");
+    assert_eq!((all[0].as_str(), all[399].as_str()), ("h0", "h399"));
+    let newest = log.read(&query("limit=1000")).expect("read");
+    assert!(newest.has_more && newest.comments.len() < 100);
+    assert_eq!(
+        newest.comments.last().map(|c| c.text.as_str()),
+        Some("h399")
+    );
     // A woken object loads its tail in pages up to the same cap, not 2 000 rows at once.
     let mut woken = Log::open(&store).expect("open");
     woken.read(&query("limit=1")).expect("warm");
     let held = woken.tail_bytes().expect("loaded");
     assert!(held <= tail::TAIL_BYTES_CAP + 300 * 1024, "{held}");
-    assert_eq!(
-        woken
-            .read(&query("after=s0&limit=1000"))
-            .expect("read")
-            .comments
-            .len(),
-        400
-    );
+    assert_eq!(drain(&mut woken).0.len(), 400);
 }
 
 #[test]
