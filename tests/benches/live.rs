@@ -7,6 +7,9 @@
 //! - `rows`: storage rows and time per request kind at 1 000, 10 000 and 100 000 stored
 //!   comments, as the real SQLite reports them (`X-Log-Rows`).
 //! - `bot`: comment → the echo bot's answer, on the live channel and polling only.
+//! - `memory`: the object's Wasm memory with its tail full of maximal comments (48 KiB of
+//!   context each) and heavy reads on top (`limit=1000` fresh reads, a socket 2 000 behind).
+//! - `firstload`: a `limit=1` first load from the KV view against the same read fresh.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -415,4 +418,140 @@ async fn main() {
     if run("rps") {
         rps(&api).await;
     }
+    if run("firstload") {
+        first_load(&api).await;
+    }
+    // Last: it leaves the log full of heavy comments.
+    if run("memory") {
+        memory(&api).await;
+    }
+}
+
+/// Median time of `n` GETs of `path`.
+async fn median_get(api: &Api, path: &str, n: usize) -> f64 {
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let a = api.send("GET", path, None, "198.18.201.1").await;
+        assert_eq!(a.status, 200, "{path}: {}", a.body);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    percentile(times, 0.5)
+}
+
+async fn first_load(api: &Api) {
+    // A full view: 500 comments, as heavy as a busy stream's.
+    for i in 0..500 {
+        api.post(
+            json!({"text": format!("first load {i} {}", "y".repeat(900)), "username": "bench"}),
+            "198.18.201.2",
+        )
+        .await;
+    }
+    // The object writes the view within REFRESH_MS (10 s) of the last change.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    let cached = api
+        .send("GET", "/api/comments?limit=1", None, "198.18.201.1")
+        .await;
+    let source = cached.body["source"].as_str().unwrap_or("?").to_owned();
+    println!(
+        "### A first load of one comment: the KV view against the log (median of 50)
+"
+    );
+    println!(
+        "| read | source | median |
+|---|---|---:|"
+    );
+    for (what, path) in [
+        ("`limit=1`", "/api/comments?limit=1"),
+        ("`limit=1&fresh=true`", "/api/comments?limit=1&fresh=true"),
+        (
+            "`limit=200` (the page's bulk load)",
+            "/api/comments?limit=200",
+        ),
+        (
+            "`limit=200&fresh=true`",
+            "/api/comments?limit=200&fresh=true",
+        ),
+    ] {
+        let src = if path.contains("fresh") {
+            "fresh"
+        } else {
+            source.as_str()
+        };
+        println!(
+            "| {what} | {src} | {:.1} ms |",
+            median_get(api, path, 50).await
+        );
+    }
+    println!();
+}
+
+async fn memory(api: &Api) {
+    let info = object_info(api).await;
+    let before = info["wasmMemoryBytes"].as_u64().unwrap_or(0);
+    // Maximal conversation posts: 48 KiB of context (45 lines of 1 000) and a 1 000-char text.
+    let context: Vec<String> = (0..45)
+        .map(|i| format!("{i}: {}", "z".repeat(990)))
+        .collect();
+    let n = env_or("SWW_HEAVY_COMMENTS", 2_000);
+    let started = Instant::now();
+    stream::iter(0..n)
+        .for_each_concurrent(8, |i| {
+            let body = json!({"text": format!("heavy {i} {}", "h".repeat(980)), "username": "heavy",
+                              "context": context});
+            async move {
+                api.post(body, "198.18.202.1").await;
+            }
+        })
+        .await;
+    let filled = object_info(api).await;
+    // Heavy reads on top: fresh `limit=1000` reads from the start and from the newest.
+    let mut read_bytes = 0usize;
+    for path in [
+        "/api/comments?after=s0&limit=1000&fresh=true",
+        "/api/comments?limit=1000&fresh=true",
+        "/api/comments?after=s0&limit=1000&fresh=true",
+    ] {
+        let a = api.send("GET", path, None, "198.18.202.2").await;
+        assert_eq!(a.status, 200);
+        read_bytes = read_bytes.max(a.body.to_string().len());
+    }
+    // A socket 2 000 behind: its backlog is over the byte cap, so it is told to poll (4410).
+    let behind = live_url(&base_url(), Some("s0"), None);
+    let closed = match Channel::connect(&behind, None).await {
+        Ok(mut c) => match tokio::time::timeout(Duration::from_secs(10), c.next()).await {
+            Ok(Err(e)) => format!("{e}"),
+            Ok(Ok(page)) => format!("a frame of {}", page.comments.len()),
+            Err(_) => "silent".into(),
+        },
+        Err(e) => format!("{e}"),
+    };
+    let after = object_info(api).await;
+    let mib = |v: &serde_json::Value| v["wasmMemoryBytes"].as_f64().unwrap_or(0.0) / 1_048_576.0;
+    println!(
+        "### The object's memory with {n} maximal comments and heavy reads
+"
+    );
+    println!(
+        "| measurement | result |
+|---|---|"
+    );
+    println!(
+        "| posting {n} comments of ~48 KiB | {:.0} s |",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "| Wasm memory before | {:.1} MiB |",
+        before as f64 / 1_048_576.0
+    );
+    println!(
+        "| with the tail full ({} comments held, {:.1} MiB) | {:.1} MiB |",
+        filled["tail"],
+        filled["tailBytes"].as_f64().unwrap_or(0.0) / 1_048_576.0,
+        mib(&filled)
+    );
+    println!("| after three `limit=1000` fresh reads (largest answer {:.1} MiB) and a socket 2 000 behind ({closed}) | {:.1} MiB |",
+        read_bytes as f64 / 1_048_576.0, mib(&after));
+    println!();
 }

@@ -88,6 +88,7 @@ impl DurableObject for CommentLog {
                     "sockets": self.state.get_websockets().len(),
                     "head": log.head(),
                     "tail": log.tail_len(),
+                    "tailBytes": log.tail_bytes(),
                     // The object's Wasm linear memory: its heap, tail included.
                     "wasmMemoryBytes": core::arch::wasm32::memory_size(0) * 65_536,
                 }))
