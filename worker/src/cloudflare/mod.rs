@@ -171,7 +171,7 @@ async fn fetch(
     } else {
         Some(Vec::new())
     };
-    let (origin, client_ip, content_type, authorization, operator) = (
+    let (origin, client_ip, content_type, authorization, acting) = (
         header("Origin"),
         header("CF-Connecting-IP"),
         header("Content-Type"),
@@ -189,7 +189,7 @@ async fn fetch(
         client_ip: client_ip.as_deref(),
         content_type: content_type.as_deref(),
         authorization: authorization.as_deref(),
-        operator: operator.as_deref(),
+        operator: acting.as_deref(),
         websocket: header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")),
         body: body.as_deref().map_or(Body::TooLarge, Body::Read),
     };

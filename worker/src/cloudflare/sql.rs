@@ -243,14 +243,13 @@ impl LogStore for SqlStore {
     }
 
     fn removal(&self, id: &str) -> Result<Option<Removal>, StoreError> {
-        Ok(self
-            .rows::<RemovalRow>(
-                "SELECT id, seq, at_head, at, body FROM removals WHERE id = ?",
-                vec![id.into()],
-            )?
-            .pop()
-            .map(RemovalRow::removal)
-            .transpose()?)
+        self.rows::<RemovalRow>(
+            "SELECT id, seq, at_head, at, body FROM removals WHERE id = ?",
+            vec![id.into()],
+        )?
+        .pop()
+        .map(RemovalRow::removal)
+        .transpose()
     }
 
     fn put_back(&self, entry: &Entry) -> Result<(), StoreError> {
