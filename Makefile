@@ -30,7 +30,7 @@ tools-browser:
 # The readers' page into dist/, then the operator page (its own wasm) into dist/admin/.
 app:
 	trunk build --release
-	trunk build --release admin.html --dist dist/admin --public-url /admin/
+	trunk build admin.html --release --dist dist/admin --public-url /admin/
 
 worker:
 	cd worker && worker-build --release

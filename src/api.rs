@@ -124,13 +124,6 @@ impl Api {
         codec::comment(&body).ok_or(ApiError::Decode)
     }
 
-    /// Reports a comment to the operator (`POST /api/comments/{id}/report`).
-    pub async fn report(&self, id: &str) -> Result<(), ApiError> {
-        let url = format!("{}/{id}/report", self.comments_endpoint());
-        let req = Request::post(&url).header("Content-Type", "application/json");
-        self.send(req, Some("{}".into())).await.map(|_| ())
-    }
-
     /// Sends with a deadline; gives the answer's JSON. Any answer outside 2xx becomes an
     /// [`ApiError::Http`].
     async fn send(&self, req: RequestBuilder, body: Option<String>) -> Result<JsValue, ApiError> {

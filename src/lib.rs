@@ -6,7 +6,6 @@
 //! `filter`, `hash`, `counts`, `export`) hold the logic and are tested natively; the rest is
 //! tested in a headless browser (`browser_tests`, and the end-to-end suites in `tests/`).
 
-pub mod admin;
 pub mod api;
 pub mod browser;
 pub mod codec;

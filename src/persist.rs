@@ -12,6 +12,7 @@ use gloo_timers::callback::Timeout;
 use saywhatwant_wire::Comment;
 
 use crate::browser::{now_ms, storage_usage};
+
 use crate::store::{Store, StoreError};
 
 /// How often, at most, the byte estimate is asked.
@@ -111,12 +112,9 @@ impl Persist {
             Slot::Opening(q, gone) => (q, gone),
             _ => (Vec::new(), Vec::new()),
         };
-        // Before history is read from it: a comment taken down never shows again.
-        if let Err(e) = store.delete_all(&gone).await {
-            web_sys::console::warn_1(&e.to_string().into());
-        }
         self.count(&store).await;
-        self.write(store.clone(), queued).await;
+        // Before history is read from it: a comment taken down never shows again.
+        self.write(store.clone(), queued, gone).await;
         Some(store)
     }
 
@@ -133,48 +131,37 @@ impl Persist {
 
     /// Saves a batch (one transaction) in the background.
     pub fn save(self: &Rc<Self>, batch: Vec<Comment>) {
-        if batch.is_empty() {
-            return;
-        }
-        let store = match &mut *self.slot.borrow_mut() {
-            Slot::Opening(queue, _) => {
-                queue.extend(batch);
-                return;
-            }
-            Slot::Unavailable => return,
-            Slot::Open(s) => s.clone(),
-        };
-        let this = self.clone();
-        wasm_bindgen_futures::spawn_local(async move { this.write(store, batch).await });
+        self.queue(batch, Vec::new());
     }
 
     /// Deletes comments the operator took down, in the background.
     pub fn forget(self: &Rc<Self>, ids: Vec<String>) {
+        self.queue(Vec::new(), ids);
+    }
+
+    fn queue(self: &Rc<Self>, batch: Vec<Comment>, gone: Vec<String>) {
+        if batch.is_empty() && gone.is_empty() {
+            return;
+        }
         let store = match &mut *self.slot.borrow_mut() {
-            Slot::Opening(queue, gone) => {
-                queue.retain(|c| !ids.contains(&c.id));
-                gone.extend(ids);
+            Slot::Opening(queue, forget) => {
+                queue.extend(batch);
+                queue.retain(|c| !gone.contains(&c.id));
+                forget.extend(gone);
                 return;
             }
             Slot::Unavailable => return,
             Slot::Open(s) => s.clone(),
         };
         let this = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            match store.delete_all(&ids).await {
-                Ok(()) => {
-                    this.count(&store).await;
-                }
-                Err(e) => web_sys::console::warn_1(&e.to_string().into()),
-            }
-        });
+        wasm_bindgen_futures::spawn_local(async move { this.write(store, batch, gone).await });
     }
 
-    async fn write(&self, store: Rc<Store>, batch: Vec<Comment>) {
-        if batch.is_empty() {
+    async fn write(&self, store: Rc<Store>, batch: Vec<Comment>, gone: Vec<String>) {
+        if batch.is_empty() && gone.is_empty() {
             return;
         }
-        if let Err(e) = store.put_all(&batch).await {
+        if let Err(e) = store.put_all(&batch, &gone).await {
             self.warn_once(WRITE_FAILED, &e);
             return;
         }

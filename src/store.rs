@@ -62,9 +62,10 @@ impl Store {
         Ok(Store { db })
     }
 
-    /// Saves a batch in one transaction; a comment already stored is overwritten by the newer copy.
-    pub async fn put_all(&self, comments: &[Comment]) -> Result<(), StoreError> {
-        if comments.is_empty() {
+    /// Saves a batch in one transaction; a comment already stored is overwritten by the newer
+    /// copy. The ids in `gone` (taken down by the operator) are deleted in the same transaction.
+    pub async fn put_all(&self, comments: &[Comment], gone: &[String]) -> Result<(), StoreError> {
+        if comments.is_empty() && gone.is_empty() {
             return Ok(());
         }
         let mut values = Vec::with_capacity(comments.len());
@@ -81,22 +82,7 @@ impl Store {
             .put_all(values.into_iter().map(|v| (v, None)))
             .await
             .step(what)?;
-        tx.done().await.step(what)?;
-        Ok(())
-    }
-
-    /// Deletes comments the operator took down (one transaction).
-    pub async fn delete_all(&self, ids: &[String]) -> Result<(), StoreError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let what = "drop comments taken down";
-        let tx = self
-            .db
-            .transaction(&[STORE], TransactionMode::ReadWrite)
-            .step(what)?;
-        let store = tx.store(STORE).step(what)?;
-        for id in ids {
+        for id in gone {
             store.delete(JsValue::from_str(id)).await.step(what)?;
         }
         tx.done().await.step(what)?;
@@ -198,16 +184,23 @@ impl Store {
         let what = "prune old comments";
         let tx = self
             .db
-            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .transaction(&[STORE], TransactionMode::ReadOnly)
             .step(what)?;
-        let store = tx.store(STORE).step(what)?;
         // The index's keys in time order; getAllKeys gives their primary keys (the ids).
-        let index = store.index(BY_TIME).step(what)?;
-        let ids = index
+        let ids = tx
+            .store(STORE)
+            .step(what)?
+            .index(BY_TIME)
+            .step(what)?
             .get_all_keys(None, Some(count - cap))
             .await
             .step(what)?;
         let n = ids.len() as u32;
+        let tx = self
+            .db
+            .transaction(&[STORE], TransactionMode::ReadWrite)
+            .step(what)?;
+        let store = tx.store(STORE).step(what)?;
         for id in ids {
             store.delete(id).await.step(what)?;
         }

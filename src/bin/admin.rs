@@ -1,6 +1,10 @@
 //! The operator page (`/admin`): a binary of its own, so the readers' page stays small.
+// The page's modules live beside the readers' (src/admin/), compiled into this binary only.
+#[path = "../admin/mod.rs"]
+mod admin;
+
+use admin::AdminPage;
 use leptos::prelude::*;
-use saywhatwant::admin::AdminPage;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]

@@ -21,7 +21,7 @@ fn ids(v: &[saywhatwant_wire::Comment]) -> Vec<&str> {
 async fn keeps_comments_by_id_and_reads_the_newest_in_time_order() {
     let store = open("store-newest").await;
     store
-        .put_all(&[comment(30, "c"), comment(10, "a"), comment(20, "b")])
+        .put_all(&[comment(30, "c"), comment(10, "a"), comment(20, "b")], &[])
         .await
         .unwrap();
     let mut edited = comment(20, "b");

@@ -4,8 +4,7 @@
 
 mod follow;
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::channel::mpsc::{unbounded, UnboundedSender};
@@ -38,8 +37,6 @@ struct Inner {
     prefs: Prefs,
     persist: Rc<Persist>,
     alive: Cell<bool>,
-    /// Ids the operator took down, this visit: IndexedDB may still hand them back meanwhile.
-    gone: RefCell<HashSet<String>>,
     /// The follow loop's inbox: wake-ups and the live channel's events.
     inbox: UnboundedSender<Signal>,
 }
@@ -65,7 +62,6 @@ impl Stream {
             prefs,
             persist,
             alive: Cell::new(true),
-            gone: RefCell::default(),
             inbox,
         });
         let stream = Stream(inner);
@@ -96,12 +92,6 @@ impl Stream {
         if comments.is_empty() || !self.alive() {
             return;
         }
-        {
-            let mut gone = self.0.gone.borrow_mut();
-            for c in &comments {
-                gone.remove(&c.id);
-            }
-        }
         self.0.persist.save(comments.clone());
         let s = &self.0.state;
         s.update_timeline(|t| {
@@ -119,25 +109,18 @@ impl Stream {
         }
     }
 
-    /// The operator took these down: out of the view and out of IndexedDB, at once.
+    /// The operator took these down: out of the view and out of IndexedDB. IndexedDB runs
+    /// transactions in the order they are made and the deletion's is made in the next
+    /// microtask, before any later event can start a read, so history never brings them back
+    /// (while the database opens, the deletion runs before history is first read).
     fn drop_removed(&self, ids: Vec<String>) {
         if ids.is_empty() || !self.alive() {
             return;
         }
-        self.0.gone.borrow_mut().extend(ids.iter().cloned());
         self.0.state.update_timeline(|t| {
             t.remove(&ids);
         });
         self.0.persist.forget(ids);
-    }
-
-    /// What IndexedDB gave, less what was taken down this visit.
-    fn kept(&self, mut from_store: Vec<Comment>) -> Vec<Comment> {
-        let gone = self.0.gone.borrow();
-        if !gone.is_empty() {
-            from_store.retain(|c| !gone.contains(&c.id));
-        }
-        from_store
     }
 
     /// Searches what is shown, and brings the newest matches from all of IndexedDB into memory
@@ -162,12 +145,9 @@ impl Stream {
                 .search(&needle, this.0.settings.window_rows, current)
                 .await;
             match found {
-                Ok(Some(found)) if current() => {
-                    let found = this.kept(found);
-                    s.update_timeline(|t| {
-                        t.merge(found);
-                    })
-                }
+                Ok(Some(found)) if current() => s.update_timeline(|t| {
+                    t.merge(found);
+                }),
                 Ok(_) => {}
                 Err(e) => web_sys::console::warn_1(&e.to_string().into()),
             }
@@ -188,7 +168,6 @@ impl Stream {
         match store.newest(self.0.settings.window_rows as u32).await {
             Ok(history) => {
                 let few = history.len() < self.0.settings.window_rows;
-                let history = self.kept(history);
                 if self.alive() {
                     let s = &self.0.state;
                     s.update_timeline(|t| {
@@ -229,7 +208,6 @@ impl Stream {
             }
             match older {
                 Ok(older) if !older.is_empty() => {
-                    let older = this.kept(older);
                     let shown = || s.with_shown_untracked(|t| t.len());
                     let before = shown();
                     s.update_timeline(|t| {
@@ -258,21 +236,16 @@ impl Stream {
         });
     }
 
-    /// Reports a comment to the operator; the notice says how it went.
+    /// Reports a comment to the operator (`POST /api/comments/{id}/report`, empty body) as a
+    /// beacon: the browser sends it even if the tab closes, and the page needs no answer.
     pub fn report(&self, id: &str) {
-        let this = self.clone();
-        let id = id.to_owned();
-        spawn_local(async move {
-            let sent = this.0.api.report(&id).await;
-            let msg = match sent {
-                Ok(()) => REPORTED,
-                Err(e) => {
-                    web_sys::console::warn_1(&format!("report failed: {e}").into());
-                    REPORT_FAILED
-                }
-            };
-            this.0.state.notice.try_set(Some(msg));
-        });
+        let url = format!("{}/{id}/report", self.0.api.comments_endpoint());
+        let queued =
+            web_sys::window().is_some_and(|w| w.navigator().send_beacon(&url).unwrap_or(false));
+        self.0
+            .state
+            .notice
+            .try_set(Some(if queued { REPORTED } else { REPORT_FAILED }));
     }
 
     /// Shows the post at once and sends it; it stays in the outbox until the server has it.

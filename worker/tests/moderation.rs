@@ -85,7 +85,21 @@ fn a_hidden_comment_leaves_every_read_and_catching_up_names_it() {
         undo.action,
         saywhatwant_wire::moderation::AdminAction::Undo { entry: 1 }
     );
-    assert_eq!(ids(&h.page("/api/comments?fresh=true")), ["a", "b", "c"]);
+    // Back under a new number, so a reader following from its cursor gets it again.
+    let back = h.page(&format!(
+        "/api/comments?after={}&fresh=true",
+        caught_up.cursor.as_deref().unwrap_or("s0")
+    ));
+    assert_eq!(ids(&back), ["b"]);
+    assert_eq!(
+        back.comments[0].timestamp, before.comments[1].timestamp,
+        "its time is kept"
+    );
+    assert_eq!(ids(&h.page("/api/comments?fresh=true")), ["a", "c", "b"]);
+    assert_eq!(
+        json(&h.request("GET", "/api/stats", ""))["totalMessages"],
+        3
+    );
     let s = state(&h);
     assert!(
         s.audit.iter().any(|e| e.n == 1 && e.undone),

@@ -25,7 +25,8 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Removal {
     pub id: String,
-    /// Where the comment stood; restoring puts it back there.
+    /// Where the comment stood (restoring gives it a new number: readers following from a
+    /// cursor must get it again).
     pub seq: u64,
     /// The log's head when it was taken down: a reader whose cursor is at or before this may
     /// hold it.
@@ -90,7 +91,8 @@ pub trait LogStore {
     /// Moves an entry out of the log into the removals.
     fn take_down(&self, entry: &Entry, removal: &Removal) -> Result<(), StoreError>;
     fn removal(&self, id: &str) -> Result<Option<Removal>, StoreError>;
-    /// A hidden entry back into the log, its removal forgotten.
+    /// A hidden comment back into the log at `entry.seq` (a new number, past the head), its
+    /// removal forgotten.
     fn put_back(&self, entry: &Entry) -> Result<(), StoreError>;
     /// Forgets what a hidden comment said (it was deleted after being hidden).
     fn forget(&self, id: &str) -> Result<(), StoreError>;

@@ -113,17 +113,6 @@ impl Tail {
         Some(old)
     }
 
-    /// Puts a restored entry back at its place, when that place is within the tail.
-    pub fn restore(&mut self, entry: Entry) {
-        let at = self.entries.partition_point(|e| e.seq < entry.seq);
-        if (at == 0 && !self.whole) || self.entries.get(at).is_some_and(|e| e.seq == entry.seq) {
-            return;
-        }
-        self.bytes += weight(&entry);
-        self.ids.insert(entry.comment.id.clone(), entry.seq);
-        self.entries.insert(at, entry);
-    }
-
     /// Forgets the entries before `seq` (retention deleted them from storage).
     pub fn drop_before(&mut self, seq: u64) {
         while self.entries.front().is_some_and(|e| e.seq < seq) {

@@ -186,20 +186,24 @@ impl<S: LogStore> Log<S> {
             },
             AdminAction::Restore { id } => {
                 let removal = self.store.removal(&id)?;
-                let Some(comment) = removal.as_ref().and_then(|r| r.kept.clone()) else {
+                let Some(comment) = removal.and_then(|r| r.kept) else {
                     return Err(ActError::NotHidden(id));
                 };
-                let seq = removal.map_or(0, |r| r.seq);
-                let entry = Entry { seq, comment };
+                // Back under a new number, so every reader gets it the way it gets any new
+                // comment, polls from a cursor included; its old number stays a gap. (Its time
+                // is kept, so pages still show it where it was.)
+                let entry = Entry {
+                    seq: self.head + 1,
+                    comment,
+                };
                 self.store.put_back(&entry)?;
+                self.head = entry.seq;
                 if let Some(tail) = &mut self.tail {
-                    tail.restore(entry.clone());
+                    tail.push(entry.clone());
                 }
                 if let Some(window) = &mut self.removals {
                     window.retain(|(i, _)| *i != id);
                 }
-                let m = self.moderation()?;
-                m.removed = m.removed.saturating_sub(1);
                 Done {
                     recorded: AdminAction::Restore { id: id.clone() },
                     undo: Some(AdminAction::Hide { id }),
