@@ -144,9 +144,9 @@ impl Persist {
             return;
         }
         let store = match &mut *self.slot.borrow_mut() {
+            // Saved, then deleted, in that order in one transaction once the store opens.
             Slot::Opening(queue, forget) => {
                 queue.extend(batch);
-                queue.retain(|c| !gone.contains(&c.id));
                 forget.extend(gone);
                 return;
             }
