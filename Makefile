@@ -39,6 +39,8 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown -p saywhatwant -p saywhatwant-api -- -D warnings
+	# The page's browser tests build for wasm only: lint them there, or a change can break them unseen.
+	cargo clippy --target wasm32-unknown-unknown -p saywhatwant --tests -- -D warnings
 
 test-native:
 	cargo test

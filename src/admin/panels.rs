@@ -54,31 +54,43 @@ fn Figures(ops: Ops) -> impl IntoView {
         .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
         .collect_view()
     };
+    section(
+        "figures",
+        "The log",
+        view! { <dl class="figures" data-testid="figures">{rows}</dl> },
+    )
+}
+
+/// A button that sends one action; its `data-act` is the action's name.
+fn act_button(ops: Ops, label: impl Into<String>, action: AdminAction) -> impl IntoView {
+    let (name, label) = (action.name(), label.into());
+    view! { <button type="button" data-act=name on:click=move |_| ops.act(action.clone())>{label}</button> }
+}
+
+/// A titled section of the page (its heading names it for screen readers).
+fn section(id: &'static str, title: &'static str, body: impl IntoView) -> impl IntoView {
+    let heading = format!("{id}-h");
+    let labelled_by = heading.clone();
     view! {
-        <section aria-labelledby="figures-h">
-            <h2 id="figures-h">"The log"</h2>
-            <dl class="figures" data-testid="figures">{rows}</dl>
+        <section aria-labelledby=labelled_by>
+            <h2 id=heading>{title}</h2>
+            {body}
         </section>
     }
 }
 
 /// Hide, delete and ban-author buttons for one comment.
 fn take_down_buttons(ops: Ops, c: &Comment) -> impl IntoView {
-    let (hide, delete, ban) = (c.id.clone(), c.id.clone(), c.id.clone());
     let who = c.username.clone().unwrap_or_else(|| "anonymous".into());
+    let id = || c.id.clone();
     view! {
-        <button type="button" data-act="hide" on:click=move |_| ops.act(AdminAction::Hide { id: hide.clone() })>"Hide"</button>
-        <button type="button" data-act="delete" on:click=move |_| ops.act(AdminAction::Delete { id: delete.clone() })>"Delete"</button>
-        <button
-            type="button"
-            data-act="ban-author"
-            on:click=move |_| ops.act(AdminAction::Ban {
-                target: BanTarget::AuthorOf(ban.clone()),
-                minutes: BAN_MINUTES,
-            })
-        >
-            {format!("Ban {who}'s network 1 h")}
-        </button>
+        {act_button(ops, "Hide", AdminAction::Hide { id: id() })}
+        {act_button(ops, "Delete", AdminAction::Delete { id: id() })}
+        {act_button(
+            ops,
+            format!("Ban {who}'s network 1 h"),
+            AdminAction::Ban { target: BanTarget::AuthorOf(id()), minutes: BAN_MINUTES },
+        )}
     }
 }
 
@@ -99,7 +111,6 @@ fn Reports(ops: Ops) -> impl IntoView {
             .into_iter()
             .map(|r| {
                 let id = r.report.comment_id.clone();
-                let dismiss = id.clone();
                 let reasons = if r.report.reasons.is_empty() {
                     String::new()
                 } else {
@@ -113,18 +124,17 @@ fn Reports(ops: Ops) -> impl IntoView {
                     <li data-id=id.clone()>
                         <span class="count">{format!("{} report(s){reasons} ", r.report.count)}</span>
                         {line}
-                        <button type="button" data-act="dismiss" on:click=move |_| ops.act(AdminAction::DismissReport { id: dismiss.clone() })>"Dismiss"</button>
+                        {act_button(ops, "Dismiss", AdminAction::DismissReport { id: id.clone() })}
                     </li>
                 }
             })
             .collect_view()
     };
-    view! {
-        <section aria-labelledby="reports-h">
-            <h2 id="reports-h">"Reports"</h2>
-            <ul data-testid="reports">{items}</ul>
-        </section>
-    }
+    section(
+        "reports",
+        "Reports",
+        view! { <ul data-testid="reports">{items}</ul> },
+    )
 }
 
 #[component]
@@ -136,12 +146,11 @@ fn Recent(ops: Ops) -> impl IntoView {
             .map(|c| view! { <li data-id=c.id.clone()>{comment_line(&c)} " " {take_down_buttons(ops, &c)}</li> })
             .collect_view()
     };
-    view! {
-        <section aria-labelledby="recent-h">
-            <h2 id="recent-h">"Recent comments"</h2>
-            <ul data-testid="recent">{items}</ul>
-        </section>
-    }
+    section(
+        "recent",
+        "Recent comments",
+        view! { <ul data-testid="recent">{items}</ul> },
+    )
 }
 
 #[component]
@@ -151,23 +160,21 @@ fn Hidden(ops: Ops) -> impl IntoView {
             .unwrap_or_default()
             .into_iter()
             .map(|c| {
-                let (restore, delete) = (c.id.clone(), c.id.clone());
                 view! {
                     <li data-id=c.id.clone()>
                         {comment_line(&c)} " "
-                        <button type="button" data-act="restore" on:click=move |_| ops.act(AdminAction::Restore { id: restore.clone() })>"Restore"</button>
-                        <button type="button" data-act="delete" on:click=move |_| ops.act(AdminAction::Delete { id: delete.clone() })>"Delete for good"</button>
+                        {act_button(ops, "Restore", AdminAction::Restore { id: c.id.clone() })}
+                        {act_button(ops, "Delete for good", AdminAction::Delete { id: c.id.clone() })}
                     </li>
                 }
             })
             .collect_view()
     };
-    view! {
-        <section aria-labelledby="hidden-h">
-            <h2 id="hidden-h">"Hidden comments"</h2>
-            <ul data-testid="hidden">{items}</ul>
-        </section>
-    }
+    section(
+        "hidden",
+        "Hidden comments",
+        view! { <ul data-testid="hidden">{items}</ul> },
+    )
 }
 
 fn target_name(t: &BanTarget) -> String {
@@ -189,33 +196,33 @@ fn Bans(ops: Ops) -> impl IntoView {
             .into_iter()
             .map(|b| {
                 let left = b.until.saturating_sub(now).div_ceil(60_000);
-                let target = b.target.clone();
                 view! {
                     <li>
                         {format!("{}: {left} min left ", target_name(&b.target))}
-                        <button type="button" data-act="unban" on:click=move |_| ops.act(AdminAction::Unban { target: target.clone() })>"Lift"</button>
+                        {act_button(ops, "Lift", AdminAction::Unban { target: b.target.clone() })}
                     </li>
                 }
             })
             .collect_view()
     };
-    view! {
-        <section aria-labelledby="bans-h">
-            <h2 id="bans-h">"Bans"</h2>
-            <ul data-testid="bans">{items}</ul>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                let m = minutes.get_untracked().trim().parse().unwrap_or(0);
-                ops.act(AdminAction::Ban { target: BanTarget::Username(name.get_untracked()), minutes: m });
-            }>
-                <label for="ban-name">"Ban a name"</label>
-                <input id="ban-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
-                <label for="ban-minutes">"for minutes"</label>
-                <input id="ban-minutes" type="number" min="1" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev)) />
-                <button type="submit">"Ban"</button>
-            </form>
-        </section>
-    }
+    section(
+        "bans",
+        "Bans",
+        view! {
+                <ul data-testid="bans">{items}</ul>
+                <form on:submit=move |ev| {
+                    ev.prevent_default();
+                    let m = minutes.get_untracked().trim().parse().unwrap_or(0);
+                    ops.act(AdminAction::Ban { target: BanTarget::Username(name.get_untracked()), minutes: m });
+                }>
+                    <label for="ban-name">"Ban a name"</label>
+                    <input id="ban-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <label for="ban-minutes">"for minutes"</label>
+                    <input id="ban-minutes" type="number" min="1" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev)) />
+                    <button type="submit">"Ban"</button>
+                </form>
+        },
+    )
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -262,22 +269,23 @@ fn RulesForm(ops: Ops) -> impl IntoView {
             ops.act(AdminAction::Retention { keep: k });
         }
     };
-    view! {
-        <section aria-labelledby="rules-h">
-            <h2 id="rules-h">"Rules"</h2>
-            <form class="rules" on:submit=save>
-                <label for="rule-words">"Blocked words and phrases, one a line"</label>
-                <textarea id="rule-words" data-testid="rule-words" prop:value=move || words.get() on:input=move |ev| words.set(event_target_value(&ev))></textarea>
-                <label for="rule-links">"Blocked link domains, one a line"</label>
-                <textarea id="rule-links" data-testid="rule-links" prop:value=move || links.get() on:input=move |ev| links.set(event_target_value(&ev))></textarea>
-                <label for="rule-slow">"Slow mode: seconds between one network's posts (0: off)"</label>
-                <input id="rule-slow" type="number" min="0" data-testid="rule-slow" prop:value=move || slow.get() on:input=move |ev| slow.set(event_target_value(&ev)) />
-                <label for="rule-keep">"Retention: comments the log keeps"</label>
-                <input id="rule-keep" type="number" min="1000" prop:value=move || keep.get() on:input=move |ev| keep.set(event_target_value(&ev)) />
-                <button type="submit" data-testid="rules-save">"Save the rules"</button>
-            </form>
-        </section>
-    }
+    section(
+        "rules",
+        "Rules",
+        view! {
+                <form class="rules" on:submit=save>
+                    <label for="rule-words">"Blocked words and phrases, one a line"</label>
+                    <textarea id="rule-words" data-testid="rule-words" prop:value=move || words.get() on:input=move |ev| words.set(event_target_value(&ev))></textarea>
+                    <label for="rule-links">"Blocked link domains, one a line"</label>
+                    <textarea id="rule-links" data-testid="rule-links" prop:value=move || links.get() on:input=move |ev| links.set(event_target_value(&ev))></textarea>
+                    <label for="rule-slow">"Slow mode: seconds between one network's posts (0: off)"</label>
+                    <input id="rule-slow" type="number" min="0" data-testid="rule-slow" prop:value=move || slow.get() on:input=move |ev| slow.set(event_target_value(&ev)) />
+                    <label for="rule-keep">"Retention: comments the log keeps"</label>
+                    <input id="rule-keep" type="number" min="1000" prop:value=move || keep.get() on:input=move |ev| keep.set(event_target_value(&ev)) />
+                    <button type="submit" data-testid="rules-save">"Save the rules"</button>
+                </form>
+        },
+    )
 }
 
 fn audit_line(ops: Ops, e: AuditEntry) -> impl IntoView {
@@ -286,10 +294,8 @@ fn audit_line(ops: Ops, e: AuditEntry) -> impl IntoView {
         .as_string()
         .unwrap_or_default();
     let what = serde_json::to_string(&e.action).unwrap_or_default();
-    let undo = (e.undo.is_some() && !e.undone).then(|| {
-        let n = e.n;
-        view! { <button type="button" data-act="undo" on:click=move |_| ops.act(AdminAction::Undo { entry: n })>"Undo"</button> }
-    });
+    let undo = (e.undo.is_some() && !e.undone)
+        .then(|| act_button(ops, "Undo", AdminAction::Undo { entry: e.n }));
     view! {
         <li data-n=e.n.to_string()>
             {format!("#{} {when} {}: {what}{} ", e.n, e.by, if e.undone { " (undone)" } else { "" })}
@@ -307,28 +313,28 @@ fn Audit(ops: Ops) -> impl IntoView {
             .map(|e| audit_line(ops, e))
             .collect_view()
     };
-    view! {
-        <section aria-labelledby="audit-h">
-            <h2 id="audit-h">"What was done"</h2>
-            <ol data-testid="audit">{items}</ol>
-        </section>
-    }
+    section(
+        "audit",
+        "What was done",
+        view! { <ol data-testid="audit">{items}</ol> },
+    )
 }
 
 #[component]
 fn Bots(ops: Ops) -> impl IntoView {
-    view! {
-        <section aria-labelledby="bots-h">
-            <h2 id="bots-h">"Bots"</h2>
-            <form on:submit=move |ev| {
-                ev.prevent_default();
-                ops.check_bots();
-            }>
-                <label for="bot-url">"The bot's status address"</label>
-                <input id="bot-url" prop:value=move || ops.bot_url.get() on:input=move |ev| ops.bot_url.set(event_target_value(&ev)) />
-                <button type="submit">"Check"</button>
-            </form>
-            <pre data-testid="bots">{move || ops.bots.get().unwrap_or_default()}</pre>
-        </section>
-    }
+    section(
+        "bots",
+        "Bots",
+        view! {
+                <form on:submit=move |ev| {
+                    ev.prevent_default();
+                    ops.check_bots();
+                }>
+                    <label for="bot-url">"The bot's status address"</label>
+                    <input id="bot-url" prop:value=move || ops.bot_url.get() on:input=move |ev| ops.bot_url.set(event_target_value(&ev)) />
+                    <button type="submit">"Check"</button>
+                </form>
+                <pre data-testid="bots">{move || ops.bots.get().unwrap_or_default()}</pre>
+        },
+    )
 }

@@ -156,6 +156,7 @@ impl Server {
             } else {
                 Source::Cache
             },
+            removed: Vec::new(),
         }
     }
 }

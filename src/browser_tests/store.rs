@@ -26,7 +26,10 @@ async fn keeps_comments_by_id_and_reads_the_newest_in_time_order() {
         .unwrap();
     let mut edited = comment(20, "b");
     edited.misc = "processed".into();
-    store.put_all(&[edited, comment(40, "d")]).await.unwrap();
+    store
+        .put_all(&[edited, comment(40, "d")], &[])
+        .await
+        .unwrap();
     assert_eq!(
         store.count().await.unwrap(),
         4,
@@ -40,6 +43,12 @@ async fn keeps_comments_by_id_and_reads_the_newest_in_time_order() {
         b.misc = "processed".into();
         b
     });
+    // Taken down by the operator: deleted in the same transaction as the next save.
+    store
+        .put_all(&[comment(50, "e")], &["c".into(), "nope".into()])
+        .await
+        .unwrap();
+    assert_eq!(ids(&store.newest(10).await.unwrap()), ["a", "b", "d", "e"]);
 }
 
 #[wasm_bindgen_test]
@@ -54,7 +63,7 @@ async fn pages_back_through_history_across_equal_timestamps() {
         comment(5, "y"),
         comment(9, "b"),
     ];
-    store.put_all(&all).await.unwrap();
+    store.put_all(&all, &[]).await.unwrap();
     let older = store.before(&Pos::of(&comment(5, "x")), 10).await.unwrap();
     let mut got = ids(&older);
     got.sort_unstable();
@@ -84,7 +93,7 @@ async fn prunes_the_oldest_beyond_the_cap() {
     let many: Vec<_> = (0..30)
         .map(|i| comment(1_000 + i, &format!("c{i:02}")))
         .collect();
-    store.put_all(&many).await.unwrap();
+    store.put_all(&many, &[]).await.unwrap();
     assert_eq!(store.prune(40).await.unwrap(), 0);
     assert_eq!(store.prune(25).await.unwrap(), 5);
     assert_eq!(store.count().await.unwrap(), 25);
@@ -96,7 +105,7 @@ async fn prunes_the_oldest_beyond_the_cap() {
 async fn skips_records_it_cannot_read() {
     let name = settings("store-foreign").db_name;
     let store = Store::open(&name).await.unwrap();
-    store.put_all(&[comment(1, "ok")]).await.unwrap();
+    store.put_all(&[comment(1, "ok")], &[]).await.unwrap();
     // A record from some other version of the page, without the fields this one needs.
     let db = rexie::Rexie::builder(&name).build().await.unwrap();
     let tx = db
@@ -126,7 +135,7 @@ async fn search_reads_everything_stored_and_measures_ten_thousand() {
                 c
             })
             .collect();
-        store.put_all(&batch).await.unwrap();
+        store.put_all(&batch, &[]).await.unwrap();
     }
     let started = js_sys::Date::now();
     let found = store.search("needle", 500, || true).await.unwrap().unwrap();
@@ -161,7 +170,7 @@ async fn a_search_reads_in_steps_and_the_next_keystroke_stops_it() {
             c
         })
         .collect();
-    store.put_all(&batch).await.unwrap();
+    store.put_all(&batch, &[]).await.unwrap();
     let all = store.search("match", 100, || true).await.unwrap().unwrap();
     assert_eq!(all.len(), 4, "each match once: {:?}", ids(&all));
     // A newer search takes over after the first step: this one stops and says so.
@@ -257,6 +266,6 @@ async fn opens_the_original_apps_version_4_database_and_keeps_its_records() {
     );
     assert_eq!(got[2].domain, "saywhatwant.app");
     // Our own writes still go through the re-created `timestamp` index.
-    store.put_all(&[comment(4000, "new")]).await.unwrap();
+    store.put_all(&[comment(4000, "new")], &[]).await.unwrap();
     assert_eq!(ids(&store.newest(1).await.unwrap()), ["new"]);
 }

@@ -172,7 +172,7 @@ async fn history_from_indexeddb_merges_with_the_network_once_each() {
         comment(2_000, "kept-b"),
         on_server.clone(),
     ];
-    store.put_all(&kept).await.unwrap();
+    store.put_all(&kept, &[]).await.unwrap();
     let fresh = server.borrow_mut().add("fresh");
 
     let page = Page::mount(settings);

@@ -98,7 +98,7 @@ async fn the_dom_holds_a_bounded_window_and_pages_back_through_indexeddb() {
     let old: Vec<_> = (0..150)
         .map(|i| crate::timeline::tests::comment(1_000 + i, &format!("h{i:03}")))
         .collect();
-    store.put_all(&old).await.unwrap();
+    store.put_all(&old, &[]).await.unwrap();
     for i in 0..30 {
         server.borrow_mut().add(&format!("n{i}"));
     }
@@ -171,7 +171,7 @@ async fn ten_thousand_stored_comments_load_into_a_bounded_window() {
                 crate::timeline::tests::comment(1_000_000 + n, &format!("k{n:05}"))
             })
             .collect();
-        store.put_all(&batch).await.unwrap();
+        store.put_all(&batch, &[]).await.unwrap();
     }
     server.borrow_mut().add("live");
     let window = settings.window_rows;

@@ -136,8 +136,7 @@ impl<'a> StoredView<'a> {
     /// Whether the view holds every removal a reader at `n` needs (older ones fell off a full
     /// list: the log answers then).
     fn knows_removals_since(&self, n: u64) -> bool {
-        self.header.removed.len() < saywhatwant_wire::moderation::RECENT_REMOVALS
-            || self.header.removed.last().is_some_and(|(_, at)| *at < n)
+        crate::log::takedown::window_reaches(&self.header.removed, n)
     }
 
     /// Answers a read the view holds everything for: the newest `limit` (the bulk load), or

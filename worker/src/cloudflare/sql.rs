@@ -253,23 +253,11 @@ impl LogStore for SqlStore {
     }
 
     fn put_back(&self, entry: &Entry) -> Result<(), StoreError> {
-        let c = &entry.comment;
         // The network label is not kept with a removal: a restored comment has none.
-        let cursor = self.exec(
-            "INSERT INTO comments (seq, id, ts, type, domain, body) VALUES (?, ?, ?, ?, ?, ?)",
-            vec![
-                int(entry.seq),
-                c.id.as_str().into(),
-                int(c.timestamp),
-                c.message_type.as_str().into(),
-                c.domain.as_str().into(),
-                body(c)?,
-            ],
-        )?;
-        self.count(&cursor);
+        self.insert(entry, None)?;
         let cursor = self.exec(
             "DELETE FROM removals WHERE id = ?",
-            vec![c.id.as_str().into()],
+            vec![entry.comment.id.as_str().into()],
         )?;
         self.count(&cursor);
         Ok(())

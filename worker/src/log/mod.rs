@@ -15,7 +15,7 @@ pub mod memory;
 pub mod moderation;
 pub mod store;
 pub mod tail;
-mod takedown;
+pub mod takedown;
 
 pub use memory::MemoryStore;
 pub use moderation::{ActError, Acted, Change};

@@ -18,6 +18,21 @@ const MAX_REMOVED_PER_READ: usize = 1_000;
 const STATE_REPORTS: usize = 100;
 const STATE_HIDDEN: usize = 50;
 
+/// Whether a window of the newest removals (newest first) holds every one a reader at `from`
+/// needs: it is not full (it holds them all), or it reaches back past `from`.
+pub fn window_reaches(window: &[(String, u64)], from: u64) -> bool {
+    window.len() < RECENT_REMOVALS || window.last().is_some_and(|(_, at)| *at < from)
+}
+
+/// A rule replaced: recorded as set, undone by setting the value it replaced.
+fn rule(set: AdminAction, before: AdminAction) -> Done {
+    Done {
+        recorded: set,
+        undo: Some(before),
+        change: None,
+    }
+}
+
 /// What one action did, before it is recorded.
 struct Done {
     recorded: AdminAction,
@@ -51,8 +66,7 @@ impl<S: LogStore> Log<S> {
     /// Ids taken down that a reader at `from` may hold.
     pub(super) fn removed_since(&mut self, from: u64) -> Result<Vec<String>, StoreError> {
         let window = self.removal_window()?;
-        let complete = window.len() < RECENT_REMOVALS;
-        if complete || window.last().is_some_and(|(_, at)| *at < from) {
+        if window_reaches(window, from) {
             return Ok(window
                 .iter()
                 .filter(|(_, at)| *at >= from)
@@ -223,33 +237,33 @@ impl<S: LogStore> Log<S> {
             AdminAction::BlockWords { words } => {
                 let rules = &mut self.moderation()?.rules;
                 let before = std::mem::replace(&mut rules.blocked_words, words.clone());
-                plain(
+                rule(
                     AdminAction::BlockWords { words },
-                    Some(AdminAction::BlockWords { words: before }),
+                    AdminAction::BlockWords { words: before },
                 )
             }
             AdminAction::BlockLinks { domains } => {
                 let rules = &mut self.moderation()?.rules;
                 let before = std::mem::replace(&mut rules.blocked_links, domains.clone());
-                plain(
+                rule(
                     AdminAction::BlockLinks { domains },
-                    Some(AdminAction::BlockLinks { domains: before }),
+                    AdminAction::BlockLinks { domains: before },
                 )
             }
             AdminAction::SlowMode { seconds } => {
                 let rules = &mut self.moderation()?.rules;
                 let before = std::mem::replace(&mut rules.slow_mode_seconds, seconds);
-                plain(
+                rule(
                     AdminAction::SlowMode { seconds },
-                    Some(AdminAction::SlowMode { seconds: before }),
+                    AdminAction::SlowMode { seconds: before },
                 )
             }
             AdminAction::Retention { keep } => {
                 let rules = &mut self.moderation()?.rules;
                 let before = std::mem::replace(&mut rules.keep_comments, keep);
-                plain(
+                rule(
                     AdminAction::Retention { keep },
-                    Some(AdminAction::Retention { keep: before }),
+                    AdminAction::Retention { keep: before },
                 )
             }
             AdminAction::DismissReport { id } => {
