@@ -63,14 +63,19 @@ fn install() {
     if INSTALLED.with(|i| i.replace(true)) {
         return;
     }
-    let fetch = Closure::<dyn FnMut(JsValue) -> Promise>::new(|input: JsValue| {
-        future_to_promise(async move {
-            let req: Request = input
-                .dyn_into()
-                .map_err(|_| JsValue::from_str("fake fetch wants a Request"))?;
-            handle(req).await
-        })
-    });
+    // Both forms the browser's own fetch takes: a Request, or a URL and its init.
+    let fetch =
+        Closure::<dyn FnMut(JsValue, JsValue) -> Promise>::new(|input: JsValue, init: JsValue| {
+            future_to_promise(async move {
+                let req: Request = match input.as_string() {
+                    Some(url) => Request::new_with_str_and_init(&url, init.unchecked_ref())?,
+                    None => input
+                        .dyn_into()
+                        .map_err(|_| JsValue::from_str("fake fetch wants a Request or a URL"))?,
+                };
+                handle(req).await
+            })
+        });
     let window = web_sys::window().expect("a window");
     js_sys::Reflect::set(&window, &"fetch".into(), fetch.as_ref()).expect("fetch replaced");
     fetch.forget();
