@@ -38,9 +38,12 @@ stop() {
   rm -rf "$state"
 }
 trap stop EXIT
-# The first start compiles the worker; later ones take seconds.
+# The first start compiles the worker; later ones take seconds. wrangler's file watcher fires
+# once right after its first build and builds again (about 40 s of wasm-opt) while the first
+# build already answers: a test started then would see "Your worker restarted mid-request". So
+# ready means wrangler said "Ready on" (printed once its builds are done) and health answers.
 for _ in $(seq 1 600); do
-  if curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; then break; fi
+  if grep -q "Ready on" "$log" 2>/dev/null && curl -sf "http://127.0.0.1:$port/api/health" >/dev/null; then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then cat "$log" >&2; echo "the worker did not start" >&2; exit 1; fi
   sleep 1
 done
