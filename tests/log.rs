@@ -80,9 +80,11 @@ async fn a_slow_upload_reaches_a_reader_who_polled_during_it() {
     let api = Api::new();
     let filter = "&domain=slow.test";
     let mut cursor = api.now_cursor().await;
+    // Six seconds: well past the eight quick posts below (about 4.5 s), so on a loaded
+    // machine too the upload ends after the last of them.
     let slow = tokio::spawn(slow_post(
         json!({"text": "uploaded slowly", "domain": "slow.test"}).to_string(),
-        Duration::from_secs(4),
+        Duration::from_secs(6),
     ));
     // A live reader polls every half second while the upload runs; others post meanwhile.
     let mut received: Vec<Comment> = Vec::new();
