@@ -36,6 +36,14 @@ async fn wait_gone(b: &Browser, text: &str, what: &str) -> Duration {
 async fn operator(id: &str) -> Browser {
     let b = Browser::start().await;
     b.goto(&format!("{}/admin/", base_url())).await;
+    // The page is its own wasm: wait until it has drawn the sign-in form.
+    b.wait_for(
+        "the operator page's sign-in",
+        "return document.querySelector('[data-testid=admin-token]');",
+        json!([]),
+        POLL_BOUND,
+    )
+    .await;
     let input = b.find("[data-testid=admin-token]").await;
     let admin = std::env::var("ADMIN_TOKEN").expect("ADMIN_TOKEN (scripts/with-worker.sh)");
     b.type_into(&input, &format!("{admin}\u{E007}")).await;
