@@ -5,15 +5,18 @@
 # SWW_DIST picks another build of the page than dist/.
 # With --browser it also starts chromedriver (Debian's) and sets SWW_WEBDRIVER_URL.
 # With --seed-kv FILE it first writes FILE (wrangler's bulk JSON) into the local KV.
-# Usage: scripts/with-worker.sh [--rate-limit N] [--browser] [--seed-kv FILE] command args...
+# With --var NAME:VALUE (repeatable) the worker runs with that variable (SOCKET_IDLE_SECONDS:3).
+# Usage: scripts/with-worker.sh [--rate-limit N] [--browser] [--seed-kv FILE] [--var NAME:VALUE]... command args...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rate_limit=10 browser= seed=
+vars=()
 while :; do
   case "${1:-}" in
     --rate-limit) rate_limit=$2; shift 2 ;;
     --browser) browser=1; shift ;;
     --seed-kv) seed=$(realpath "$2"); shift 2 ;;
+    --var) vars+=(--var "$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -27,7 +30,7 @@ if [ -n "$seed" ]; then
   (cd worker && PATH="$PWD/../node_modules/.bin:$PATH" WRANGLER_SEND_METRICS=false \
     wrangler kv bulk put "$seed" --binding COMMENTS_KV --local --persist-to "$state/kv" >/dev/null)
 fi
-setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" --assets "${SWW_DIST:-dist}" --bot-token "$BOT_TOKEN" --admin-token "$ADMIN_TOKEN" >"$log" 2>&1 &
+setsid scripts/serve.sh --port "$port" --rate-limit "$rate_limit" --persist "$state/kv" --assets "${SWW_DIST:-dist}" --bot-token "$BOT_TOKEN" --admin-token "$ADMIN_TOKEN" "${vars[@]}" >"$log" 2>&1 &
 pid=$!
 driver=
 stop() {

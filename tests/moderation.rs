@@ -3,16 +3,9 @@
 //! restore comes back live, and each rule refuses a post with a named error. Run alone
 //! (`make test` gives it its own worker): slow mode and bans apply to every test's posts.
 
-use std::time::Duration;
-
-use futures::StreamExt;
-use saywhatwant_e2e::{base_url, Api};
-use saywhatwant_wire::CommentsPage;
+use saywhatwant_e2e::socket::{self, frame, Socket};
+use saywhatwant_e2e::Api;
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn act(api: &Api, action: Value) -> (u16, Value) {
     let a = api
@@ -27,30 +20,9 @@ async fn act(api: &Api, action: Value) -> (u16, Value) {
 }
 
 async fn live(after: &str) -> Socket {
-    let url = format!(
-        "{}/api/comments/live?after={after}",
-        base_url().replacen("http://", "ws://", 1)
-    );
-    let mut req = url.into_client_request().expect("a request");
-    req.headers_mut()
-        .insert("CF-Connecting-IP", "198.18.140.9".parse().expect("header"));
-    let (ws, _) = tokio_tungstenite::connect_async(req)
+    socket::open(&format!("after={after}"), "198.18.140.9", None)
         .await
-        .expect("the live channel opens");
-    ws
-}
-
-/// The next frame the socket gets.
-async fn frame(ws: &mut Socket) -> CommentsPage {
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => {
-                return serde_json::from_str(&t).expect("a frame is a comments page")
-            }
-            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
-            other => panic!("no frame: {other:?}"),
-        }
-    }
+        .expect("the live channel opens")
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! What a stranger with curl and no credential cannot do, against the real worker: each
 //! refusal has its status and JSON error, and nothing is stored or changed.
 
+use saywhatwant_e2e::socket::{self, Heard, Socket};
 use saywhatwant_e2e::{in_one_limit_window, Api};
 use serde_json::json;
 
@@ -217,44 +218,18 @@ async fn guessing_the_credential_gets_429_after_five_tries_a_minute() {
     assert_eq!(bot.status, 200, "{}", bot.body);
 }
 
-/// Opens a live socket as a client at `ip` with `origin`; the close frame's code if the server
-/// closes it at once, `None` if it stays open (the socket is returned to keep it so).
-async fn open_socket(
-    ip: &str,
-    origin: Option<&str>,
-) -> (
-    Option<u16>,
-    Option<
-        tokio_tungstenite::WebSocketStream<
-            tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-        >,
-    >,
-) {
-    use futures::StreamExt;
-    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
-    let url = format!(
-        "{}/api/comments/live",
-        saywhatwant_e2e::base_url().replacen("http://", "ws://", 1)
-    );
-    let mut req = url.into_client_request().expect("a request");
-    req.headers_mut()
-        .insert("CF-Connecting-IP", ip.parse().expect("header"));
-    if let Some(o) = origin {
-        req.headers_mut()
-            .insert("Origin", o.parse().expect("header"));
-    }
-    let mut ws = match tokio_tungstenite::connect_async(req).await {
-        Ok((ws, _)) => ws,
-        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => {
-            return (Some(r.status().as_u16()), None)
-        }
-        Err(e) => panic!("connect: {e}"),
+/// Opens a live socket as a client at `ip` with `origin`: the close code (or refused upgrade's
+/// status) if the server closes it at once, else the open socket.
+async fn open_socket(ip: &str, origin: Option<&str>) -> (Option<u16>, Option<Socket>) {
+    let mut ws = match socket::open("", ip, origin).await {
+        Ok(ws) => ws,
+        Err(status) => return (Some(status), None),
     };
     // The first frame: the (empty) backlog when admitted, a close when refused.
-    match tokio::time::timeout(std::time::Duration::from_secs(10), ws.next()).await {
-        Ok(Some(Ok(Message::Close(Some(frame))))) => (Some(u16::from(frame.code)), None),
-        Ok(Some(Ok(Message::Text(_)))) => (None, Some(ws)),
-        other => panic!("neither a frame nor a close: {other:?}"),
+    match socket::next(&mut ws).await {
+        Heard::Closed(code) => (Some(code), None),
+        Heard::Frame(_) => (None, Some(ws)),
+        Heard::Pong => panic!("a pong before any ping"),
     }
 }
 

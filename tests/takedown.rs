@@ -134,6 +134,15 @@ async fn a_takedown_leaves_every_reader_and_a_restore_brings_it_back() {
     .await;
     wait_shown(&pushed, &text, true).await;
     wait_shown(&polling, &text, true).await;
+    // The emptied list says so rather than showing nothing.
+    op.wait_for(
+        "the hidden list's empty note",
+        "const l = document.querySelector('[data-testid=hidden]');
+         return !l.querySelector('li') && l.nextElementSibling?.textContent === 'Nothing is hidden.';",
+        json!([]),
+        POLL_BOUND,
+    )
+    .await;
 
     let axe = axe_source();
     let found = violations(&op, &axe).await;

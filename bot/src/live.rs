@@ -12,7 +12,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-/// A keep-alive every this often; the object's runtime answers "pong" without waking it.
+/// A keep-alive every this often, frames or not (the log closes a socket that sent nothing for
+/// 120 s); the object's runtime answers "pong" without waking it.
 const PING_EVERY: Duration = Duration::from_secs(30);
 /// Nothing heard for this long (not even a pong): the socket is dead.
 const SILENT_FOR: Duration = Duration::from_secs(75);
@@ -32,6 +33,7 @@ pub enum LiveError {
 pub struct Channel {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     heard: Instant,
+    pinged: Instant,
 }
 
 /// `http://host` → `ws://host/api/comments/live?…`.
@@ -73,6 +75,7 @@ impl Channel {
         Ok(Channel {
             ws,
             heard: Instant::now(),
+            pinged: Instant::now(),
         })
     }
 
@@ -83,13 +86,18 @@ impl Channel {
             if silent.is_zero() {
                 return Err(LiveError::Silent);
             }
-            match timeout(silent.min(PING_EVERY), self.ws.next()).await {
-                Err(_) => {
-                    self.ws
-                        .send(Message::text("ping"))
-                        .await
-                        .map_err(|e| LiveError::Broken(e.to_string()))?;
-                }
+            let ping_in = PING_EVERY.saturating_sub(self.pinged.elapsed());
+            if ping_in.is_zero() {
+                self.pinged = Instant::now();
+                self.ws
+                    .send(Message::text("ping"))
+                    .await
+                    .map_err(|e| LiveError::Broken(e.to_string()))?;
+                continue;
+            }
+            match timeout(silent.min(ping_in), self.ws.next()).await {
+                // Time to ping, or silent too long: the top of the loop says which.
+                Err(_) => {}
                 Ok(None) => {
                     return Err(LiveError::Closed {
                         code: 1006,

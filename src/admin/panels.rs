@@ -79,6 +79,14 @@ fn section(id: &'static str, title: &'static str, body: impl IntoView) -> impl I
     }
 }
 
+/// What an empty list says instead of nothing.
+fn when_empty(
+    text: &'static str,
+    empty: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl IntoView {
+    move || empty().then(|| view! { <p class="empty">{text}</p> })
+}
+
 /// Hide, delete and ban-author buttons for one comment.
 fn take_down_buttons(ops: Ops, c: &Comment) -> impl IntoView {
     let who = c.username.clone().unwrap_or_else(|| "anonymous".into());
@@ -133,7 +141,7 @@ fn Reports(ops: Ops) -> impl IntoView {
     section(
         "reports",
         "Reports",
-        view! { <ul data-testid="reports">{items}</ul> },
+        view! { <ul data-testid="reports">{items}</ul> {when_empty("No reports waiting.", move || with_state(ops, |s| s.reports.is_empty()).unwrap_or(true))} },
     )
 }
 
@@ -149,7 +157,7 @@ fn Recent(ops: Ops) -> impl IntoView {
     section(
         "recent",
         "Recent comments",
-        view! { <ul data-testid="recent">{items}</ul> },
+        view! { <ul data-testid="recent">{items}</ul> {when_empty("No comments yet.", move || ops.recent.with(Vec::is_empty))} },
     )
 }
 
@@ -173,7 +181,7 @@ fn Hidden(ops: Ops) -> impl IntoView {
     section(
         "hidden",
         "Hidden comments",
-        view! { <ul data-testid="hidden">{items}</ul> },
+        view! { <ul data-testid="hidden">{items}</ul> {when_empty("Nothing is hidden.", move || with_state(ops, |s| s.hidden.is_empty()).unwrap_or(true))} },
     )
 }
 
@@ -210,6 +218,7 @@ fn Bans(ops: Ops) -> impl IntoView {
         "Bans",
         view! {
                 <ul data-testid="bans">{items}</ul>
+                {when_empty("No bans in force.", move || with_state(ops, |s| s.bans.is_empty()).unwrap_or(true))}
                 <form on:submit=move |ev| {
                     ev.prevent_default();
                     let m = minutes.get_untracked().trim().parse().unwrap_or(0);
@@ -316,7 +325,7 @@ fn Audit(ops: Ops) -> impl IntoView {
     section(
         "audit",
         "What was done",
-        view! { <ol data-testid="audit">{items}</ol> },
+        view! { <ol data-testid="audit">{items}</ol> {when_empty("Nothing done yet.", move || with_state(ops, |s| s.audit.is_empty()).unwrap_or(true))} },
     )
 }
 

@@ -10,6 +10,7 @@
 //! - `memory`: the object's Wasm memory with its tail full of maximal comments (48 KiB of
 //!   context each) and heavy reads on top (`limit=1000` fresh reads, a socket 2 000 behind).
 //! - `firstload`: a `limit=1` first load from the KV view against the same read fresh.
+//! - `retention`: rows per comment retention deletes, and posts' latency meanwhile.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -19,6 +20,9 @@ use saywhatwant_bot::{live_url, ApiClient, Bot, Channel, Echo, Identity};
 use saywhatwant_e2e::{base_url, bot_token, Api};
 use serde_json::json;
 use tokio::sync::Mutex;
+
+#[path = "live/retention.rs"]
+mod retention;
 
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -420,6 +424,9 @@ async fn main() {
     }
     if run("firstload") {
         first_load(&api).await;
+    }
+    if run("retention") {
+        retention::retention(&api).await;
     }
     // Last: it leaves the log full of heavy comments.
     if run("memory") {

@@ -4,6 +4,7 @@
 pub mod axe;
 pub mod openai_stub;
 pub mod page;
+pub mod socket;
 pub mod webdriver;
 
 use std::time::Duration;

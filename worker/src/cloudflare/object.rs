@@ -9,7 +9,9 @@
 //!   evicted from memory; no duration is billed for a sleeping object, and
 //!   `state.get_websockets()` finds them all again after a wake-up.
 //! - `set_websocket_auto_response("ping" → "pong")`: the runtime answers keep-alives itself,
-//!   without waking the object.
+//!   without waking the object; `getWebSocketAutoResponseTimestamp` (see `hibernation.rs`) says
+//!   when it last did, so a commit can close the sockets that stopped pinging.
+//! - `serialize_attachment`: each socket's filter and opening time, kept through hibernation.
 //! - `storage().set_alarm`: coalesces rewrites of the KV recent view to one per
 //!   [`REFRESH_MS`] while the stream changes.
 
@@ -22,13 +24,16 @@ use worker::{
     WebSocketPair,
 };
 
+use super::hibernation::last_ping;
 use super::ids::new_id;
 use super::kv::WorkersKv;
 use super::sql::SqlStore;
 use super::KV_BINDING;
 use crate::log::command::{serve, Command, Reply};
-use crate::log::live::{self, Opening, CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR};
-use crate::log::{Change, Filter, Log, LogError, StoreError};
+use crate::log::live::{
+    self, Attachment, Opening, CLOSE_BEHIND, CLOSE_IDLE, CLOSE_UNKNOWN_CURSOR, IDLE_AFTER_MS,
+};
+use crate::log::{Change, Filter, Log, LogError, LogStore, StoreError, Usage};
 use crate::recent::{self, RecentView, REFRESH_MS};
 
 /// Comments retention deletes per alarm: about 2 500 rows written, a few milliseconds.
@@ -47,6 +52,9 @@ pub struct CommentLog {
     log: RefCell<Option<Log<SqlStore>>>,
     /// A view rewrite is scheduled (forgotten on eviction; the alarm itself is not).
     view_scheduled: Cell<bool>,
+    /// What retention deleted since this instance started: comments, and the rows that cost
+    /// (read, written), as the object's SQLite counts them (`/info`, for the benchmarks).
+    pruned: Cell<(u64, Usage)>,
 }
 
 fn failure(status: u16, code: &str, error: String) -> Result<Response> {
@@ -67,6 +75,7 @@ impl DurableObject for CommentLog {
             env,
             log: RefCell::new(None),
             view_scheduled: Cell::new(false),
+            pruned: Cell::new((0, Usage::default())),
         }
     }
 
@@ -91,6 +100,11 @@ impl DurableObject for CommentLog {
                     "tailBytes": log.tail_bytes(),
                     // The object's Wasm linear memory: its heap, tail included.
                     "wasmMemoryBytes": core::arch::wasm32::memory_size(0) * 65_536,
+                    "pruned": {
+                        "comments": self.pruned.get().0,
+                        "rowsRead": self.pruned.get().1.rows_read,
+                        "rowsWritten": self.pruned.get().1.rows_written,
+                    },
                 }))
             }
             other => failure(404, "not_found", format!("the log has no {other}")),
@@ -102,10 +116,14 @@ impl DurableObject for CommentLog {
         let (view, more) = {
             let mut log = self.log()?;
             // Retention, a small batch at a time: each alarm holds the object for a few ms.
+            let before = log.store().usage();
             let pruned = log.prune(PRUNE_BATCH).unwrap_or_else(|e| {
                 worker::console_warn!("retention: {e}");
                 0
             });
+            let (comments, rows) = self.pruned.get();
+            self.pruned
+                .set((comments + pruned, rows + (log.store().usage() - before)));
             (
                 RecentView::build(&mut log, Date::now().as_millis()),
                 pruned == PRUNE_BATCH as u64,
@@ -207,16 +225,23 @@ impl CommentLog {
         Ok(response)
     }
 
-    /// Sends a committed change to every socket whose filter it passes (a takedown to all).
+    /// Sends a committed change to every socket whose filter it passes (a takedown to all),
+    /// and closes the sockets that have been silent too long instead.
     fn push(&self, change: &Change, head: u64) {
         let mut frame: Option<String> = None;
+        let now = Date::now().as_millis();
+        let idle_after = self.idle_after_ms();
         for ws in self.state.get_websockets() {
-            let filter: Filter = match ws.deserialize_attachment() {
-                Ok(Some(f)) => f,
-                _ => Filter::default(),
+            let socket: Attachment = match ws.deserialize_attachment() {
+                Ok(Some(a)) => a,
+                _ => Attachment::default(),
             };
+            if live::is_idle(socket.opened, last_ping(&self.state, &ws), now, idle_after) {
+                let _ = ws.close(Some(CLOSE_IDLE), Some("no keep-alive heard: reconnect"));
+                continue;
+            }
             if let Change::Comment(entry) = change {
-                if !filter.matches(&entry.comment) {
+                if !socket.filter.matches(&entry.comment) {
                     continue;
                 }
             }
@@ -230,6 +255,15 @@ impl CommentLog {
             // A socket that is closing fails here; its close event cleans it up.
             let _ = ws.send_with_str(text.as_str());
         }
+    }
+
+    /// [`IDLE_AFTER_MS`], or `SOCKET_IDLE_SECONDS` (the live tests shorten it).
+    fn idle_after_ms(&self) -> u64 {
+        self.env
+            .var("SOCKET_IDLE_SECONDS")
+            .ok()
+            .and_then(|v| v.to_string().trim().parse::<u64>().ok())
+            .map_or(IDLE_AFTER_MS, |s| s * 1_000)
     }
 
     async fn schedule_view(&self) {
@@ -291,7 +325,10 @@ impl CommentLog {
         };
         match opening {
             Ok(Opening::Frames(frames)) => {
-                server.serialize_attachment(Filter::of(&q))?;
+                server.serialize_attachment(Attachment {
+                    filter: Filter::of(&q),
+                    opened: Date::now().as_millis(),
+                })?;
                 for f in &frames {
                     send(&server, f)?;
                 }

@@ -31,6 +31,27 @@ pub const CLOSE_FULL: u16 = 4503;
 pub const MAX_SOCKETS_PER_NETWORK: usize = 20;
 /// Sockets the object holds at most, under the platform's 32 768 hibernatable sockets.
 pub const MAX_SOCKETS: usize = 30_000;
+/// Close code: nothing heard from the socket for [`IDLE_AFTER_MS`]; a live page reconnects.
+pub const CLOSE_IDLE: u16 = 4408;
+/// A socket that sent nothing, not even a keep-alive, for this long is closed at the next
+/// commit. Pages ping every 30 s, so only a parked or frozen socket goes this quiet; the runtime
+/// answers pings without waking the object, so the check costs nothing between commits.
+pub const IDLE_AFTER_MS: u64 = 120_000;
+
+/// What the object keeps on each socket (it survives hibernation): what the socket reads, and
+/// since when, for the idle rule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    pub filter: Filter,
+    /// When the object accepted it (ms since the epoch).
+    pub opened: u64,
+}
+
+/// Whether a socket opened at `opened`, whose last keep-alive the runtime answered at
+/// `last_ping` (if any), has been silent for `idle_after` at `now`.
+pub fn is_idle(opened: u64, last_ping: Option<u64>, now: u64, idle_after: u64) -> bool {
+    now.saturating_sub(last_ping.unwrap_or(0).max(opened)) >= idle_after
+}
 
 /// Why a socket is not admitted (it is accepted and closed at once with the code, so the page
 /// hears why and falls back to polling).
@@ -203,6 +224,26 @@ mod tests {
         assert_eq!(admit(Some(0), MAX_SOCKETS), Err(Refusal::Full));
         let codes = [Refusal::NetworkFull.close().0, Refusal::Full.close().0];
         assert_eq!(codes, [CLOSE_NETWORK_FULL, CLOSE_FULL]);
+    }
+
+    #[test]
+    fn a_socket_is_idle_after_the_limit_since_its_last_ping_or_its_opening() {
+        let limit = IDLE_AFTER_MS;
+        assert!(!is_idle(1_000, None, 1_000 + limit - 1, limit));
+        assert!(is_idle(1_000, None, 1_000 + limit, limit));
+        assert!(
+            !is_idle(1_000, Some(50_000), 1_000 + limit, limit),
+            "a recent ping"
+        );
+        assert!(is_idle(1_000, Some(50_000), 50_000 + limit, limit));
+        assert!(
+            !is_idle(90_000, Some(50_000), 90_000 + limit - 1, limit),
+            "opened after its last ping: a reopened socket"
+        );
+        assert!(
+            !is_idle(5_000, None, 0, limit),
+            "a clock behind the opening"
+        );
     }
 
     #[test]

@@ -70,6 +70,16 @@ pub struct Usage {
     pub rows_written: u64,
 }
 
+impl std::ops::Add for Usage {
+    type Output = Usage;
+    fn add(self, more: Usage) -> Usage {
+        Usage {
+            rows_read: self.rows_read + more.rows_read,
+            rows_written: self.rows_written + more.rows_written,
+        }
+    }
+}
+
 impl std::ops::Sub for Usage {
     type Output = Usage;
     fn sub(self, earlier: Usage) -> Usage {
