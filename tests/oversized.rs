@@ -2,8 +2,9 @@
 //! being read on.
 //!
 //! Alone in its binary, run after the other suites of its worker: wrangler dev's local proxy
-//! drops the requests in flight when a worker answers before reading a request body (seen
-//! here as "Your worker restarted mid-request"); Cloudflare's edge does not.
+//! stalls the requests that follow (60 s) or drops those in flight ("Your worker restarted
+//! mid-request") when a worker answers before reading a request body; the runtime behind it
+//! and Cloudflare's edge do not (docs/api.md, `POST /api/comments`).
 
 use saywhatwant_e2e::base_url;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -23,7 +23,8 @@ async fn set_keep(api: &Api, keep: u64) {
 /// Posts one small comment; how long its answer took (ms).
 async fn timed_post(api: &Api, i: usize) -> f64 {
     let t = Instant::now();
-    api.post(json!({"text": format!("retention {i}")}), IP).await;
+    api.post(json!({"text": format!("retention {i}")}), IP)
+        .await;
     t.elapsed().as_secs_f64() * 1000.0
 }
 

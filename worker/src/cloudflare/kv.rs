@@ -16,12 +16,18 @@ fn kv_error(e: impl std::fmt::Display) -> KvError {
 
 impl Kv for WorkersKv {
     async fn get(&self, key: &str) -> Result<Option<String>, KvError> {
-        self.0
+        // As bytes: one copy into Wasm memory. `.text()` would decode to a JS string and
+        // encode it back, two passes over the whole recent view on every first load.
+        let bytes = self
+            .0
             .get(key)
             .cache_ttl(CACHE_TTL_SECS)
-            .text()
+            .bytes()
             .await
-            .map_err(kv_error)
+            .map_err(kv_error)?;
+        bytes
+            .map(|b| String::from_utf8(b).map_err(|e| KvError(format!("{key} is not UTF-8: {e}"))))
+            .transpose()
     }
 
     async fn put(&self, key: &str, value: &str, metadata: Option<&Value>) -> Result<(), KvError> {
