@@ -159,6 +159,61 @@ async fn hostile_input_is_refused_by_name_or_made_harmless() {
             json!({"text": "hi", "username": "bob\nalice", "domain": domain}),
             "username",
         ),
+        // Each range of characters that draws nothing, alone.
+        (
+            json!({"text": "\u{206a}\u{206f}", "domain": domain}),
+            "text",
+        ),
+        (
+            json!({"text": "\u{1d173}\u{1d17a}", "domain": domain}),
+            "text",
+        ),
+        (
+            json!({"text": "\u{e0100}\u{e01ef}", "domain": domain}),
+            "text",
+        ),
+        (
+            json!({"text": "\u{1bca0}\u{1bca3}", "domain": domain}),
+            "text",
+        ),
+        (
+            json!({"text": "hi", "username": "\u{206a}\u{e0100}", "domain": domain}),
+            "username",
+        ),
+        // Line and paragraph separators would forge a line in an export.
+        (
+            json!({"text": "hi", "username": "a\u{2028}b", "domain": domain}),
+            "username",
+        ),
+        (
+            json!({"text": "hi", "username": "a\u{2029}b", "domain": domain}),
+            "username",
+        ),
+        // The fields the original did not check.
+        (
+            json!({"text": "hi", "language": "<b>", "domain": domain}),
+            "language",
+        ),
+        (
+            json!({"text": "hi", "misc": "bell\u{7}", "domain": domain}),
+            "misc",
+        ),
+        (
+            json!({"text": "hi", "context": ["ok", "nul\u{0}"], "domain": domain}),
+            "context",
+        ),
+        (
+            json!({"text": "hi", "botParams": {"entity": "\u{202e}x"}, "domain": domain}),
+            "botParams.entity",
+        ),
+        (
+            json!({"text": "hi", "botParams": {"model": "m\u{0}"}, "domain": domain}),
+            "botParams.model",
+        ),
+        (
+            json!({"text": "hi", "botParams": {"ais": "A\u{2029}:random"}, "domain": domain}),
+            "botParams.ais",
+        ),
     ] {
         let a = api
             .send(

@@ -54,7 +54,11 @@ impl LogPort for ObjectLog {
         self.rows
             .replace(resp.headers().get(object::ROWS_HEADER).ok().flatten());
         match resp.status_code() {
-            200 => resp.json::<Reply>().await.map_err(unavailable),
+            // serde_json over the bytes, as the object reads its commands (no JS numbers).
+            200 => {
+                let body = resp.bytes().await.map_err(unavailable)?;
+                serde_json::from_slice::<Reply>(&body).map_err(unavailable)
+            }
             status => {
                 let message = resp
                     .json::<ErrorBody>()

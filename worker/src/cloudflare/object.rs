@@ -189,7 +189,14 @@ impl CommentLog {
     }
 
     async fn command(&self, mut req: Request) -> Result<Response> {
-        let command: Command = match req.json().await {
+        // Parsed by serde_json from the bytes, not by `req.json()`: that goes through a JS
+        // number, which rounds integers past 2^53 (an imported timestamp the log must refuse
+        // by name, not misread) and costs a pass through JS objects.
+        let command: Result<Command, String> = match req.bytes().await {
+            Ok(body) => serde_json::from_slice(&body).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let command = match command {
             Ok(c) => c,
             Err(e) => return failure(400, "invalid_command", format!("not a log command: {e}")),
         };

@@ -1,6 +1,8 @@
-//! Idle sockets against the real worker: one that stops sending keep-alives is closed with
-//! 4408 at the next commit, one that pings (answered by the runtime, never waking the object)
-//! keeps getting comments. Run in its own worker with `SOCKET_IDLE_SECONDS=3` (`make test`).
+//! The live channel's limits as a deploy sets them, against the real worker: a socket that stops
+//! sending keep-alives is closed with 4408 at the next commit while one that pings (answered by
+//! the runtime, never waking the object) keeps getting comments; with `ALLOWED_ORIGIN` set, an
+//! upgrade from another site is refused. Run in its own worker with `SOCKET_IDLE_SECONDS=3` and
+//! `ALLOWED_ORIGIN=https://site.test` (`make test`).
 
 use std::time::Duration;
 
@@ -8,8 +10,41 @@ use saywhatwant_e2e::socket::{self, frame, Heard};
 use saywhatwant_e2e::Api;
 use serde_json::json;
 
-/// The worker's `SOCKET_IDLE_SECONDS` in this run.
+/// The worker's `SOCKET_IDLE_SECONDS` and `ALLOWED_ORIGIN` in this run.
 const IDLE: Duration = Duration::from_secs(3);
+const SITE: &str = "https://site.test";
+
+#[tokio::test]
+async fn with_an_allowed_origin_only_that_site_and_clients_without_one_open_the_channel() {
+    assert_eq!(
+        socket::open("", "198.18.151.1", Some("https://elsewhere.example"))
+            .await
+            .err(),
+        Some(403),
+        "another site's page"
+    );
+    for origin in [Some(SITE), None] {
+        let mut ws = socket::open("", "198.18.151.2", origin)
+            .await
+            .unwrap_or_else(|status| panic!("{origin:?}: refused with {status}"));
+        assert!(frame(&mut ws).await.comments.is_empty(), "{origin:?}");
+    }
+    // The refusal names itself, as every 4xx does.
+    let a = reqwest::Client::new()
+        .get(format!("{}/api/comments/live", saywhatwant_e2e::base_url()))
+        .header("Origin", "https://elsewhere.example")
+        .header("Upgrade", "websocket")
+        .header("Connection", "Upgrade")
+        .header("Sec-WebSocket-Version", "13")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .header("CF-Connecting-IP", "198.18.151.3")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(a.status().as_u16(), 403);
+    let body: serde_json::Value = a.json().await.expect("a JSON error");
+    assert_eq!(body["code"], "origin_not_allowed", "{body}");
+}
 
 #[tokio::test]
 async fn a_silent_socket_is_closed_at_the_next_commit_and_a_pinging_one_is_kept() {
