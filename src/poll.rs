@@ -176,6 +176,48 @@ impl Poller {
     }
 }
 
+/// When the next fresh poll is due: one clock for the page, whatever the live channel does.
+/// Socket attempts and their failures never bring a poll forward; only a poll moves the clock
+/// (and the reader's own wake-ups, or paging that must go on, ask for one at once). So while
+/// the channel is down the page polls once every interval, not once per failed socket.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    /// When the last poll was made (`None`: poll at once).
+    polled_at: Option<u64>,
+    /// This interval's share of the back-off jitter, drawn once per poll.
+    jitter: f64,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            polled_at: None,
+            jitter: 0.0,
+        }
+    }
+}
+
+impl Clock {
+    pub fn polled(&mut self, now: u64, jitter: f64) {
+        self.polled_at = Some(now);
+        self.jitter = jitter;
+    }
+
+    /// Poll at the next turn (more to page, the reader came back, the channel says "behind").
+    pub fn poll_now(&mut self) {
+        self.polled_at = None;
+    }
+
+    /// How long until the next poll (0: due), for a tab that is `visible` now: hiding a tab
+    /// stretches the wait in progress, showing it shortens it.
+    pub fn due_in_ms(&self, poller: &Poller, s: &Settings, visible: bool, now: u64) -> u32 {
+        self.polled_at.map_or(0, |at| {
+            let due = at + u64::from(poller.delay_ms(s, visible, self.jitter));
+            due.saturating_sub(now).min(u64::from(u32::MAX)) as u32
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,5 +364,21 @@ mod tests {
             .map(Status::as_str)
             .into();
         assert_eq!(names, ["connecting", "live", "offline"]);
+    }
+
+    #[test]
+    fn the_clock_polls_once_an_interval_whatever_else_happens() {
+        let s = Settings::default();
+        let p = Poller::new();
+        let mut c = Clock::default();
+        assert_eq!(c.due_in_ms(&p, &s, true, 1_000), 0, "at first, at once");
+        c.polled(1_000, 0.5);
+        // Socket attempts at 1 025 and 3 000 ms do not touch it: still 5 s from the last poll.
+        assert_eq!(c.due_in_ms(&p, &s, true, 1_025), 4_975);
+        assert_eq!(c.due_in_ms(&p, &s, true, 3_000), 3_000);
+        assert_eq!(c.due_in_ms(&p, &s, true, 6_000), 0);
+        assert_eq!(c.due_in_ms(&p, &s, false, 6_000), 25_000, "hidden: 30 s");
+        c.poll_now();
+        assert_eq!(c.due_in_ms(&p, &s, true, 6_001), 0);
     }
 }

@@ -6,17 +6,12 @@
 //! same cursor and tries the channel again later, with back-off and jitter: a cursor only
 //! moves on what arrived, so no switch loses or repeats a comment.
 
-/// A keep-alive every this often; the object's runtime answers without waking it.
-pub const PING_EVERY_MS: u64 = 30_000;
-/// Nothing heard for this long (not even a pong): the channel is dead.
-pub const SILENT_MS: u64 = 75_000;
+pub use saywhatwant_wire::live::{CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR, PING_EVERY_MS, SILENT_MS};
+
 /// A tab hidden this long lets its channel go; it catches up when shown.
 pub const HIDDEN_CLOSE_MS: u64 = 5 * 60_000;
 const FIRST_RETRY_MS: u64 = 2_000;
 const LONGEST_RETRY_MS: u64 = 60_000;
-/// Close codes from the log object (`worker/src/log/live.rs`).
-pub const CLOSE_BEHIND: u16 = 4410;
-pub const CLOSE_UNKNOWN_CURSOR: u16 = 4409;
 
 /// How the page is current: `data-channel` of the connection status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +32,11 @@ impl Via {
 /// What to do after the channel closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterClose {
-    /// Poll from the cursor now.
+    /// Poll from the cursor when the poll clock says (at once if the channel was up longer
+    /// than an interval: the last poll is that old).
     Poll,
+    /// Too far behind for the channel: poll now, paging, then come back.
+    CatchUp,
     /// The cursor is not from this stream (it was reset): load the newest again.
     Reload,
 }
@@ -114,10 +112,10 @@ impl Push {
                     now + (backoff as f64 * (0.8 + 0.2 * jitter.clamp(0.0, 1.0))) as u64;
             }
         }
-        if code == CLOSE_UNKNOWN_CURSOR {
-            AfterClose::Reload
-        } else {
-            AfterClose::Poll
+        match code {
+            CLOSE_UNKNOWN_CURSOR => AfterClose::Reload,
+            CLOSE_BEHIND => AfterClose::CatchUp,
+            _ => AfterClose::Poll,
         }
     }
 
@@ -159,10 +157,7 @@ pub fn live_url(origin: &str, api_base: &str, query: &str) -> String {
     } else {
         format!("{origin}{api_base}")
     };
-    let ws = base
-        .replacen("https://", "wss://", 1)
-        .replacen("http://", "ws://", 1);
-    format!("{ws}/comments/live?{query}")
+    saywhatwant_wire::live::live_url(&base, query)
 }
 
 #[cfg(test)]
@@ -195,7 +190,7 @@ mod tests {
     #[test]
     fn behind_comes_back_at_once_and_a_foreign_cursor_reloads() {
         let mut p = Push::new(true);
-        assert_eq!(p.closed(5_000, CLOSE_BEHIND, 0.5), AfterClose::Poll);
+        assert_eq!(p.closed(5_000, CLOSE_BEHIND, 0.5), AfterClose::CatchUp);
         assert!(p.may_open(5_000, true));
         assert_eq!(
             p.closed(5_000, CLOSE_UNKNOWN_CURSOR, 0.5),

@@ -44,7 +44,7 @@ impl Socket {
 
     pub fn ping(&self) {
         // Not open yet, or closing: the close event tells the loop.
-        let _ = self.ws.send_with_str("ping");
+        let _ = self.ws.send_with_str(saywhatwant_wire::live::PING);
     }
 }
 

@@ -51,3 +51,75 @@ async fn a_socket_dropped_by_the_server_loses_nothing_and_repeats_nothing() {
     }
     b.quit().await;
 }
+
+/// What a proxy that refuses WebSockets does to the page: each socket fails 25 ms after it is
+/// made. And a record of every fresh poll the page sends.
+const REFUSE_SOCKETS: &str = r#"
+window.__polls = [];
+const realFetch = window.fetch;
+window.fetch = function (input, init) {
+  const url = typeof input === 'string' ? input : input.url;
+  if (url.includes('fresh=true')) window.__polls.push(performance.now());
+  return realFetch.call(this, input, init);
+};
+window.__sockets = 0;
+window.WebSocket = class {
+  constructor() {
+    window.__sockets += 1;
+    this.readyState = 0;
+    setTimeout(() => {
+      this.readyState = 3;
+      if (this.onclose) this.onclose(new CloseEvent('close', { code: 1006 }));
+    }, 25);
+  }
+  send() { throw new DOMException('not open', 'InvalidStateError'); }
+  close() {}
+};
+"#;
+
+#[tokio::test]
+async fn with_websockets_refused_the_page_polls_once_every_five_seconds() {
+    if polling_only() {
+        eprintln!("skipped: this is the live channel failing, not switched off");
+        return;
+    }
+    let api = Api::new();
+    let b = saywhatwant_e2e::webdriver::Browser::start().await;
+    b.before_each_page(REFUSE_SOCKETS).await;
+    b.goto(&saywhatwant_e2e::page::page_url()).await;
+    wait_channel(&b, "poll", Duration::from_secs(15)).await;
+    // The fallback follows the stream.
+    let text = token("while sockets are refused");
+    api.post(json!({"text": text}), "198.18.81.1").await;
+    wait_shown(&b, &text, true).await;
+    tokio::time::sleep(Duration::from_secs(26)).await;
+    let seen = b
+        .js("return [window.__polls, window.__sockets];", json!([]))
+        .await;
+    b.quit().await;
+    let polls: Vec<f64> = seen[0]
+        .as_array()
+        .expect("the polls")
+        .iter()
+        .filter_map(|v| v.as_f64())
+        .collect();
+    let sockets = seen[1].as_u64().unwrap_or(0);
+    // The first fresh poll follows the cached bulk load at once; from then on, one clock.
+    let gaps: Vec<f64> = polls
+        .windows(2)
+        .skip(1)
+        .map(|w| (w[1] - w[0]).round())
+        .collect();
+    eprintln!("{sockets} sockets tried; gaps between fresh polls (ms): {gaps:?}");
+    assert!(sockets >= 3, "the page kept trying the channel: {sockets}");
+    assert!(gaps.len() >= 4, "{gaps:?}");
+    assert!(
+        gaps.iter().all(|g| *g >= 4_500.0),
+        "no two fresh polls closer than 4.5 s, whatever the socket retries do: {gaps:?}"
+    );
+    // Late timers on a loaded machine can stretch a gap; none may be missing a poll.
+    assert!(
+        gaps.iter().all(|g| *g <= 7_000.0),
+        "a poll every 5 s while the channel is down: {gaps:?}"
+    );
+}

@@ -42,19 +42,7 @@ pub struct Identity {
     pub color: String,
 }
 
-/// The reply id for a comment: `re-<id>`, or for ids too long for that, a shortened id plus a
-/// hash of the whole, so it still fits the 64-character rule and never collides by truncation.
-pub fn reply_id(original: &str) -> String {
-    let id = format!("re-{original}");
-    if id.len() <= 64 {
-        return id;
-    }
-    // FNV-1a: stable across runs and versions, unlike std's hasher.
-    let hash = original.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("re-{}-{hash:016x}", &original[..44])
-}
+pub use saywhatwant_wire::reply_id;
 
 /// A failure of the API as a whole: the bot stops this round and backs off.
 #[derive(Debug, thiserror::Error)]
@@ -498,18 +486,6 @@ mod tests {
             }),
             reply_to: None,
         }
-    }
-
-    #[test]
-    fn reply_ids_are_stable_valid_and_distinct() {
-        assert_eq!(reply_id("abc"), "re-abc");
-        let long_a = "a".repeat(64);
-        let long_b = format!("{}b", "a".repeat(63));
-        for id in [reply_id(&long_a), reply_id(&long_b)] {
-            assert!(saywhatwant_wire::is_valid_id(&id), "{id}");
-        }
-        assert_ne!(reply_id(&long_a), reply_id(&long_b));
-        assert_eq!(reply_id(&long_a), reply_id(&long_a));
     }
 
     #[test]

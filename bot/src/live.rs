@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor};
+use saywhatwant_wire::{live, CommentsPage, CommentsQuery, Cursor};
 use tokio::net::TcpStream;
 use tokio::time::{timeout, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -13,10 +13,10 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// A keep-alive every this often, frames or not (the log closes a socket that sent nothing for
-/// 120 s); the object's runtime answers "pong" without waking it.
-const PING_EVERY: Duration = Duration::from_secs(30);
+/// two minutes); the object's runtime answers it without waking.
+const PING_EVERY: Duration = Duration::from_millis(live::PING_EVERY_MS);
 /// Nothing heard for this long (not even a pong): the socket is dead.
-const SILENT_FOR: Duration = Duration::from_secs(75);
+const SILENT_FOR: Duration = Duration::from_millis(live::SILENT_MS);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
@@ -46,10 +46,10 @@ pub fn live_url(base: &str, after: Option<&str>, domain: Option<&str>) -> String
     let query = q.to_query_string();
     // `limit` means nothing to the channel.
     let query = query.trim_start_matches("limit=50").trim_start_matches('&');
-    let ws = base
-        .replacen("https://", "wss://", 1)
-        .replacen("http://", "ws://", 1);
-    format!("{ws}/api/comments/live?{query}")
+    live::live_url(
+        &format!("{}{}", base.trim_end_matches('/'), live::API_PREFIX),
+        query,
+    )
 }
 
 impl Channel {
@@ -90,7 +90,7 @@ impl Channel {
             if ping_in.is_zero() {
                 self.pinged = Instant::now();
                 self.ws
-                    .send(Message::text("ping"))
+                    .send(Message::text(live::PING))
                     .await
                     .map_err(|e| LiveError::Broken(e.to_string()))?;
                 continue;
@@ -108,7 +108,7 @@ impl Channel {
                 Ok(Some(Ok(msg))) => {
                     self.heard = Instant::now();
                     match msg {
-                        Message::Text(text) if text.as_str() == "pong" => {}
+                        Message::Text(text) if text.as_str() == live::PONG => {}
                         Message::Text(text) => {
                             return serde_json::from_str(text.as_str()).map_err(|e| {
                                 LiveError::Broken(format!("an unreadable frame: {e}"))

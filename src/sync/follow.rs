@@ -11,7 +11,7 @@ use saywhatwant_wire::{CommentsPage, Cursor};
 use super::Stream;
 use crate::browser::{is_online, is_visible, now_ms, origin, random, sleep_or_wake, Signal, Wait};
 use crate::codec;
-use crate::poll::{Next, Poller};
+use crate::poll::{Clock, Next, Poller};
 use crate::push::{live_url, AfterClose, Push, Tick, Via};
 use crate::socket::Socket;
 use crate::wake;
@@ -26,6 +26,7 @@ impl Stream {
     pub(super) async fn follow(self, mut inbox: UnboundedReceiver<Signal>) {
         let _listeners = wake::Listeners::attach(&self.0.inbox);
         let mut poller = Poller::new();
+        let mut clock = Clock::default();
         let mut push = Push::new(self.0.settings.push);
         let mut open: Option<Open> = None;
         let mut sockets = 0u32;
@@ -49,12 +50,12 @@ impl Stream {
                     }
                     Wait::Woken(Signal::Closed(n, code)) if n == o.number => {
                         open = None;
-                        self.channel_lost(&mut push, &mut poller, code);
+                        self.channel_lost(&mut push, &mut poller, &mut clock, code);
                     }
                     // The network went: an open socket may not notice for a while.
                     Wait::Woken(Signal::Poke) if !is_online() => {
                         open = None;
-                        self.channel_lost(&mut push, &mut poller, 1006);
+                        self.channel_lost(&mut push, &mut poller, &mut clock, 1006);
                     }
                     Wait::Woken(_) => {}
                     Wait::Slept => match push.tick(now_ms(), is_visible()) {
@@ -62,7 +63,7 @@ impl Stream {
                         Tick::Ping => o.socket.ping(),
                         Tick::Dead => {
                             open = None;
-                            self.channel_lost(&mut push, &mut poller, 1006);
+                            self.channel_lost(&mut push, &mut poller, &mut clock, 1006);
                         }
                         Tick::Hidden => {
                             open = None;
@@ -73,12 +74,17 @@ impl Stream {
                 }
                 continue;
             }
-            let next = self.poll(&mut poller).await;
-            if !self.alive() {
-                break;
-            }
-            if next == Next::Now {
-                continue;
+            let settings = &self.0.settings;
+            if clock.due_in_ms(&poller, settings, is_visible(), now_ms()) == 0 {
+                let next = self.poll(&mut poller).await;
+                if !self.alive() {
+                    break;
+                }
+                clock.polled(now_ms(), random());
+                if next == Next::Now {
+                    clock.poll_now();
+                    continue;
+                }
             }
             if poller.cursor().is_some() && push.may_open(now_ms(), is_visible()) {
                 sockets += 1;
@@ -99,8 +105,10 @@ impl Stream {
                 }
             }
             // Back to the channel as soon as it may be tried, if that comes before the next poll.
-            let retry = push.retry_in_ms(now_ms()).filter(|_| is_visible());
-            if !self.wait(&poller, retry, &mut inbox).await {
+            let retry = push
+                .retry_in_ms(now_ms())
+                .filter(|_| is_visible() && poller.cursor().is_some());
+            if !self.wait(&poller, &mut clock, retry, &mut inbox).await {
                 break;
             }
         }
@@ -144,42 +152,50 @@ impl Stream {
         self.0.state.via.try_set(via);
     }
 
-    /// The channel closed or went silent: poll from the cursor at once, try it again later.
-    fn channel_lost(&self, push: &mut Push, poller: &mut Poller, code: u16) {
-        if push.closed(now_ms(), code, random()) == AfterClose::Reload {
-            poller.on_cursor_expired();
+    /// The channel closed or went silent: poll from the cursor (when the clock says), try the
+    /// channel again later.
+    fn channel_lost(&self, push: &mut Push, poller: &mut Poller, clock: &mut Clock, code: u16) {
+        match push.closed(now_ms(), code, random()) {
+            AfterClose::Poll => {}
+            AfterClose::CatchUp => clock.poll_now(),
+            AfterClose::Reload => {
+                poller.on_cursor_expired();
+                clock.poll_now();
+            }
         }
         self.show(poller, Via::Poll);
     }
 
-    /// Waits until the next poll is due, or `at_most`. A tab hidden while waiting waits for
-    /// the hidden interval; being shown again or coming back online ends the wait at once.
-    /// False when the stream is stopping.
+    /// Waits until the next poll is due, or `at_most` (the channel may be tried then). A tab
+    /// hidden while waiting waits for the hidden interval; being shown again or coming back
+    /// online polls at once. False when the stream is stopping.
     async fn wait(
         &self,
         poller: &Poller,
+        clock: &mut Clock,
         at_most: Option<u32>,
         inbox: &mut UnboundedReceiver<Signal>,
     ) -> bool {
         let settings = &self.0.settings;
-        let jitter = random();
         let started = now_ms();
-        let limit = |d: u32| at_most.map_or(d, |m| d.min(m.max(1)));
-        let mut delay = limit(poller.delay_ms(settings, is_visible(), jitter));
-        loop {
+        let until = |clock: &Clock, now: u64| {
+            let due = clock.due_in_ms(poller, settings, is_visible(), now);
+            let waited = now.saturating_sub(started).min(u64::from(u32::MAX)) as u32;
+            at_most.map_or(due, |m| due.min(m.saturating_sub(waited)))
+        };
+        let mut delay = until(clock, started);
+        while delay > 0 {
             match sleep_or_wake(delay, inbox).await {
                 Wait::Closed => return false,
-                // A poke, or a late signal of a channel already given up: poll now.
-                Wait::Woken(_) => break,
-                Wait::Slept => {
-                    let due = u64::from(limit(poller.delay_ms(settings, is_visible(), jitter)));
-                    let waited = now_ms().saturating_sub(started);
-                    if waited >= due {
-                        break;
-                    }
-                    delay = (due - waited) as u32;
+                Wait::Woken(Signal::Poke) => {
+                    clock.poll_now();
+                    break;
                 }
+                // A late signal of a channel already given up: nothing to do.
+                Wait::Woken(_) => {}
+                Wait::Slept => {}
             }
+            delay = until(clock, now_ms());
         }
         // Several wake-ups while asleep still mean one request.
         while inbox.try_recv().is_ok() {}

@@ -6,6 +6,7 @@
 mod comment;
 mod cursor;
 mod hygiene;
+pub mod live;
 pub mod moderation;
 mod query;
 mod validate;
@@ -15,9 +16,10 @@ pub use cursor::{chrono_cmp, Cursor, CursorError, MAX_SEQ, MAX_TIMESTAMP};
 pub use hygiene::{has_hidden_characters, has_visible, origin_host};
 pub use query::{CommentsQuery, Order, QueryError, DEFAULT_LIMIT, MAX_LIMIT};
 pub use validate::{
-    is_reserved_id, is_valid_color, is_valid_id, parse_new_comment, parse_patch, FieldError,
-    NewComment, Patch, MAX_AI_USERNAME_CHARS, MAX_BODY_BYTES, MAX_CONTEXT_BYTES, MAX_CONTEXT_ITEMS,
-    MAX_CONTEXT_LINE_CHARS, MAX_TEXT_CHARS, MAX_USERNAME_CHARS, RESERVED_ID_PREFIX,
+    is_reserved_id, is_valid_color, is_valid_id, parse_new_comment, parse_patch, reply_id,
+    FieldError, NewComment, Patch, MAX_AI_USERNAME_CHARS, MAX_BODY_BYTES, MAX_CONTEXT_BYTES,
+    MAX_CONTEXT_ITEMS, MAX_CONTEXT_LINE_CHARS, MAX_TEXT_CHARS, MAX_USERNAME_CHARS,
+    RESERVED_ID_PREFIX,
 };
 
 /// Answer of `GET /api/comments`.

@@ -130,6 +130,22 @@ pub fn is_reserved_id(id: &str) -> bool {
     id.starts_with(RESERVED_ID_PREFIX)
 }
 
+/// The id of a bot's reply to `original`: `re-<id>`, or for ids too long for that, a shortened
+/// id plus a hash of the whole, so it still fits the 64-character rule and never collides by
+/// truncation. Stable, so a bot that answers twice posts one reply (the second is a no-op).
+pub fn reply_id(original: &str) -> String {
+    let id = format!("{RESERVED_ID_PREFIX}{original}");
+    if id.len() <= MAX_ID_LEN {
+        return id;
+    }
+    // FNV-1a: stable across runs and versions, unlike std's hasher.
+    let hash = original.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let head = original.get(..44).unwrap_or(original);
+    format!("{RESERVED_ID_PREFIX}{head}-{hash:016x}")
+}
+
 pub fn is_valid_id(id: &str) -> bool {
     (1..=MAX_ID_LEN).contains(&id.len())
         && id

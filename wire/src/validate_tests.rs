@@ -245,3 +245,16 @@ fn every_field_is_checked() {
         "botParams": {"entity": "tea-sommelier", "model": "tiny-chat@f16", "ais": "Tea Pot:random"}});
     assert!(parse_new_comment(ok.to_string().as_bytes()).is_ok());
 }
+
+#[test]
+fn reply_ids_are_stable_valid_and_distinct() {
+    assert_eq!(reply_id("abc"), "re-abc");
+    assert!(is_reserved_id(&reply_id("abc")));
+    let long_a = "a".repeat(64);
+    let long_b = format!("{}b", "a".repeat(63));
+    for id in [reply_id(&long_a), reply_id(&long_b)] {
+        assert!(is_valid_id(&id), "{id}");
+    }
+    assert_ne!(reply_id(&long_a), reply_id(&long_b));
+    assert_eq!(reply_id(&long_a), reply_id(&long_a));
+}

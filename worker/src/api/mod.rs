@@ -136,7 +136,7 @@ impl<L, K, R> Ctx<'_, L, K, R> {
     }
 }
 
-const LIVE_PATH: &str = "/api/comments/live";
+use saywhatwant_wire::live::LIVE_PATH;
 const CLOSE_SOCKETS_PATH: &str = "/api/admin/sockets/close";
 const OBJECT_INFO_PATH: &str = "/api/admin/object";
 

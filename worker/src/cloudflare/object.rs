@@ -35,6 +35,7 @@ use crate::log::live::{
 };
 use crate::log::{Change, Filter, Log, LogError, LogStore, StoreError, Usage};
 use crate::recent::{self, RecentView, REFRESH_MS};
+use saywhatwant_wire::live as contract;
 
 /// Comments retention deletes per alarm: about 2 500 rows written, a few milliseconds.
 const PRUNE_BATCH: usize = 500;
@@ -67,7 +68,7 @@ fn failure(status: u16, code: &str, error: String) -> Result<Response> {
 
 impl DurableObject for CommentLog {
     fn new(state: State, env: Env) -> Self {
-        if let Ok(pair) = WebSocketRequestResponsePair::new("ping", "pong") {
+        if let Ok(pair) = WebSocketRequestResponsePair::new(contract::PING, contract::PONG) {
             state.set_websocket_auto_response(&pair);
         }
         CommentLog {

@@ -6,6 +6,9 @@
 //! A frame is a `GET /api/comments` answer (`comments`, `hasMore`, `cursor`): clients handle
 //! a push exactly like a poll, and keep the frame's cursor to resume from.
 
+pub use saywhatwant_wire::live::{
+    CLOSE_BEHIND, CLOSE_FULL, CLOSE_IDLE, CLOSE_NETWORK_FULL, CLOSE_UNKNOWN_CURSOR, IDLE_AFTER_MS,
+};
 use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, Source};
 
 use super::{Budget, Entry, Filter, Log, LogError, LogStore};
@@ -18,25 +21,11 @@ pub const MAX_BACKLOG: usize = 2000;
 /// Or further behind than this many bytes of comments (2 000 heavy ones would not fit the
 /// object's memory): polls page through them instead.
 pub const MAX_BACKLOG_BYTES: usize = 4 * 1024 * 1024;
-/// Close code: too far behind, poll first.
-pub const CLOSE_BEHIND: u16 = 4410;
-/// Close code: the cursor is not from this log (a reset stream); load again without one.
-pub const CLOSE_UNKNOWN_CURSOR: u16 = 4409;
-/// Close code: this network holds [`MAX_SOCKETS_PER_NETWORK`] sockets already; poll instead.
-pub const CLOSE_NETWORK_FULL: u16 = 4429;
-/// Close code: the object holds [`MAX_SOCKETS`] already; poll instead.
-pub const CLOSE_FULL: u16 = 4503;
 /// Sockets one network (an IPv4 address, an IPv6 /64) may hold: a household's or an office's
 /// tabs, not a stranger's thousands, each of which every commit is sent to.
 pub const MAX_SOCKETS_PER_NETWORK: usize = 20;
 /// Sockets the object holds at most, under the platform's 32 768 hibernatable sockets.
 pub const MAX_SOCKETS: usize = 30_000;
-/// Close code: nothing heard from the socket for [`IDLE_AFTER_MS`]; a live page reconnects.
-pub const CLOSE_IDLE: u16 = 4408;
-/// A socket that sent nothing, not even a keep-alive, for this long is closed at the next
-/// commit. Pages ping every 30 s, so only a parked or frozen socket goes this quiet; the runtime
-/// answers pings without waking the object, so the check costs nothing between commits.
-pub const IDLE_AFTER_MS: u64 = 120_000;
 
 /// What the object keeps on each socket (it survives hibernation): what the socket reads, and
 /// since when, for the idle rule.
