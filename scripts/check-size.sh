@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The page's transfer budget: wasm + js + css of the release build, gzip -9, at most 150 KB
-# (150 000 bytes, the stricter reading of design.md's "150 KB").
+# (150 000 bytes, the stricter reading of the page's "150 KB" budget; docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LIMIT=150000

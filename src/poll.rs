@@ -38,8 +38,11 @@ enum Phase {
 /// What to do after an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
-    /// More is waiting (`hasMore`, or the bulk load just set the cursor): ask again at once.
+    /// More is waiting (`hasMore`): ask again at once.
     Now,
+    /// The (cached) bulk load just set the cursor: catch up from the source of truth at once,
+    /// by a fresh poll or by the live channel, which sends what follows the cursor.
+    CatchUp,
     /// Wait for the next interval (or back-off).
     Later,
 }
@@ -127,7 +130,7 @@ impl Poller {
             Phase::Bulk => {
                 self.phase = Phase::Poll(page.cursor.clone());
                 // The cache may be a minute old: catch up from the source of truth at once.
-                Next::Now
+                Next::CatchUp
             }
             Phase::Poll(cursor) => {
                 let had_cursor = cursor.is_some();
@@ -264,7 +267,10 @@ mod tests {
         let mut p = Poller::new();
         assert_eq!(p.status(), Status::Connecting);
         assert_eq!(p.query(&s).to_query_string(), "limit=200");
-        assert_eq!(p.on_page(&page(Some("1761239864515:abc"), true)), Next::Now);
+        assert_eq!(
+            p.on_page(&page(Some("1761239864515:abc"), true)),
+            Next::CatchUp
+        );
         assert_eq!(p.status(), Status::Live);
         assert_eq!(
             p.query(&s).to_query_string(),

@@ -30,7 +30,8 @@ fn the_sample_config_loads_with_its_defaults() {
 
 #[test]
 fn the_documented_example_of_the_original_format_loads() {
-    // entities-format.md §3, with the unused top-level sections the original carried.
+    // The original system's documented example (docs/entities.md), with the unused top-level
+    // sections the original carried.
     let text = r#"{"version":"example","botSettings":{"pollingInterval":3000},
         "routerSettings":{"enabled":false},"lmStudioServers":[],"clusterSettings":{},
         "entities":[{"id":"tea-sommelier","username":"TeaSommelier","color":"190210080",

@@ -27,9 +27,10 @@
 //!
 //! - A Durable Object is single-threaded: its sends to its sockets are serial.
 //! - One object serves on the order of a thousand requests a second.
-//! - The 0.15 ms per socket is this project's measurement (design.md: 1 000 sockets had a
-//!   message 94–203 ms after the POST, 2-core machine, `wrangler dev`); production may be
-//!   faster, so it is a constant to replace with a better measurement.
+//! - The 0.15 ms per socket is the slower reading of this project's first measurement (1 000
+//!   sockets had a message 94–203 ms after the POST, 2-core machine, `wrangler dev`); the
+//!   later one in docs/benchmarks.md is 0.05 ms. Production may be faster still, so it is a
+//!   constant to replace with a better measurement, and errs on the costly side meanwhile.
 //! - Forwarding costs ([`relay_cost`]): an HTTP request to a relay is one DO request; a
 //!   message a relay *receives* on a socket bills 1/20 of one, and sending is free. Only
 //!   sockets an object *accepts* (`acceptWebSocket`) hibernate: an object holding an
