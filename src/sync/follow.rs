@@ -80,21 +80,20 @@ impl Stream {
                 if !self.alive() {
                     break;
                 }
-                clock.polled(now_ms(), random());
                 match next {
+                    Next::Later => clock.polled(now_ms(), random()),
                     Next::Now => {
                         clock.poll_now();
                         continue;
                     }
                     // The channel sends what follows the cursor: no poll before it opens. If it
-                    // fails, the clock (due at once) makes that poll.
+                    // fails, the clock (left due) makes that poll.
                     Next::CatchUp => {
                         clock.poll_now();
                         if !(poller.cursor().is_some() && push.may_open(now_ms(), is_visible())) {
                             continue;
                         }
                     }
-                    Next::Later => {}
                 }
             }
             if poller.cursor().is_some() && push.may_open(now_ms(), is_visible()) {
