@@ -206,8 +206,12 @@ async fn without_indexeddb_the_page_works_from_the_network_and_says_so() {
     newer.close();
     let page = Page::mount(settings);
     until("the comment shows", || page.ids().len() == 1).await;
+    // The network can win the race with the failed open: wait for the notice.
+    until("the notice shows", || {
+        page.all("[data-testid=storage-notice]:not([hidden])").len() == 1
+    })
+    .await;
     let notice = page.one("[data-testid=storage-notice]");
-    until("the notice shows", || !notice.hidden()).await;
     assert!(notice
         .text_content()
         .unwrap_or_default()
