@@ -77,6 +77,16 @@ impl Prefs {
         self.set("color", wire);
     }
 
+    /// Whether the title's switch shows only this site's comments (off unless turned on: the
+    /// stream is one for every site).
+    pub fn domain_only(&self) -> bool {
+        self.get("domain").is_some()
+    }
+
+    pub fn set_domain_only(&self, on: bool) {
+        self.set("domain", if on { "1" } else { "" });
+    }
+
     pub fn draft(&self) -> String {
         self.get("draft").unwrap_or_default()
     }

@@ -47,6 +47,8 @@ pub struct StreamState {
     pub counts: RwSignal<(Option<u32>, Option<u64>)>,
     /// Whom the link says the reader talks with (`entity`, `ais`, ...), kept in the hash.
     pub conversation: RwSignal<Option<Conversation>>,
+    /// The reader's colour (`RRRGGGBBB`): their posts, and the page's tint.
+    pub color: RwSignal<String>,
 }
 
 impl StreamState {
@@ -71,6 +73,7 @@ impl StreamState {
             places: StoredValue::new(Default::default()),
             counts: RwSignal::new((None, None)),
             conversation: RwSignal::new(None),
+            color: RwSignal::new(String::new()),
         }
     }
 

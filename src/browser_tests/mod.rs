@@ -7,6 +7,7 @@ mod fake_server;
 mod filters;
 mod store;
 mod stream;
+mod tools;
 mod view;
 
 use std::cell::Cell;

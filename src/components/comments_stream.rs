@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::browser::{now_ms, utc_offset_min};
-use crate::color::Rgb;
+use crate::color::{display_css, Rgb};
 use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::filter_bar::FilterBar;
@@ -10,7 +10,7 @@ use crate::components::message_menu::MessageMenu;
 use crate::components::notice::Notice;
 use crate::components::row_events;
 use crate::components::search_box::SearchBox;
-use crate::config::Settings;
+use crate::config::{site_title, Settings};
 use crate::counts;
 use crate::prefs::Prefs;
 use crate::state::StreamState;
@@ -37,7 +37,23 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     }
     let state = StreamState::new(now_ms(), prefs.draft());
     state.conversation.set(url_state::conversation());
-    state.set_lens(url_state::lens_of(linked, &Default::default()));
+    let host = crate::browser::host();
+    let mut lens = url_state::lens_of(linked, &Default::default());
+    lens.domain = prefs.domain_only().then(|| host.clone());
+    state.set_lens(lens);
+    state.color.set(
+        prefs
+            .color()
+            .unwrap_or_else(|| Rgb::pleasant(crate::browser::random()).to_wire()),
+    );
+    {
+        // Remembered whichever way they change (the grid, the picker, the `r` key, a link).
+        let prefs = prefs.clone();
+        Effect::new(move || {
+            state.color.with(|c| prefs.set_color(c));
+            prefs.set_domain_only(state.lens.with(|l| l.domain.is_some()));
+        });
+    }
     url_state::follow(state);
     let (window_rows, chunk_rows) = (settings.window_rows, settings.chunk_rows);
     let running = Stream::start(settings, state, prefs.clone());
@@ -47,15 +63,47 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let stream = StoredValue::new_local(running);
     row_events::listen_on_document(state, stream);
     let utc_offset_min = utc_offset_min();
+    let title = site_title(&host);
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(title);
+    }
+    // The whole page takes the reader's colour: title, borders, focus rings, the send button.
+    let tint = Signal::derive(move || format!("--accent:{}", display_css(Some(&state.color.get()))));
+    let domain_only = Signal::derive(move || {
+        if state.lens.with(|l| l.domain.is_some()) {
+            "true"
+        } else {
+            "false"
+        }
+        .to_owned()
+    });
+    let about = format!("Only comments from {host}, on or off (right-click for more)");
 
     view! {
-        <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
+        <div class="app" style=tint on:click=move |ev| row_events::on_click(ev, state, stream)>
             <header class="top">
                 <h1>
-                    <button type="button" class="title" data-act="title" aria-haspopup="menu">
-                        "Say What Want"
+                    <button
+                        type="button"
+                        class="title"
+                        data-act="domain"
+                        data-testid="domain-filter"
+                        aria-pressed=domain_only
+                        title=about
+                    >
+                        {title}
+                        <span class="led" aria-hidden="true"></span>
                     </button>
                 </h1>
+                <button
+                    type="button"
+                    class="more page-menu"
+                    data-act="title"
+                    aria-haspopup="menu"
+                    aria-label="Page menu"
+                >
+                    "⋯"
+                </button>
                 <span class="counts" data-testid="counts">
                     {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
                 </span>
@@ -70,7 +118,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>
             <footer class="bottom">
-                <Composer draft=state.draft prefs stream />
+                <Composer draft=state.draft color=state.color prefs stream />
             </footer>
             <MessageMenu />
         </div>

@@ -1,8 +1,7 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::browser::random;
-use crate::color::Rgb;
+use crate::components::colour_grid::ColourGrid;
 use crate::draft::{chars_left, check, clean_username, counter_text};
 use crate::prefs::Prefs;
 use crate::sync::Stream;
@@ -12,15 +11,11 @@ use crate::sync::Stream;
 #[component]
 pub fn Composer(
     draft: RwSignal<String>,
+    color: RwSignal<String>,
     prefs: Prefs,
     stream: StoredValue<Stream, LocalStorage>,
 ) -> impl IntoView {
     let username = RwSignal::new(prefs.username());
-    let color = RwSignal::new(prefs.color().unwrap_or_else(|| {
-        let first = Rgb::pleasant(random()).to_wire();
-        prefs.set_color(&first);
-        first
-    }));
     let prefs = StoredValue::new(prefs);
 
     // Reactive pieces are type-erased signals: each distinct closure type would otherwise cost
@@ -37,10 +32,15 @@ pub fn Composer(
     let username_value: Signal<String> = username.into();
     let draft_value: Signal<String> = draft.into();
     let cannot_send = Signal::derive(move || check(&draft.get()).is_err());
-    let color_hex = Signal::derive(move || {
-        Rgb::from_wire(&color.get())
-            .map(Rgb::to_hex)
-            .unwrap_or_default()
+    // The message box has focus when the page opens, where a keyboard is at hand (on a phone
+    // it would raise the on-screen keyboard over the stream).
+    let message = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move || {
+        if let Some(t) = message.get() {
+            if !crate::browser::is_touch_first() {
+                let _ = t.focus();
+            }
+        }
     });
     let submit = move || {
         if let Ok(text) = check(&draft.get_untracked()) {
@@ -84,25 +84,12 @@ pub fn Composer(
                         }
                     />
                 </label>
-                <label class="field colour">
-                    "Colour"
-                    <input
-                        type="color"
-                        data-testid="color-input"
-                        prop:value=color_hex
-                        on:input=move |ev| {
-                            if let Some(c) = Rgb::from_hex(&event_target_value(&ev)) {
-                                let wire = c.to_wire();
-                                prefs.with_value(|p| p.set_color(&wire));
-                                color.set(wire);
-                            }
-                        }
-                    />
-                </label>
+                <ColourGrid color />
             </div>
             <div class="message">
                 <label class="visually-hidden" for="comment-input">"Message"</label>
                 <textarea
+                    node_ref=message
                     id="comment-input"
                     data-testid="comment-input"
                     rows="2"

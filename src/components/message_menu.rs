@@ -108,7 +108,7 @@ pub fn close(refocus: bool) -> bool {
     }
     let for_id = menu.get_attribute(FOR).unwrap_or_default();
     let opener = if for_id.is_empty() {
-        ".title".to_owned()
+        ".page-menu".to_owned()
     } else {
         format!("[data-id=\"{}\"] .more", for_id.replace(['"', '\\'], ""))
     };

@@ -9,10 +9,11 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
+use web_sys::{Element, Event, HtmlElement, KeyboardEvent, MouseEvent, PointerEvent};
 
-use crate::browser::listen;
-use crate::components::message_menu;
+use crate::browser::{listen, random};
+use crate::color::Rgb;
+use crate::components::{colour_grid, message_menu};
 use crate::config::SEARCH_DEBOUNCE_MS;
 use crate::filter::{word_at, Channel, Lens, User};
 use crate::state::StreamState;
@@ -45,6 +46,9 @@ pub fn on_click(
     if closest(&target, ".menu").is_none() {
         message_menu::close(false);
     }
+    if closest(&target, ".colour").is_none() {
+        colour_grid::close(false);
+    }
     let mut lens = state.lens.get_untracked();
     let changed = match (act.as_deref(), id) {
         (Some(message_menu::REPORT), _) => {
@@ -68,6 +72,24 @@ pub fn on_click(
                 let r = b.get_bounding_client_rect();
                 message_menu::for_title(r.left(), r.bottom());
             }
+            false
+        }
+        (Some("domain"), _) => {
+            lens.domain = match lens.domain {
+                Some(_) => None,
+                None => Some(crate::browser::host()),
+            };
+            true
+        }
+        (Some(colour_grid::TOGGLE), _) => {
+            colour_grid::toggle();
+            false
+        }
+        (Some(colour_grid::PICK), _) => {
+            if let Some(c) = button.and_then(|b| b.get_attribute("data-color")) {
+                state.color.set(c);
+            }
+            colour_grid::close(true);
             false
         }
         (Some("retry"), Some(id)) => {
@@ -193,7 +215,12 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
     listen(document().into(), events, move |ev: Event| {
         match ev.type_().as_str() {
             "keydown" => {
-                if message_menu::on_key(&ev.unchecked_ref::<KeyboardEvent>().key()) {
+                let k = ev.unchecked_ref::<KeyboardEvent>();
+                let key = k.key();
+                let used = message_menu::on_key(&key)
+                    || (key == "Escape" && colour_grid::close(true))
+                    || shortcut(k, &key, state);
+                if used {
                     ev.prevent_default();
                 }
             }
@@ -222,6 +249,32 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
     });
 }
 
+/// The page's keys, outside the boxes one types in: `r` picks a random colour; Tab with
+/// nothing focused goes to the message box (after that, Tab moves as usual).
+fn shortcut(k: &KeyboardEvent, key: &str, state: StreamState) -> bool {
+    if k.ctrl_key() || k.meta_key() || k.alt_key() {
+        return false;
+    }
+    let doc = document();
+    let active = doc.active_element();
+    let typing = active.as_ref().is_some_and(|e| {
+        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            || e.has_attribute("contenteditable")
+    });
+    match key {
+        "r" | "R" if !typing => {
+            state.color.set(Rgb::pleasant(random()).to_wire());
+            true
+        }
+        "Tab" if !k.shift_key() && active.is_none_or(|e| Some(e) == doc.body().map(Into::into)) => {
+            doc.get_element_by_id("comment-input")
+                .map(|t| t.unchecked_into::<HtmlElement>().focus())
+                .is_some()
+        }
+        _ => false,
+    }
+}
+
 fn is_search_box(ev: &Event) -> bool {
     ev.target()
         .is_some_and(|t| t.unchecked_into::<Element>().class_name() == "search")
@@ -231,9 +284,12 @@ fn is_search_box(ev: &Event) -> bool {
 fn open_at(ev: &Event, state: StreamState) -> bool {
     // `contextmenu` and `pointerdown` are both mouse events.
     let m = ev.unchecked_ref::<MouseEvent>();
-    let row = ev
-        .target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
+    let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+    if target.as_ref().is_some_and(|t| closest(t, ".top h1").is_some()) {
+        message_menu::for_title(f64::from(m.client_x()), f64::from(m.client_y()));
+        return true;
+    }
+    let row = target
         .and_then(|t| row_id(&t))
         .and_then(|id| state.shown_comment(&id));
     let Some(c) = row else {
