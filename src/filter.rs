@@ -64,7 +64,7 @@ impl User {
         }
     }
 
-    fn wrote(&self, c: &Comment) -> bool {
+    pub fn wrote(&self, c: &Comment) -> bool {
         c.username.as_deref().unwrap_or_default() == self.name
             && self
                 .color

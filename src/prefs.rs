@@ -5,6 +5,7 @@
 
 use web_sys::Storage;
 
+use crate::alerts::Alerts;
 use crate::draft::{Outgoing, SendState};
 
 #[derive(Clone)]
@@ -85,6 +86,15 @@ impl Prefs {
 
     pub fn set_domain_only(&self, on: bool) {
         self.set("domain", if on { "1" } else { "" });
+    }
+
+    /// The filter alerts' sounds.
+    pub fn alerts(&self) -> Alerts {
+        Alerts::load(&self.get("alerts").unwrap_or_default())
+    }
+
+    pub fn set_alerts(&self, a: &Alerts) {
+        self.set("alerts", &a.save());
     }
 
     pub fn draft(&self) -> String {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 
+use crate::alerts::Alerts;
 use crate::conversation::Conversation;
 use crate::draft::Outgoing;
 use crate::filter::{Channel, Lens};
@@ -49,6 +50,8 @@ pub struct StreamState {
     pub conversation: RwSignal<Option<Conversation>>,
     /// The reader's colour (`RRRGGGBBB`): their posts, and the page's tint.
     pub color: RwSignal<String>,
+    /// The chips' sounds, and which chips new comments matched.
+    pub alerts: RwSignal<Alerts>,
 }
 
 impl StreamState {
@@ -74,6 +77,7 @@ impl StreamState {
             counts: RwSignal::new((None, None)),
             conversation: RwSignal::new(None),
             color: RwSignal::new(String::new()),
+            alerts: RwSignal::new(Alerts::default()),
         }
     }
 

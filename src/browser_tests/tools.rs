@@ -48,18 +48,29 @@ async fn the_grid_offers_twelve_shuffled_colours_and_the_pick_tints_the_page() {
     let page = Page::mount(settings.clone());
     until("a colour", || colour(&page) != "#000000").await;
     let before = (colour(&page), tint(&page));
-    assert!(before.1.starts_with("rgb("), "tinted from the start: {before:?}");
+    assert!(
+        before.1.starts_with("rgb("),
+        "tinted from the start: {before:?}"
+    );
     let grid = page.one("[data-testid=color-grid]");
     assert!(grid.hidden());
     let opener = page.one("[data-testid=color-button]");
     opener.click();
     assert!(!grid.hidden());
-    assert_eq!(opener.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(
+        opener.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
     let swatches = page.all("[data-testid=color-grid] button");
     assert_eq!(swatches.len(), 12);
-    let first: Vec<_> = swatches.iter().map(|s| s.get_attribute("data-color")).collect();
+    let first: Vec<_> = swatches
+        .iter()
+        .map(|s| s.get_attribute("data-color"))
+        .collect();
     assert_eq!(
-        document().active_element().map(|e| e.get_attribute("data-color")),
+        document()
+            .active_element()
+            .map(|e| e.get_attribute("data-color")),
         Some(first[0].clone()),
         "the first swatch takes focus"
     );
@@ -67,7 +78,11 @@ async fn the_grid_offers_twelve_shuffled_colours_and_the_pick_tints_the_page() {
     let pick = first[8].clone().unwrap();
     swatches[8].unchecked_ref::<HtmlElement>().click();
     assert!(grid.hidden(), "a pick closes the grid");
-    assert_eq!(active_testid(), "color-button", "focus goes back to the swatch");
+    assert_eq!(
+        active_testid(),
+        "color-button",
+        "focus goes back to the swatch"
+    );
     let hex = crate::color::Rgb::from_wire(&pick).unwrap().to_hex();
     until("the pick is the colour", || colour(&page) == hex).await;
     assert_ne!(tint(&page), before.1, "the page is tinted anew");
@@ -121,7 +136,10 @@ async fn the_message_box_has_focus_on_load_and_tab_from_nowhere_goes_back_to_it(
     let page = Page::mount(settings);
     until("focused on load", || active_testid() == "comment-input").await;
     page.one("[data-testid=comment-input]").blur().unwrap();
-    assert_eq!(document().active_element(), document().body().map(Into::into));
+    assert_eq!(
+        document().active_element(),
+        document().body().map(Into::into)
+    );
     assert!(key_on(&document().body().unwrap(), "Tab"));
     assert_eq!(active_testid(), "comment-input");
     // From a control, Tab moves on as usual.
@@ -142,8 +160,14 @@ async fn the_title_shows_only_this_sites_comments_and_remembers_it() {
     let page = Page::mount(settings.clone());
     until("both", || page.ids().len() == 2).await;
     let title = page.one("[data-testid=domain-filter]");
-    assert_eq!(title.get_attribute("aria-pressed").as_deref(), Some("false"));
-    assert!(title.text_content().unwrap_or_default().contains("Say What Want"));
+    assert_eq!(
+        title.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert!(title
+        .text_content()
+        .unwrap_or_default()
+        .contains("Say What Want"));
     title.click();
     until("only this site", || page.texts() == ["from here"]).await;
     assert_eq!(title.get_attribute("aria-pressed").as_deref(), Some("true"));

@@ -46,12 +46,14 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
             .color()
             .unwrap_or_else(|| Rgb::pleasant(crate::browser::random()).to_wire()),
     );
+    state.alerts.set(prefs.alerts());
     {
         // Remembered whichever way they change (the grid, the picker, the `r` key, a link).
         let prefs = prefs.clone();
         Effect::new(move || {
             state.color.with(|c| prefs.set_color(c));
             prefs.set_domain_only(state.lens.with(|l| l.domain.is_some()));
+            state.alerts.with(|a| prefs.set_alerts(a));
         });
     }
     url_state::follow(state);
@@ -68,7 +70,8 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
         doc.set_title(title);
     }
     // The whole page takes the reader's colour: title, borders, focus rings, the send button.
-    let tint = Signal::derive(move || format!("--accent:{}", display_css(Some(&state.color.get()))));
+    let tint =
+        Signal::derive(move || format!("--accent:{}", display_css(Some(&state.color.get()))));
     let domain_only = Signal::derive(move || {
         if state.lens.with(|l| l.domain.is_some()) {
             "true"

@@ -2,6 +2,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::{Document, Element};
 
+use crate::alerts::{Alerts, Watch};
 use crate::color::display_css;
 use crate::components::notice;
 use crate::conversation::{ColorChoice, Conversation};
@@ -35,7 +36,9 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
         let talk = state.conversation.get();
         state.lens.with(|l| {
             if let Some(bar) = bar {
-                render(&bar, l.channel, &l.filters);
+                state
+                    .alerts
+                    .with(|a| render(&bar, l.channel, &l.filters, a));
                 if let Some(t) = &talk {
                     banner(&bar, t);
                 }
@@ -48,7 +51,7 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
 
 /// Every text is a text node, never markup.
 #[inline(never)]
-fn render(el: &Element, channel: Channel, f: &Filters) {
+fn render(el: &Element, channel: Channel, f: &Filters, alerts: &Alerts) {
     el.set_text_content(None);
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -74,11 +77,27 @@ fn render(el: &Element, channel: Channel, f: &Filters) {
     for (i, chip) in f.chips().iter().enumerate() {
         // A blocked rule reads "−word": distinct on screen and to a screen reader.
         let sign = if chip.negative { "−" } else { "" };
-        let text = format!("{sign}{} ✕", chip.label);
+        let watch = Watch::of_chip(f, i);
+        let sound = watch.as_ref().and_then(|w| alerts.sound_of(w));
+        let bell = if sound.is_some() { "🔔 " } else { "" };
+        let text = format!("{bell}{sign}{} ✕", chip.label);
         let Some(b) = button(&doc, el, &i.to_string(), &text) else {
             return;
         };
-        let _ = b.set_attribute("class", if sign.is_empty() { "chip" } else { "chip neg" });
+        let unread = watch.as_ref().is_some_and(|w| alerts.is_unread(w));
+        let class = match (sign.is_empty(), unread) {
+            (false, _) => "chip neg",
+            (true, false) => "chip",
+            (true, true) => "chip unread",
+        };
+        let _ = b.set_attribute("class", class);
+        if watch.is_some() {
+            let about = match sound {
+                Some(s) => format!("Alert: {}. Right-click to change", s.label()),
+                None => "Right-click for an alert sound".to_owned(),
+            };
+            let _ = b.set_attribute("title", &about);
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, KeyboardEvent, MouseEvent, PointerEvent};
 
+use crate::alerts::Watch;
 use crate::browser::{listen, random};
 use crate::color::Rgb;
 use crate::components::{colour_grid, message_menu};
@@ -40,6 +41,7 @@ pub fn on_click(
     let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
         return;
     };
+    unlock_sound(state);
     let button = closest(&target, "[data-act]");
     let act = button.as_ref().and_then(|b| b.get_attribute("data-act"));
     let id = row_id(&target);
@@ -211,12 +213,15 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
         "pointerup",
         "pointercancel",
         "touchend",
+        "pointerover",
+        "focusin",
     ];
     listen(document().into(), events, move |ev: Event| {
         match ev.type_().as_str() {
             "keydown" => {
                 let k = ev.unchecked_ref::<KeyboardEvent>();
                 let key = k.key();
+                unlock_sound(state);
                 let used = message_menu::on_key(&key)
                     || (key == "Escape" && colour_grid::close(true))
                     || shortcut(k, &key, state);
@@ -244,6 +249,7 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
             }
             // The finger lifted after a long-press: no click follows (it would close the menu).
             "touchend" if pressed.replace(false) => ev.prevent_default(),
+            "pointerover" | "focusin" => seen(&ev, state),
             _ => drop(pressing.take()),
         }
     });
@@ -275,6 +281,31 @@ fn shortcut(k: &KeyboardEvent, key: &str, state: StreamState) -> bool {
     }
 }
 
+/// Browsers let a page make sound only after a click or a key: each one wakes the sound, when
+/// there are alerts to sound.
+fn unlock_sound(state: StreamState) {
+    if state.alerts.with_untracked(|a| !a.is_empty()) {
+        crate::sound::unlock();
+    }
+}
+
+/// A marked chip the pointer or the focus reached has been seen.
+fn seen(ev: &Event, state: StreamState) {
+    let Some(chip) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    if !chip.class_list().contains("unread") {
+        return;
+    }
+    let place = chip.get_attribute("data-act").and_then(|a| a.parse().ok());
+    let watch = place.and_then(|i| state.lens.with_untracked(|l| Watch::of_chip(&l.filters, i)));
+    if let Some(w) = watch {
+        state.alerts.update(|a| {
+            a.seen(&w);
+        });
+    }
+}
+
 fn is_search_box(ev: &Event) -> bool {
     ev.target()
         .is_some_and(|t| t.unchecked_into::<Element>().class_name() == "search")
@@ -285,7 +316,24 @@ fn open_at(ev: &Event, state: StreamState) -> bool {
     // `contextmenu` and `pointerdown` are both mouse events.
     let m = ev.unchecked_ref::<MouseEvent>();
     let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
-    if target.as_ref().is_some_and(|t| closest(t, ".top h1").is_some()) {
+    let chip = target.as_ref().and_then(|t| closest(t, ".filters .chip"));
+    let place = chip
+        .as_ref()
+        .and_then(|c| c.get_attribute("data-act")?.parse::<usize>().ok());
+    if let (Some(chip), Some(i)) = (chip, place) {
+        let watch = state.lens.with_untracked(|l| Watch::of_chip(&l.filters, i));
+        let Some(w) = watch else {
+            return false;
+        };
+        let current = state.alerts.with_untracked(|a| a.sound_of(&w));
+        let r = chip.get_bounding_client_rect();
+        message_menu::for_chip(i, current, r.left(), r.bottom());
+        return true;
+    }
+    if target
+        .as_ref()
+        .is_some_and(|t| closest(t, ".top h1").is_some())
+    {
         message_menu::for_title(f64::from(m.client_x()), f64::from(m.client_y()));
         return true;
     }
