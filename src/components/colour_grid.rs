@@ -1,14 +1,15 @@
 //! The colour picker: a swatch showing the reader's colour opens a grid of twelve freshly
 //! shuffled colours, with the browser's own picker as the last cell for any other. Swatches are
 //! made with plain DOM calls when the grid opens (docs/app.md, size); clicks reach the page's
-//! one listener (`row_events`) by `data-act`.
+//! one listener (`row_events`) by `data-act`; the swatch takes the colour in
+//! `filter_bar::decorate`.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 use crate::browser::random;
-use crate::color::{display_css, Rgb};
+use crate::color::Rgb;
 
 const GRID: &str = "colour-grid";
 const SWATCHES: usize = 12;
@@ -19,7 +20,6 @@ pub const PICK: &str = "colour";
 
 #[component]
 pub fn ColourGrid(color: RwSignal<String>) -> impl IntoView {
-    let swatch = Signal::derive(move || format!("background:{}", display_css(Some(&color.get()))));
     let hex = Signal::derive(move || {
         Rgb::from_wire(&color.get())
             .map(Rgb::to_hex)
@@ -37,7 +37,6 @@ pub fn ColourGrid(color: RwSignal<String>) -> impl IntoView {
                 aria-haspopup="true"
                 aria-expanded="false"
                 aria-controls=GRID
-                style=swatch
             ></button>
             <div id=GRID class="swatches" role="group" aria-label="Colours" data-testid="color-grid" hidden>
                 <input

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::browser::{now_ms, utc_offset_min};
-use crate::color::{display_css, Rgb};
+use crate::color::Rgb;
 use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::filter_bar::FilterBar;
@@ -69,44 +69,34 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         doc.set_title(title);
     }
-    // The whole page takes the reader's colour: title, borders, focus rings, the send button.
-    let tint =
-        Signal::derive(move || format!("--accent:{}", display_css(Some(&state.color.get()))));
-    let domain_only = Signal::derive(move || {
-        if state.lens.with(|l| l.domain.is_some()) {
-            "true"
-        } else {
-            "false"
-        }
-        .to_owned()
-    });
-    let about = format!("Only comments from {host}, on or off (right-click for more)");
-
     view! {
-        <div class="app" style=tint on:click=move |ev| row_events::on_click(ev, state, stream)>
+        // The tint, the title's light and the swatch follow the state in `filter_bar::decorate`.
+        <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
             <header class="top">
-                <h1>
+                <div class="site">
+                    <h1>
+                        <button
+                            type="button"
+                            class="title"
+                            data-act="domain"
+                            data-testid="domain-filter"
+                            aria-pressed="false"
+                            title="Only this site's comments, on or off (right-click for more)"
+                        >
+                            {title}
+                            <span class="led" aria-hidden="true"></span>
+                        </button>
+                    </h1>
                     <button
                         type="button"
-                        class="title"
-                        data-act="domain"
-                        data-testid="domain-filter"
-                        aria-pressed=domain_only
-                        title=about
+                        class="more page-menu"
+                        data-act="title"
+                        aria-haspopup="menu"
+                        aria-label="Page menu"
                     >
-                        {title}
-                        <span class="led" aria-hidden="true"></span>
+                        "⋯"
                     </button>
-                </h1>
-                <button
-                    type="button"
-                    class="more page-menu"
-                    data-act="title"
-                    aria-haspopup="menu"
-                    aria-label="Page menu"
-                >
-                    "⋯"
-                </button>
+                </div>
                 <span class="counts" data-testid="counts">
                     {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
                 </span>

@@ -32,16 +32,6 @@ pub fn Composer(
     let username_value: Signal<String> = username.into();
     let draft_value: Signal<String> = draft.into();
     let cannot_send = Signal::derive(move || check(&draft.get()).is_err());
-    // The message box has focus when the page opens, where a keyboard is at hand (on a phone
-    // it would raise the on-screen keyboard over the stream).
-    let message = NodeRef::<leptos::html::Textarea>::new();
-    Effect::new(move || {
-        if let Some(t) = message.get() {
-            if !crate::browser::is_touch_first() {
-                let _ = t.focus();
-            }
-        }
-    });
     let submit = move || {
         if let Ok(text) = check(&draft.get_untracked()) {
             let name = clean_username(&username.get_untracked());
@@ -89,7 +79,6 @@ pub fn Composer(
             <div class="message">
                 <label class="visually-hidden" for="comment-input">"Message"</label>
                 <textarea
-                    node_ref=message
                     id="comment-input"
                     data-testid="comment-input"
                     rows="2"

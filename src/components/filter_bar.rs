@@ -1,5 +1,6 @@
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
 use crate::alerts::{Alerts, Watch};
@@ -34,6 +35,12 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
             state.notice.with(|n| notice::show(&note, *n));
         }
         let talk = state.conversation.get();
+        if let Some(app) = tools
+            .as_ref()
+            .and_then(|t| t.closest(".app").ok().flatten())
+        {
+            decorate(&app, state, first.is_none());
+        }
         state.lens.with(|l| {
             if let Some(bar) = bar {
                 state
@@ -47,6 +54,29 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
             url_state::write(l, talk.as_ref(), first.is_none());
         });
     });
+}
+
+/// What follows the reader's colour and the domain switch outside the bar: the page's tint,
+/// the composer's swatch, the title's light (plain DOM calls, like the bar). The first time it
+/// also puts the focus in the message box, where a keyboard is at hand (on a phone it would
+/// raise the on-screen keyboard over the stream).
+#[inline(never)]
+fn decorate(app: &Element, state: StreamState, first: bool) {
+    let css = display_css(Some(&state.color.get()));
+    let _ = app.set_attribute("style", &format!("--accent:{css}"));
+    let find = |s: &str| app.query_selector(s).ok().flatten();
+    if let Some(swatch) = find(".swatch") {
+        let _ = swatch.set_attribute("style", &format!("background:{css}"));
+    }
+    if let Some(title) = find(".title") {
+        let on = state.lens.with(|l| l.domain.is_some());
+        let _ = title.set_attribute("aria-pressed", if on { "true" } else { "false" });
+    }
+    if first && !crate::browser::is_touch_first() {
+        if let Some(input) = find("#comment-input") {
+            let _ = input.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+    }
 }
 
 /// Every text is a text node, never markup.
