@@ -92,22 +92,6 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
-/// The page's host name, as the worker records a post's `domain` (lowercase, no port).
-pub fn host() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hostname().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase()
-}
-
-/// Whether the reader's main pointer is a finger (a phone or a tablet, where focusing a text
-/// box raises the on-screen keyboard).
-pub fn is_touch_first() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
-        .is_some_and(|m| m.matches())
-}
-
 /// Whether the page's address asks for polling only (`?push=off`: the test switch).
 pub fn push_switched_off() -> bool {
     web_sys::window()

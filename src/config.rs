@@ -18,14 +18,6 @@ pub const MAX_MESSAGE_CHARS: usize = 201;
 /// How long the search box waits after the last key before it searches.
 pub const SEARCH_DEBOUNCE_MS: u32 = 150;
 
-/// The page's title on each site that serves it (the original's per-domain titles).
-pub fn site_title(host: &str) -> &'static str {
-    match host.trim_start_matches("www.") {
-        "shittosay.app" => "Shit To Say",
-        _ => "Say What Want",
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub api_base: String,
@@ -102,13 +94,5 @@ mod tests {
         );
         assert!(s.memory_rows >= s.window_rows + s.chunk_rows);
         assert!(s.hidden_interval_ms >= 30_000);
-    }
-
-    #[test]
-    fn each_site_has_its_title() {
-        assert_eq!(site_title("shittosay.app"), "Shit To Say");
-        assert_eq!(site_title("www.shittosay.app"), "Shit To Say");
-        assert_eq!(site_title("saywhatwant.app"), "Say What Want");
-        assert_eq!(site_title("127.0.0.1"), "Say What Want");
     }
 }

@@ -64,7 +64,7 @@ impl User {
         }
     }
 
-    pub fn wrote(&self, c: &Comment) -> bool {
+    fn wrote(&self, c: &Comment) -> bool {
         c.username.as_deref().unwrap_or_default() == self.name
             && self
                 .color
@@ -227,8 +227,6 @@ pub struct Lens {
     pub filters: Filters,
     /// Lowercase; empty: no search.
     pub search: String,
-    /// Only comments posted from this site (the title's switch): its host name.
-    pub domain: Option<String>,
 }
 
 impl Lens {
@@ -237,7 +235,6 @@ impl Lens {
         self.channel == Channel::All
             && (self.filters.is_empty() || !self.filters.active)
             && self.search.is_empty()
-            && self.domain.is_none()
     }
 
     pub fn shows(&self, c: &Comment) -> bool {
@@ -246,7 +243,6 @@ impl Lens {
             .is_none_or(|t| t == c.message_type)
             && self.filters.shows(c)
             && search_matches(&self.search, c)
-            && self.domain.as_deref().is_none_or(|d| d == c.domain)
     }
 }
 
@@ -365,23 +361,6 @@ mod tests {
         let l = Lens::default();
         assert!(l.shows_all());
         assert!(l.shows(&said("a", "000000000", "hi")));
-    }
-
-    #[test]
-    fn the_domain_switch_shows_this_sites_comments_whatever_the_filters_toggle() {
-        let mut l = Lens {
-            domain: Some("example.org".into()),
-            ..Lens::default()
-        };
-        assert!(!l.shows_all());
-        let mut elsewhere = said("a", "000000000", "hi");
-        elsewhere.domain = "other.example".into();
-        assert!(l.shows(&said("a", "000000000", "hi")));
-        assert!(!l.shows(&elsewhere));
-        l.filters.active = false;
-        assert!(!l.shows(&elsewhere), "the switch is not one of the filters");
-        l.domain = None;
-        assert!(l.shows(&elsewhere) && l.shows_all());
     }
 
     #[test]

@@ -3,10 +3,9 @@
 //! Data flows one way: network (`api`, `socket`) → IndexedDB (`store`, `persist`) → signals
 //! (`state`) → view (`components`), driven by `sync`. The modules without browser APIs
 //! (`timeline`, `viewport`, `poll`, `push`, `reltime`, `linkify`, `color`, `draft`, `scroll`,
-//! `filter`, `alerts`, `hash`, `counts`, `export`) hold the logic and are tested natively; the rest is
+//! `filter`, `hash`, `counts`, `export`) hold the logic and are tested natively; the rest is
 //! tested in a headless browser (`browser_tests`, and the end-to-end suites in `tests/`).
 
-pub mod alerts;
 pub mod api;
 pub mod browser;
 pub mod codec;
@@ -27,7 +26,6 @@ pub mod push;
 pub mod reltime;
 pub mod scroll;
 pub mod socket;
-pub mod sound;
 pub mod state;
 pub mod store;
 pub mod sync;

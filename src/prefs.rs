@@ -5,7 +5,6 @@
 
 use web_sys::Storage;
 
-use crate::alerts::Alerts;
 use crate::draft::{Outgoing, SendState};
 
 #[derive(Clone)]
@@ -76,25 +75,6 @@ impl Prefs {
 
     pub fn set_color(&self, wire: &str) {
         self.set("color", wire);
-    }
-
-    /// Whether the title's switch shows only this site's comments (off unless turned on: the
-    /// stream is one for every site).
-    pub fn domain_only(&self) -> bool {
-        self.get("domain").is_some()
-    }
-
-    pub fn set_domain_only(&self, on: bool) {
-        self.set("domain", if on { "1" } else { "" });
-    }
-
-    /// The filter alerts' sounds.
-    pub fn alerts(&self) -> Alerts {
-        Alerts::load(&self.get("alerts").unwrap_or_default())
-    }
-
-    pub fn set_alerts(&self, a: &Alerts) {
-        self.set("alerts", &a.save());
     }
 
     pub fn draft(&self) -> String {

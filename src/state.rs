@@ -6,7 +6,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 
-use crate::alerts::Alerts;
 use crate::conversation::Conversation;
 use crate::draft::Outgoing;
 use crate::filter::{Channel, Lens};
@@ -48,10 +47,6 @@ pub struct StreamState {
     pub counts: RwSignal<(Option<u32>, Option<u64>)>,
     /// Whom the link says the reader talks with (`entity`, `ais`, ...), kept in the hash.
     pub conversation: RwSignal<Option<Conversation>>,
-    /// The reader's colour (`RRRGGGBBB`): their posts, and the page's tint.
-    pub color: RwSignal<String>,
-    /// The chips' sounds, and which chips new comments matched.
-    pub alerts: RwSignal<Alerts>,
 }
 
 impl StreamState {
@@ -76,8 +71,6 @@ impl StreamState {
             places: StoredValue::new(Default::default()),
             counts: RwSignal::new((None, None)),
             conversation: RwSignal::new(None),
-            color: RwSignal::new(String::new()),
-            alerts: RwSignal::new(Alerts::default()),
         }
     }
 

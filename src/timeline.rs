@@ -132,11 +132,6 @@ impl Timeline {
     }
 
     /// Finds a comment by id (a linear scan: for clicks, not for loops).
-    /// Whether `c` is here already (by its place in the order, so quickly).
-    pub fn has(&self, c: &Comment) -> bool {
-        self.items.binary_search_by(|x| chrono_cmp(x, c)).is_ok()
-    }
-
     pub fn find(&self, id: &str) -> Option<&Arc<Comment>> {
         self.items.iter().find(|c| c.id == id)
     }

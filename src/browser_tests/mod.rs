@@ -1,14 +1,12 @@
 //! The IndexedDB layer and the component's behaviour, in headless Chromium
 //! (`scripts/test-wasm.sh`). The network is the fake in `fake_server`.
 
-mod alerts;
 mod codec;
 mod composer;
 mod fake_server;
 mod filters;
 mod store;
 mod stream;
-mod tools;
 mod view;
 
 use std::cell::Cell;

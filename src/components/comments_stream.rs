@@ -10,7 +10,7 @@ use crate::components::message_menu::MessageMenu;
 use crate::components::notice::Notice;
 use crate::components::row_events;
 use crate::components::search_box::SearchBox;
-use crate::config::{site_title, Settings};
+use crate::config::Settings;
 use crate::counts;
 use crate::prefs::Prefs;
 use crate::state::StreamState;
@@ -37,25 +37,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     }
     let state = StreamState::new(now_ms(), prefs.draft());
     state.conversation.set(url_state::conversation());
-    let host = crate::browser::host();
-    let mut lens = url_state::lens_of(linked, &Default::default());
-    lens.domain = prefs.domain_only().then(|| host.clone());
-    state.set_lens(lens);
-    state.color.set(
-        prefs
-            .color()
-            .unwrap_or_else(|| Rgb::pleasant(crate::browser::random()).to_wire()),
-    );
-    state.alerts.set(prefs.alerts());
-    {
-        // Remembered whichever way they change (the grid, the picker, the `r` key, a link).
-        let prefs = prefs.clone();
-        Effect::new(move || {
-            state.color.with(|c| prefs.set_color(c));
-            prefs.set_domain_only(state.lens.with(|l| l.domain.is_some()));
-            state.alerts.with(|a| prefs.set_alerts(a));
-        });
-    }
+    state.set_lens(url_state::lens_of(linked, &Default::default()));
     url_state::follow(state);
     let (window_rows, chunk_rows) = (settings.window_rows, settings.chunk_rows);
     let running = Stream::start(settings, state, prefs.clone());
@@ -65,38 +47,15 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let stream = StoredValue::new_local(running);
     row_events::listen_on_document(state, stream);
     let utc_offset_min = utc_offset_min();
-    let title = site_title(&host);
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        doc.set_title(title);
-    }
+
     view! {
-        // The tint, the title's light and the swatch follow the state in `filter_bar::decorate`.
         <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
             <header class="top">
-                <div class="site">
-                    <h1>
-                        <button
-                            type="button"
-                            class="title"
-                            data-act="domain"
-                            data-testid="domain-filter"
-                            aria-pressed="false"
-                            title="Only this site's comments, on or off (right-click for more)"
-                        >
-                            {title}
-                            <span class="led" aria-hidden="true"></span>
-                        </button>
-                    </h1>
-                    <button
-                        type="button"
-                        class="more page-menu"
-                        data-act="title"
-                        aria-haspopup="menu"
-                        aria-label="Page menu"
-                    >
-                        "⋯"
+                <h1>
+                    <button type="button" class="title" data-act="title" aria-haspopup="menu">
+                        "Say What Want"
                     </button>
-                </div>
+                </h1>
                 <span class="counts" data-testid="counts">
                     {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
                 </span>
@@ -111,7 +70,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>
             <footer class="bottom">
-                <Composer draft=state.draft color=state.color prefs stream />
+                <Composer draft=state.draft prefs stream />
             </footer>
             <MessageMenu />
         </div>

@@ -1,7 +1,8 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::components::colour_grid::ColourGrid;
+use crate::browser::random;
+use crate::color::Rgb;
 use crate::draft::{chars_left, check, clean_username, counter_text};
 use crate::prefs::Prefs;
 use crate::sync::Stream;
@@ -11,11 +12,15 @@ use crate::sync::Stream;
 #[component]
 pub fn Composer(
     draft: RwSignal<String>,
-    color: RwSignal<String>,
     prefs: Prefs,
     stream: StoredValue<Stream, LocalStorage>,
 ) -> impl IntoView {
     let username = RwSignal::new(prefs.username());
+    let color = RwSignal::new(prefs.color().unwrap_or_else(|| {
+        let first = Rgb::pleasant(random()).to_wire();
+        prefs.set_color(&first);
+        first
+    }));
     let prefs = StoredValue::new(prefs);
 
     // Reactive pieces are type-erased signals: each distinct closure type would otherwise cost
@@ -32,6 +37,11 @@ pub fn Composer(
     let username_value: Signal<String> = username.into();
     let draft_value: Signal<String> = draft.into();
     let cannot_send = Signal::derive(move || check(&draft.get()).is_err());
+    let color_hex = Signal::derive(move || {
+        Rgb::from_wire(&color.get())
+            .map(Rgb::to_hex)
+            .unwrap_or_default()
+    });
     let submit = move || {
         if let Ok(text) = check(&draft.get_untracked()) {
             let name = clean_username(&username.get_untracked());
@@ -74,7 +84,21 @@ pub fn Composer(
                         }
                     />
                 </label>
-                <ColourGrid color />
+                <label class="field colour">
+                    "Colour"
+                    <input
+                        type="color"
+                        data-testid="color-input"
+                        prop:value=color_hex
+                        on:input=move |ev| {
+                            if let Some(c) = Rgb::from_hex(&event_target_value(&ev)) {
+                                let wire = c.to_wire();
+                                prefs.with_value(|p| p.set_color(&wire));
+                                color.set(wire);
+                            }
+                        }
+                    />
+                </label>
             </div>
             <div class="message">
                 <label class="visually-hidden" for="comment-input">"Message"</label>

@@ -1,9 +1,7 @@
 use leptos::html::Div;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-use crate::alerts::{Alerts, Watch};
 use crate::color::display_css;
 use crate::components::notice;
 use crate::conversation::{ColorChoice, Conversation};
@@ -35,17 +33,9 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
             state.notice.with(|n| notice::show(&note, *n));
         }
         let talk = state.conversation.get();
-        if let Some(app) = tools
-            .as_ref()
-            .and_then(|t| t.closest(".app").ok().flatten())
-        {
-            decorate(&app, state, first.is_none());
-        }
         state.lens.with(|l| {
             if let Some(bar) = bar {
-                state
-                    .alerts
-                    .with(|a| render(&bar, l.channel, &l.filters, a));
+                render(&bar, l.channel, &l.filters);
                 if let Some(t) = &talk {
                     banner(&bar, t);
                 }
@@ -56,32 +46,9 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
     });
 }
 
-/// What follows the reader's colour and the domain switch outside the bar: the page's tint,
-/// the composer's swatch, the title's light (plain DOM calls, like the bar). The first time it
-/// also puts the focus in the message box, where a keyboard is at hand (on a phone it would
-/// raise the on-screen keyboard over the stream).
-#[inline(never)]
-fn decorate(app: &Element, state: StreamState, first: bool) {
-    let css = display_css(Some(&state.color.get()));
-    let _ = app.set_attribute("style", &format!("--accent:{css}"));
-    let find = |s: &str| app.query_selector(s).ok().flatten();
-    if let Some(swatch) = find(".swatch") {
-        let _ = swatch.set_attribute("style", &format!("background:{css}"));
-    }
-    if let Some(title) = find(".title") {
-        let on = state.lens.with(|l| l.domain.is_some());
-        let _ = title.set_attribute("aria-pressed", if on { "true" } else { "false" });
-    }
-    if first && !crate::browser::is_touch_first() {
-        if let Some(input) = find("#comment-input") {
-            let _ = input.unchecked_into::<web_sys::HtmlElement>().focus();
-        }
-    }
-}
-
 /// Every text is a text node, never markup.
 #[inline(never)]
-fn render(el: &Element, channel: Channel, f: &Filters, alerts: &Alerts) {
+fn render(el: &Element, channel: Channel, f: &Filters) {
     el.set_text_content(None);
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -107,27 +74,11 @@ fn render(el: &Element, channel: Channel, f: &Filters, alerts: &Alerts) {
     for (i, chip) in f.chips().iter().enumerate() {
         // A blocked rule reads "−word": distinct on screen and to a screen reader.
         let sign = if chip.negative { "−" } else { "" };
-        let watch = Watch::of_chip(f, i);
-        let sound = watch.as_ref().and_then(|w| alerts.sound_of(w));
-        let bell = if sound.is_some() { "🔔 " } else { "" };
-        let text = format!("{bell}{sign}{} ✕", chip.label);
+        let text = format!("{sign}{} ✕", chip.label);
         let Some(b) = button(&doc, el, &i.to_string(), &text) else {
             return;
         };
-        let unread = watch.as_ref().is_some_and(|w| alerts.is_unread(w));
-        let class = match (sign.is_empty(), unread) {
-            (false, _) => "chip neg",
-            (true, false) => "chip",
-            (true, true) => "chip unread",
-        };
-        let _ = b.set_attribute("class", class);
-        if watch.is_some() {
-            let about = match sound {
-                Some(s) => format!("Alert: {}. Right-click to change", s.label()),
-                None => "Right-click for an alert sound".to_owned(),
-            };
-            let _ = b.set_attribute("title", &about);
-        }
+        let _ = b.set_attribute("class", if sign.is_empty() { "chip" } else { "chip neg" });
     }
 }
 

@@ -9,7 +9,6 @@ use saywhatwant_wire::Comment;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement};
 
-use crate::alerts::{Sound, Watch};
 use crate::browser::{copy_text, now_ms, save_text, utc_offset_min};
 use crate::components::filter_bar::button;
 use crate::export::{as_text, file_name};
@@ -21,10 +20,6 @@ const ID: &str = "message-menu";
 const WORDS: usize = 8;
 /// What the menu is for (a comment's id; empty: the title's menu).
 const FOR: &str = "data-for";
-/// The menu of a filter chip: `data-for` is this and the chip's place.
-const CHIP: &str = "chip:";
-/// An alert menu's item; the sound's name follows.
-const ALERT: &str = "m:alert:";
 /// The item that reports a comment (the row events send it: it needs the network).
 pub const REPORT: &str = "m:report";
 
@@ -48,31 +43,6 @@ pub fn for_comment(c: &Comment, x: f64, y: f64) {
         (REPORT, "Report to the operator".to_owned()),
     ];
     open(&c.id, &items, &words_of(&c.text, WORDS), x, y);
-}
-
-/// Opens the alert menu of the filter chip at place `i` (which now sounds `current`).
-pub fn for_chip(i: usize, current: Option<Sound>, x: f64, y: f64) {
-    let choices: Vec<(String, String, bool)> = std::iter::once(("Silent", current.is_none()))
-        .chain(Sound::ALL.map(|s| (s.label(), current == Some(s))))
-        .map(|(label, on)| (format!("{ALERT}{label}"), label.to_owned(), on))
-        .collect();
-    let items: Vec<(&str, String)> = choices
-        .iter()
-        .map(|(act, label, _)| (act.as_str(), label.clone()))
-        .collect();
-    open(&format!("{CHIP}{i}"), &items, &[], x, y);
-    let Some(buttons) = element().and_then(|m| m.query_selector_all("button").ok()) else {
-        return;
-    };
-    for (n, (_, _, on)) in choices.iter().enumerate() {
-        if let Some(b) = buttons
-            .item(n as u32)
-            .map(|b| b.unchecked_into::<Element>())
-        {
-            let _ = b.set_attribute("role", "menuitemradio");
-            let _ = b.set_attribute("aria-checked", if *on { "true" } else { "false" });
-        }
-    }
 }
 
 /// Opens the title's menu, under the title.
@@ -138,9 +108,7 @@ pub fn close(refocus: bool) -> bool {
     }
     let for_id = menu.get_attribute(FOR).unwrap_or_default();
     let opener = if for_id.is_empty() {
-        ".page-menu".to_owned()
-    } else if let Some(i) = for_id.strip_prefix(CHIP) {
-        format!(".filters [data-act=\"{}\"]", i.replace(['"', '\\'], ""))
+        ".title".to_owned()
     } else {
         format!("[data-id=\"{}\"] .more", for_id.replace(['"', '\\'], ""))
     };
@@ -196,18 +164,6 @@ pub fn act(act: &str, item: &Element, state: StreamState, lens: &mut Lens) -> bo
         .and_then(|m| m.get_attribute(FOR))
         .unwrap_or_default();
     close(true);
-    if let Some(i) = for_id.strip_prefix(CHIP).and_then(|i| i.parse().ok()) {
-        let sound = act.strip_prefix(ALERT).and_then(Sound::parse);
-        if let Some(w) = Watch::of_chip(&lens.filters, i) {
-            crate::sound::unlock();
-            state.alerts.update(|a| a.set(w, sound));
-            // What the chip will sound like.
-            if let Some(s) = sound {
-                crate::sound::play(s);
-            }
-        }
-        return false;
-    }
     let offset = utc_offset_min();
     let save = |comments: &[Arc<Comment>]| {
         let text = as_text(comments.iter().map(|c| &**c), offset);

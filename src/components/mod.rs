@@ -1,6 +1,5 @@
 //! The view: one component per file, reading the signals in `state`.
 
-pub mod colour_grid;
 pub mod comment_row;
 pub mod comments_stream;
 pub mod composer;

@@ -9,12 +9,10 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement, KeyboardEvent, MouseEvent, PointerEvent};
+use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 
-use crate::alerts::Watch;
-use crate::browser::{listen, random};
-use crate::color::Rgb;
-use crate::components::{colour_grid, message_menu};
+use crate::browser::listen;
+use crate::components::message_menu;
 use crate::config::SEARCH_DEBOUNCE_MS;
 use crate::filter::{word_at, Channel, Lens, User};
 use crate::state::StreamState;
@@ -41,15 +39,11 @@ pub fn on_click(
     let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
         return;
     };
-    unlock_sound(state);
     let button = closest(&target, "[data-act]");
     let act = button.as_ref().and_then(|b| b.get_attribute("data-act"));
     let id = row_id(&target);
     if closest(&target, ".menu").is_none() {
         message_menu::close(false);
-    }
-    if closest(&target, ".colour").is_none() {
-        colour_grid::close(false);
     }
     let mut lens = state.lens.get_untracked();
     let changed = match (act.as_deref(), id) {
@@ -74,24 +68,6 @@ pub fn on_click(
                 let r = b.get_bounding_client_rect();
                 message_menu::for_title(r.left(), r.bottom());
             }
-            false
-        }
-        (Some("domain"), _) => {
-            lens.domain = match lens.domain {
-                Some(_) => None,
-                None => Some(crate::browser::host()),
-            };
-            true
-        }
-        (Some(colour_grid::TOGGLE), _) => {
-            colour_grid::toggle();
-            false
-        }
-        (Some(colour_grid::PICK), _) => {
-            if let Some(c) = button.and_then(|b| b.get_attribute("data-color")) {
-                state.color.set(c);
-            }
-            colour_grid::close(true);
             false
         }
         (Some("retry"), Some(id)) => {
@@ -213,19 +189,11 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
         "pointerup",
         "pointercancel",
         "touchend",
-        "pointerover",
-        "focusin",
     ];
     listen(document().into(), events, move |ev: Event| {
         match ev.type_().as_str() {
             "keydown" => {
-                let k = ev.unchecked_ref::<KeyboardEvent>();
-                let key = k.key();
-                unlock_sound(state);
-                let used = message_menu::on_key(&key)
-                    || (key == "Escape" && colour_grid::close(true))
-                    || shortcut(k, &key, state);
-                if used {
+                if message_menu::on_key(&ev.unchecked_ref::<KeyboardEvent>().key()) {
                     ev.prevent_default();
                 }
             }
@@ -249,61 +217,9 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
             }
             // The finger lifted after a long-press: no click follows (it would close the menu).
             "touchend" if pressed.replace(false) => ev.prevent_default(),
-            "pointerover" | "focusin" => seen(&ev, state),
             _ => drop(pressing.take()),
         }
     });
-}
-
-/// The page's keys, outside the boxes one types in: `r` picks a random colour; Tab with
-/// nothing focused goes to the message box (after that, Tab moves as usual).
-fn shortcut(k: &KeyboardEvent, key: &str, state: StreamState) -> bool {
-    if k.ctrl_key() || k.meta_key() || k.alt_key() {
-        return false;
-    }
-    let doc = document();
-    let active = doc.active_element();
-    let typing = active.as_ref().is_some_and(|e| {
-        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-            || e.has_attribute("contenteditable")
-    });
-    match key {
-        "r" | "R" if !typing => {
-            state.color.set(Rgb::pleasant(random()).to_wire());
-            true
-        }
-        "Tab" if !k.shift_key() && active.is_none_or(|e| Some(e) == doc.body().map(Into::into)) => {
-            doc.get_element_by_id("comment-input")
-                .map(|t| t.unchecked_into::<HtmlElement>().focus())
-                .is_some()
-        }
-        _ => false,
-    }
-}
-
-/// Browsers let a page make sound only after a click or a key: each one wakes the sound, when
-/// there are alerts to sound.
-fn unlock_sound(state: StreamState) {
-    if state.alerts.with_untracked(|a| !a.is_empty()) {
-        crate::sound::unlock();
-    }
-}
-
-/// A marked chip the pointer or the focus reached has been seen.
-fn seen(ev: &Event, state: StreamState) {
-    let Some(chip) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
-        return;
-    };
-    if !chip.class_list().contains("unread") {
-        return;
-    }
-    let place = chip.get_attribute("data-act").and_then(|a| a.parse().ok());
-    let watch = place.and_then(|i| state.lens.with_untracked(|l| Watch::of_chip(&l.filters, i)));
-    if let Some(w) = watch {
-        state.alerts.update(|a| {
-            a.seen(&w);
-        });
-    }
 }
 
 fn is_search_box(ev: &Event) -> bool {
@@ -315,29 +231,9 @@ fn is_search_box(ev: &Event) -> bool {
 fn open_at(ev: &Event, state: StreamState) -> bool {
     // `contextmenu` and `pointerdown` are both mouse events.
     let m = ev.unchecked_ref::<MouseEvent>();
-    let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
-    let chip = target.as_ref().and_then(|t| closest(t, ".filters .chip"));
-    let place = chip
-        .as_ref()
-        .and_then(|c| c.get_attribute("data-act")?.parse::<usize>().ok());
-    if let (Some(chip), Some(i)) = (chip, place) {
-        let watch = state.lens.with_untracked(|l| Watch::of_chip(&l.filters, i));
-        let Some(w) = watch else {
-            return false;
-        };
-        let current = state.alerts.with_untracked(|a| a.sound_of(&w));
-        let r = chip.get_bounding_client_rect();
-        message_menu::for_chip(i, current, r.left(), r.bottom());
-        return true;
-    }
-    if target
-        .as_ref()
-        .is_some_and(|t| closest(t, ".top h1").is_some())
-    {
-        message_menu::for_title(f64::from(m.client_x()), f64::from(m.client_y()));
-        return true;
-    }
-    let row = target
+    let row = ev
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
         .and_then(|t| row_id(&t))
         .and_then(|id| state.shown_comment(&id));
     let Some(c) = row else {

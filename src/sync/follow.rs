@@ -152,9 +152,7 @@ impl Stream {
         if let Some(Ok(Cursor::Seq(total))) = page.cursor.as_deref().map(Cursor::parse) {
             self.0.state.counts.try_update(|c| c.1 = Some(total));
         }
-        // The first answer is the first load, older than the page: no alerts for it.
-        let alert = self.0.live.replace(true);
-        self.receive(page.comments, alert);
+        self.receive(page.comments);
         self.drop_removed(page.removed);
         self.show(poller, via);
     }

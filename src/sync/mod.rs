@@ -12,9 +12,8 @@ use leptos::prelude::*;
 use saywhatwant_wire::{BotParams, Comment};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::alerts::Alerts;
 use crate::api::Api;
-use crate::browser::{now_ms, random_bytes, Signal};
+use crate::browser::{random_bytes, Signal};
 use crate::config::{Settings, DEFAULT_ENTITY};
 use crate::conversation::{context, steer, Row};
 use crate::draft::{client_id, Outgoing, SendState};
@@ -38,8 +37,6 @@ struct Inner {
     prefs: Prefs,
     persist: Rc<Persist>,
     alive: Cell<bool>,
-    /// The first load is over: what arrives now is new, and may sound an alert.
-    live: Cell<bool>,
     /// The follow loop's inbox: wake-ups and the live channel's events.
     inbox: UnboundedSender<Signal>,
 }
@@ -65,7 +62,6 @@ impl Stream {
             prefs,
             persist,
             alive: Cell::new(true),
-            live: Cell::new(false),
             inbox,
         });
         let stream = Stream(inner);
@@ -92,16 +88,12 @@ impl Stream {
 
     /// Takes comments from the server: saved first, then shown. (A comment the operator
     /// restores comes back this way.)
-    /// New comments, from the network; with `alert`, they may sound the chips' alerts.
-    fn receive(&self, comments: Vec<Comment>, alert: bool) {
+    fn receive(&self, comments: Vec<Comment>) {
         if comments.is_empty() || !self.alive() {
             return;
         }
         self.0.persist.save(comments.clone());
         let s = &self.0.state;
-        if alert {
-            self.alert(&comments);
-        }
         s.update_timeline(|t| {
             t.merge(comments);
         });
@@ -114,25 +106,6 @@ impl Stream {
             let keep = self.0.settings.window_rows + self.0.settings.chunk_rows;
             s.update_timeline(|t| t.keep_newest(keep));
             s.history_start.try_set(false);
-        }
-    }
-
-    /// Plays the sound of the chips that comments not seen before match, and marks the chips.
-    fn alert(&self, comments: &[Comment]) {
-        let s = &self.0.state;
-        if s.alerts.try_with_untracked(Alerts::is_empty) != Some(false) {
-            return;
-        }
-        let fresh: Vec<&Comment> = s
-            .timeline
-            .with_untracked(|t| comments.iter().filter(|c| !t.has(c)).collect());
-        let filters = s.lens.with_untracked(|l| l.filters.clone());
-        let sound = s
-            .alerts
-            .try_update(|a| a.on_new(fresh, &filters, now_ms()))
-            .flatten();
-        if let Some(sound) = sound {
-            crate::sound::play(sound);
         }
     }
 
@@ -383,8 +356,7 @@ impl Stream {
             match answer {
                 Ok(stored) => {
                     s.outbox.try_update(|o| o.retain(|p| p.id != id));
-                    // The reader's own post sounds no alert.
-                    this.receive(vec![stored], false);
+                    this.receive(vec![stored]);
                 }
                 Err(e) => this.set_state(&id, SendState::Failed(e.for_poster())),
             }
