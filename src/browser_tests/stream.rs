@@ -244,21 +244,45 @@ async fn showing_the_tab_again_polls_at_once() {
     assert_eq!(server.borrow().gets().len(), before + 1);
 }
 
+/// Makes touching `window.indexedDB` throw, as private modes and storage policies do, until
+/// dropped: a failing test must not leave the block behind for the store tests that follow.
+struct IndexedDbBlocked {
+    original: wasm_bindgen::JsValue,
+}
+
+impl IndexedDbBlocked {
+    const KEY: &'static str = "indexedDB";
+
+    fn new() -> Self {
+        let window: js_sys::Object = web_sys::window().unwrap().into();
+        let key = wasm_bindgen::JsValue::from_str(Self::KEY);
+        let original = js_sys::Object::get_own_property_descriptor(&window, &key);
+        let thrower = js_sys::Function::new_no_args(
+            "throw new DOMException('blocked by the test', 'SecurityError');",
+        );
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"get".into(), &thrower).unwrap();
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+        js_sys::Object::define_property(&window, &key, &descriptor);
+        Self { original }
+    }
+}
+
+impl Drop for IndexedDbBlocked {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let window: js_sys::Object = window.into();
+            let key = wasm_bindgen::JsValue::from_str(Self::KEY);
+            js_sys::Object::define_property(&window, &key, &self.original.clone().into());
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn with_indexeddb_blocked_by_the_browser_the_page_still_works() {
     let (server, settings) = setup("blocked");
     server.borrow_mut().add("hello");
-    let window: wasm_bindgen::JsValue = web_sys::window().unwrap().into();
-    let key = wasm_bindgen::JsValue::from_str("indexedDB");
-    let original = js_sys::Object::get_own_property_descriptor(&window.clone().into(), &key);
-    // What private modes and storage policies do: touching indexedDB throws.
-    let thrower = js_sys::Function::new_no_args(
-        "throw new DOMException('blocked by the test', 'SecurityError');",
-    );
-    let descriptor = js_sys::Object::new();
-    js_sys::Reflect::set(&descriptor, &"get".into(), &thrower).unwrap();
-    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
-    js_sys::Object::define_property(&window.clone().into(), &key, &descriptor);
+    let _blocked = IndexedDbBlocked::new();
 
     let page = Page::mount(settings);
     until("the comment shows", || page.ids().len() == 1).await;
@@ -273,8 +297,6 @@ async fn with_indexeddb_blocked_by_the_browser_the_page_still_works() {
     .await;
     server.borrow_mut().add("still live");
     until("polling goes on", || page.ids().len() == 2).await;
-
-    js_sys::Object::define_property(&window.into(), &key, &original.into());
 }
 
 /// Makes the document report `hidden` (or its real state again).
