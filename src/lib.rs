@@ -1,38 +1,24 @@
 //! Say What Want, the browser app: a real-time comment stream.
 //!
-//! Data flows one way: network (`api`, `socket`) → IndexedDB (`store`, `persist`) → signals
-//! (`state`) → view (`components`), driven by `sync`. The modules without browser APIs
-//! (`timeline`, `viewport`, `poll`, `push`, `reltime`, `linkify`, `color`, `draft`, `scroll`,
-//! `filter`, `hash`, `counts`, `export`) hold the logic and are tested natively; the rest is
-//! tested in a headless browser (`browser_tests`, and the end-to-end suites in `tests/`).
+//! Data flows one way, and the folders show it (docs/app.md has the table):
+//! - `model/`: pure logic (timeline, viewport, filters, polling and push rules, …), no browser
+//!   APIs, tested natively;
+//! - `sync/`: the only code that talks to the network (`api`, `socket`), IndexedDB (`store`,
+//!   `persist`) and localStorage (`prefs`); it drives the stream and writes the signals;
+//! - `state`: the signals, the one seam between sync and the view;
+//! - `components/`: the view, reading signals; clicks become one typed `Act`;
+//! - `browser`, `url_state`, `config`: DOM helpers, the address bar, settings.
+//!
+//! The browser-side parts are tested in a headless browser (`browser_tests`, and the end-to-end
+//! suites in `tests/`).
 
-pub mod api;
 pub mod browser;
-pub mod codec;
-pub mod color;
 pub mod components;
 pub mod config;
-pub mod conversation;
-pub mod counts;
-pub mod draft;
-pub mod export;
-pub mod filter;
-pub mod hash;
-pub mod linkify;
-pub mod persist;
-pub mod poll;
-pub mod prefs;
-pub mod push;
-pub mod reltime;
-pub mod scroll;
-pub mod socket;
+pub mod model;
 pub mod state;
-pub mod store;
 pub mod sync;
-pub mod timeline;
 pub mod url_state;
-pub mod viewport;
-pub mod wake;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;

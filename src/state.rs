@@ -6,14 +6,14 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 
-use crate::conversation::Conversation;
-use crate::draft::Outgoing;
-use crate::filter::{Channel, Lens};
-use crate::poll::Status;
-use crate::push::Via;
-use crate::scroll::Anchor;
-use crate::timeline::Timeline;
-use crate::viewport::Viewport;
+use crate::model::conversation::Conversation;
+use crate::model::draft::Outgoing;
+use crate::model::filter::{Channel, Lens};
+use crate::model::poll::Status;
+use crate::model::push::Via;
+use crate::model::scroll::Anchor;
+use crate::model::timeline::Timeline;
+use crate::model::viewport::Viewport;
 
 #[derive(Clone, Copy)]
 pub struct StreamState {
@@ -139,7 +139,7 @@ fn narrow(l: &Lens, t: &Timeline) -> Option<Timeline> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::tests::comment;
+    use crate::model::timeline::tests::comment;
 
     #[test]
     fn each_channel_comes_back_where_the_reader_left_it() {

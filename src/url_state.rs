@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 
 use crate::browser::listen;
-use crate::conversation::Conversation;
-use crate::filter::Lens;
-use crate::hash::{format, parse, HashView};
+use crate::model::conversation::Conversation;
+use crate::model::filter::Lens;
+use crate::model::hash::{format, parse, HashView};
 use crate::state::StreamState;
 
 fn location() -> Option<web_sys::Location> {

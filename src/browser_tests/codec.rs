@@ -3,9 +3,9 @@
 use saywhatwant_wire::{parse_new_comment, BotParams, Comment, CommentsPage, MessageType, Source};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::codec;
-use crate::draft::{Outgoing, SendState};
-use crate::timeline::tests::comment;
+use crate::model::draft::{Outgoing, SendState};
+use crate::model::timeline::tests::comment;
+use crate::sync::codec;
 
 fn full() -> Comment {
     let mut c = comment(1_760_000_000_123, "abc_DEF-1");

@@ -173,7 +173,7 @@ async fn name_and_colour_are_remembered() {
     until("a colour", || picker.value() != "#000000").await;
     let colour = picker.value();
     assert!(
-        crate::color::Rgb::from_hex(&colour).is_some(),
+        crate::model::color::Rgb::from_hex(&colour).is_some(),
         "a colour from the first visit: {colour}"
     );
     let name: web_sys::HtmlInputElement = page.one("[data-testid=username-input]").unchecked_into();

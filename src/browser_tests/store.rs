@@ -3,9 +3,9 @@
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::settings;
-use crate::store::Store;
-use crate::timeline::tests::comment;
-use crate::timeline::Pos;
+use crate::model::timeline::tests::comment;
+use crate::model::timeline::Pos;
+use crate::sync::store::Store;
 
 async fn open(name: &str) -> Store {
     Store::open(&settings(name).db_name)
@@ -197,7 +197,7 @@ async fn over_the_byte_budget_the_oldest_are_evicted() {
     let kept = Rc::new(Cell::new(0u32));
     let seen = kept.clone();
     // One byte: whatever the browser stores is over it.
-    let persist = crate::persist::Persist::new(50_000, 1.0, |_| {}, move |n| seen.set(n));
+    let persist = crate::sync::persist::Persist::new(50_000, 1.0, |_| {}, move |n| seen.set(n));
     let store = persist.open(&name, 5_000).await.expect("opens");
     persist.save(
         (0..100)

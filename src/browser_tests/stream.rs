@@ -3,8 +3,8 @@
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use super::{setup, sleep, until, Page};
-use crate::store::Store;
-use crate::timeline::tests::comment;
+use crate::model::timeline::tests::comment;
+use crate::sync::store::Store;
 
 #[wasm_bindgen_test]
 async fn bulk_load_then_fresh_polls_from_the_servers_cursor() {

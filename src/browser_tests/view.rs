@@ -94,9 +94,9 @@ async fn the_dom_holds_a_bounded_window_and_pages_back_through_indexeddb() {
     s.chunk_rows = 20;
     s.bulk_limit = 30;
     // History an earlier visit kept: 150 comments.
-    let store = crate::store::Store::open(&s.db_name).await.unwrap();
+    let store = crate::sync::store::Store::open(&s.db_name).await.unwrap();
     let old: Vec<_> = (0..150)
-        .map(|i| crate::timeline::tests::comment(1_000 + i, &format!("h{i:03}")))
+        .map(|i| crate::model::timeline::tests::comment(1_000 + i, &format!("h{i:03}")))
         .collect();
     store.put_all(&old, &[]).await.unwrap();
     for i in 0..30 {
@@ -165,12 +165,14 @@ async fn the_dom_holds_a_bounded_window_and_pages_back_through_indexeddb() {
 #[wasm_bindgen_test]
 async fn ten_thousand_stored_comments_load_into_a_bounded_window() {
     let (server, settings) = setup("tenk");
-    let store = crate::store::Store::open(&settings.db_name).await.unwrap();
+    let store = crate::sync::store::Store::open(&settings.db_name)
+        .await
+        .unwrap();
     for chunk in 0..10 {
         let batch: Vec<_> = (0..1_000)
             .map(|i| {
                 let n = chunk * 1_000 + i;
-                crate::timeline::tests::comment(1_000_000 + n, &format!("k{n:05}"))
+                crate::model::timeline::tests::comment(1_000_000 + n, &format!("k{n:05}"))
             })
             .collect();
         store.put_all(&batch, &[]).await.unwrap();

@@ -3,9 +3,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use saywhatwant_wire::{Comment, MessageType};
 
-use crate::color::display_css;
 use crate::components::linked_text::LinkedText;
-use crate::reltime;
+use crate::model::color::display_css;
+use crate::model::reltime;
 
 /// One comment of the stream.
 #[component]

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 
 use crate::browser::{now_ms, utc_offset_min};
-use crate::color::Rgb;
 use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::filter_bar::FilterBar;
@@ -11,9 +10,10 @@ use crate::components::notice::Notice;
 use crate::components::row_events;
 use crate::components::search_box::SearchBox;
 use crate::config::Settings;
-use crate::counts;
-use crate::prefs::Prefs;
+use crate::model::color::Rgb;
+use crate::model::counts;
 use crate::state::StreamState;
+use crate::sync::prefs::Prefs;
 use crate::sync::Stream;
 use crate::url_state;
 

@@ -2,9 +2,9 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::browser::random;
-use crate::color::Rgb;
-use crate::draft::{chars_left, check, clean_username, counter_text};
-use crate::prefs::Prefs;
+use crate::model::color::Rgb;
+use crate::model::draft::{chars_left, check, clean_username, counter_text};
+use crate::sync::prefs::Prefs;
 use crate::sync::Stream;
 
 /// Name, colour and message. Name and colour are remembered in this browser; so is the text

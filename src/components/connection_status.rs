@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::poll::Status;
-use crate::push::Via;
+use crate::model::poll::Status;
+use crate::model::push::Via;
 
 /// Live, connecting or offline, and by which path: `data-state` and `data-channel` are part
 /// of the page contract.

@@ -2,10 +2,10 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::{Document, Element};
 
-use crate::color::display_css;
 use crate::components::notice;
-use crate::conversation::{ColorChoice, Conversation};
-use crate::filter::{Channel, Filters};
+use crate::model::color::display_css;
+use crate::model::conversation::{ColorChoice, Conversation};
+use crate::model::filter::{Channel, Filters};
 use crate::state::StreamState;
 use crate::url_state;
 

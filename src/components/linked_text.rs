@@ -1,7 +1,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use crate::linkify::{split, Segment};
+use crate::model::linkify::{split, Segment};
 
 /// A comment's text with its web links clickable. Every piece is a text node or an `<a>` whose
 /// href is an http(s) URL: nothing a comment says is ever parsed as HTML.

@@ -10,8 +10,8 @@ use web_sys::HtmlElement;
 use crate::components::comment_row::CommentRow;
 use crate::components::filter_bar;
 use crate::components::pending_row::PendingRow;
-use crate::draft::{new_messages_label, Outgoing, SendState};
-use crate::scroll::{Anchor, Metrics, RowBox};
+use crate::model::draft::{new_messages_label, Outgoing, SendState};
+use crate::model::scroll::{Anchor, Metrics, RowBox};
 use crate::state::StreamState;
 use crate::sync::Stream;
 

@@ -11,8 +11,8 @@ use web_sys::{Element, HtmlElement};
 
 use crate::browser::{copy_text, now_ms, save_text, utc_offset_min};
 use crate::components::filter_bar::button;
-use crate::export::{as_text, file_name};
-use crate::filter::{words_of, Lens, User};
+use crate::model::export::{as_text, file_name};
+use crate::model::filter::{words_of, Lens, User};
 use crate::state::StreamState;
 
 const ID: &str = "message-menu";

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::color::display_css;
-use crate::draft::{Outgoing, SendState};
+use crate::model::color::display_css;
+use crate::model::draft::{Outgoing, SendState};
 
 /// A post the server has not confirmed yet: sending, or failed with a way to retry. Its text
 /// stays here until it is stored or taken back into the composer. Its buttons are handled by

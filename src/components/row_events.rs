@@ -14,10 +14,10 @@ use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 use crate::browser::listen;
 use crate::components::message_menu;
 use crate::config::SEARCH_DEBOUNCE_MS;
-use crate::filter::{word_at, Channel, Lens, User};
+use crate::model::filter::{word_at, Channel, Lens, User};
+use crate::model::viewport::Viewport;
 use crate::state::StreamState;
 use crate::sync::Stream;
-use crate::viewport::Viewport;
 
 /// A touch held this long opens the comment's menu.
 const LONG_PRESS_MS: u32 = 500;

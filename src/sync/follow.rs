@@ -10,11 +10,11 @@ use saywhatwant_wire::{CommentsPage, Cursor};
 
 use super::Stream;
 use crate::browser::{is_online, is_visible, now_ms, origin, random, sleep_or_wake, Signal, Wait};
-use crate::codec;
-use crate::poll::{Clock, Next, Poller};
-use crate::push::{live_url, AfterClose, Push, Tick, Via};
-use crate::socket::Socket;
-use crate::wake;
+use crate::model::poll::{Clock, Next, Poller};
+use crate::model::push::{live_url, AfterClose, Push, Tick, Via};
+use crate::sync::codec;
+use crate::sync::socket::Socket;
+use crate::sync::wake;
 
 /// The open live channel and its number.
 struct Open {

@@ -1,8 +1,20 @@
 //! The data flow: network → IndexedDB → signals. One bulk load, history from IndexedDB, then
 //! the live channel or fresh polls (`follow.rs`), one request at a time; plus the posts the
 //! person sends.
+//!
+//! The only code of the page that talks to the network (`api`: requests, `socket`: the live
+//! channel), IndexedDB (`store`: the database, `persist`: what is kept and pruned) and
+//! localStorage (`prefs`); `codec` turns the wire format into values and back, `wake` hears the
+//! browser's online and visibility events.
 
+pub mod api;
+pub mod codec;
 mod follow;
+pub mod persist;
+pub mod prefs;
+pub mod socket;
+pub mod store;
+pub mod wake;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -12,16 +24,16 @@ use leptos::prelude::*;
 use saywhatwant_wire::{BotParams, Comment};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::api::Api;
 use crate::browser::{random_bytes, Signal};
 use crate::config::{Settings, DEFAULT_ENTITY};
-use crate::conversation::{context, steer, Row};
-use crate::draft::{client_id, Outgoing, SendState};
-use crate::filter::needle;
-use crate::persist::Persist;
-use crate::prefs::Prefs;
+use crate::model::conversation::{context, steer, Row};
+use crate::model::draft::{client_id, Outgoing, SendState};
+use crate::model::filter::needle;
+use crate::model::timeline::Pos;
 use crate::state::StreamState;
-use crate::timeline::Pos;
+use crate::sync::api::Api;
+use crate::sync::persist::Persist;
+use crate::sync::prefs::Prefs;
 
 pub const REPORTED: &str = "Reported to the operator. Thank you.";
 pub const REPORT_FAILED: &str = "The report could not be sent. Try again in a moment.";
@@ -265,7 +277,7 @@ impl Stream {
         self.0
             .state
             .viewport
-            .set(crate::viewport::Viewport::Following);
+            .set(crate::model::viewport::Viewport::Following);
         self.save_outbox();
         self.post(id);
     }

@@ -7,7 +7,7 @@
 
 use saywhatwant_wire::is_valid_color;
 
-use crate::filter::{word, Channel, Filters, Lens, User};
+use crate::model::filter::{word, Channel, Filters, Lens, User};
 
 /// What a hash says.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -255,10 +255,11 @@ mod tests {
         assert_eq!(parse(&h), v);
         assert_eq!(parse(&format!("#{h}")), v);
         let talk =
-            crate::conversation::Conversation::parse("entity=e1&ais=A%20B:random&nom=ALL").unwrap();
+            crate::model::conversation::Conversation::parse("entity=e1&ais=A%20B:random&nom=ALL")
+                .unwrap();
         let both = format!("{h}&{}", talk.hash_parts().join("&"));
         assert_eq!(parse(&both), v, "conversation keys are not view keys");
-        let again = crate::conversation::Conversation::parse(&both);
+        let again = crate::model::conversation::Conversation::parse(&both);
         assert_eq!(again, Some(talk));
     }
 

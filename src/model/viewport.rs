@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::timeline::{Pos, Timeline};
+use crate::model::timeline::{Pos, Timeline};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Viewport {
@@ -94,7 +94,7 @@ impl Viewport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::tests::comment;
+    use crate::model::timeline::tests::comment;
 
     fn timeline(n: u64) -> Timeline {
         let mut t = Timeline::new();

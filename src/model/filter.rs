@@ -333,7 +333,7 @@ pub fn word_at(text: &str, at: u32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::tests::comment;
+    use crate::model::timeline::tests::comment;
 
     fn said(name: &str, color: &str, text: &str) -> Comment {
         let mut c = comment(1, "x");

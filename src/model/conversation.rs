@@ -9,7 +9,7 @@ use saywhatwant_wire::{
     MAX_CONTEXT_LINE_CHARS,
 };
 
-use crate::hash::{decode, encode};
+use crate::model::hash::{decode, encode};
 
 /// The context rows when the link names no `nom`.
 pub const DEFAULT_NOM: usize = 20;

@@ -2,7 +2,7 @@
 
 use saywhatwant_wire::Comment;
 
-use crate::reltime;
+use crate::model::reltime;
 
 /// `2025-10-23 17:04 ann: hello`, one comment a line. A comment's own line breaks go on
 /// lines indented by two spaces, so every line that starts at the margin is a comment: a text
@@ -47,7 +47,7 @@ pub fn file_name(now_ms: u64, utc_offset_min: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::tests::comment;
+    use crate::model::timeline::tests::comment;
 
     #[test]
     fn comments_read_as_lines() {

@@ -13,7 +13,7 @@ use saywhatwant_wire::Comment;
 
 use crate::browser::{now_ms, storage_usage};
 
-use crate::store::{Store, StoreError};
+use crate::sync::store::{Store, StoreError};
 
 /// How often, at most, the byte estimate is asked.
 pub const ESTIMATE_EVERY_MS: u64 = 60_000;

@@ -5,7 +5,7 @@
 
 use web_sys::Storage;
 
-use crate::draft::{Outgoing, SendState};
+use crate::model::draft::{Outgoing, SendState};
 
 #[derive(Clone)]
 pub struct Prefs {
@@ -51,7 +51,7 @@ impl Prefs {
             return name;
         }
         let old = Self::legacy("sww-username")
-            .and_then(|n| crate::draft::clean_username(&n))
+            .and_then(|n| crate::model::draft::clean_username(&n))
             .unwrap_or_default();
         self.set_username(&old);
         old
@@ -67,8 +67,8 @@ impl Prefs {
             return Some(c).filter(|c| saywhatwant_wire::is_valid_color(c));
         }
         let old = Self::legacy("sww-color")
-            .and_then(|c| crate::color::Rgb::from_legacy(&c))
-            .map(crate::color::Rgb::to_wire)?;
+            .and_then(|c| crate::model::color::Rgb::from_legacy(&c))
+            .map(crate::model::color::Rgb::to_wire)?;
         self.set_color(&old);
         Some(old)
     }
@@ -114,9 +114,9 @@ impl Prefs {
                     username: field(2),
                     color: field(3),
                     bot_params: value(4)
-                        .and_then(|v| crate::codec::bot_params(&v))
+                        .and_then(|v| crate::sync::codec::bot_params(&v))
                         .map(Box::new),
-                    context: value(5).and_then(crate::codec::strings),
+                    context: value(5).and_then(crate::sync::codec::strings),
                     state: SendState::Sending,
                 })
             })
@@ -134,10 +134,10 @@ impl Prefs {
                     .collect::<js_sys::Array>()
                     .into()
             });
-            let bot = p
-                .bot_params
-                .as_deref()
-                .map_or(wasm_bindgen::JsValue::NULL, crate::codec::bot_params_to_js);
+            let bot = p.bot_params.as_deref().map_or(
+                wasm_bindgen::JsValue::NULL,
+                crate::sync::codec::bot_params_to_js,
+            );
             let post = js_sys::Array::of5(
                 &p.id.as_str().into(),
                 &p.text.as_str().into(),

@@ -8,8 +8,8 @@ use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use saywhatwant_wire::Comment;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::filter::text_matches;
-use crate::timeline::Pos;
+use crate::model::filter::text_matches;
+use crate::model::timeline::Pos;
 
 const STORE: &str = "messages";
 const BY_TIME: &str = "timestamp";
@@ -277,10 +277,10 @@ fn field(v: &JsValue, key: &str) -> Option<String> {
 }
 
 fn to_js(c: &Comment) -> Option<JsValue> {
-    Some(crate::codec::comment_to_js(c))
+    Some(crate::sync::codec::comment_to_js(c))
 }
 
 /// Ours, or the original app's record (read with its defaults, `codec::legacy_comment`).
 fn from_js(v: &JsValue) -> Option<Comment> {
-    crate::codec::comment(v).or_else(|| crate::codec::legacy_comment(v))
+    crate::sync::codec::comment(v).or_else(|| crate::sync::codec::legacy_comment(v))
 }

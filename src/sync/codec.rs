@@ -10,7 +10,7 @@ use js_sys::{Array, Object, Reflect, JSON};
 use saywhatwant_wire::{BotParams, Comment, CommentsPage, ErrorBody, MessageType, Source};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::draft::NewCommentBody;
+use crate::model::draft::NewCommentBody;
 
 /// `JSON.parse`, `None` for text that is not JSON.
 pub fn parse(text: &str) -> Option<JsValue> {
@@ -81,8 +81,8 @@ pub fn legacy_comment(v: &JsValue) -> Option<Comment> {
         timestamp: whole(v, "timestamp")?,
         username: string(v, "username"),
         color: string(v, "color")
-            .and_then(|c| crate::color::Rgb::from_legacy(&c))
-            .map(crate::color::Rgb::to_wire),
+            .and_then(|c| crate::model::color::Rgb::from_legacy(&c))
+            .map(crate::model::color::Rgb::to_wire),
         domain: or("domain", "unknown"),
         language: or("language", "en"),
         message_type: string(v, "message-type")
