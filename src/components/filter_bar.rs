@@ -2,6 +2,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use web_sys::{Document, Element};
 
+use crate::components::act::Act;
 use crate::components::notice;
 use crate::model::color::display_css;
 use crate::model::conversation::{ColorChoice, Conversation};
@@ -53,12 +54,12 @@ fn render(el: &Element, channel: Channel, f: &Filters) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    for (c, act, label, testid) in [
-        (Channel::Human, "mt:human", "Human", "channel-human"),
-        (Channel::Ai, "mt:AI", "AI", "channel-ai"),
-        (Channel::All, "mt:ALL", "Both", "channel-all"),
+    for (c, label, testid) in [
+        (Channel::Human, "Human", "channel-human"),
+        (Channel::Ai, "AI", "channel-ai"),
+        (Channel::All, "Both", "channel-all"),
     ] {
-        if let Some(b) = button(&doc, el, act, label) {
+        if let Some(b) = button(&doc, el, Act::Channel(c), label) {
             let _ = b.set_attribute("data-testid", testid);
             let _ = b.set_attribute("aria-pressed", if c == channel { "true" } else { "false" });
         }
@@ -67,7 +68,7 @@ fn render(el: &Element, channel: Channel, f: &Filters) {
         return;
     }
     // On or off is `aria-pressed` (styled), so the label stays put.
-    if let Some(b) = button(&doc, el, "toggle", "Filters") {
+    if let Some(b) = button(&doc, el, Act::ToggleFilters, "Filters") {
         let _ = b.set_attribute("data-testid", "filter-toggle");
         let _ = b.set_attribute("aria-pressed", if f.active { "true" } else { "false" });
     }
@@ -75,7 +76,7 @@ fn render(el: &Element, channel: Channel, f: &Filters) {
         // A blocked rule reads "−word": distinct on screen and to a screen reader.
         let sign = if chip.negative { "−" } else { "" };
         let text = format!("{sign}{} ✕", chip.label);
-        let Some(b) = button(&doc, el, &i.to_string(), &text) else {
+        let Some(b) = button(&doc, el, Act::RemoveChip(i), &text) else {
             return;
         };
         let _ = b.set_attribute("class", if sign.is_empty() { "chip" } else { "chip neg" });
@@ -105,7 +106,7 @@ fn banner(bar: &Element, talk: &Conversation) {
     let _ = who.set_attribute("style", &format!("color:{}", display_css(color)));
     who.set_text_content(talk.partner());
     let _ = el.append_child(&who);
-    if let Some(b) = button(&doc, &el, "leave", "Leave") {
+    if let Some(b) = button(&doc, &el, Act::Leave, "Leave") {
         let _ = b.set_attribute("data-testid", "conversation-leave");
         let _ = b.set_attribute("aria-label", "Leave conversation");
     }
@@ -113,10 +114,10 @@ fn banner(bar: &Element, talk: &Conversation) {
 }
 
 /// A `<button data-act=…>` appended to `parent`.
-pub fn button(doc: &Document, parent: &Element, act: &str, text: &str) -> Option<Element> {
+pub fn button(doc: &Document, parent: &Element, act: Act, text: &str) -> Option<Element> {
     // Not in a form, so a plain button needs no `type`.
     let b = doc.create_element("button").ok()?;
-    let _ = b.set_attribute("data-act", act);
+    let _ = b.set_attribute("data-act", &act.attr());
     b.set_text_content(Some(text));
     parent.append_child(&b).ok()?;
     Some(b)

@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement};
 
 use crate::browser::{copy_text, now_ms, save_text, utc_offset_min};
+use crate::components::act::{Act, Item};
 use crate::components::filter_bar::button;
 use crate::model::export::{as_text, file_name};
 use crate::model::filter::{words_of, Lens, User};
@@ -20,8 +21,6 @@ const ID: &str = "message-menu";
 const WORDS: usize = 8;
 /// What the menu is for (a comment's id; empty: the title's menu).
 const FOR: &str = "data-for";
-/// The item that reports a comment (the row events send it: it needs the network).
-pub const REPORT: &str = "m:report";
 
 #[component]
 pub fn MessageMenu() -> impl IntoView {
@@ -36,11 +35,11 @@ fn element() -> Option<Element> {
 pub fn for_comment(c: &Comment, x: f64, y: f64) {
     let name = c.username.as_deref().unwrap_or("anonymous");
     let items = [
-        ("m:copy", "Copy text".to_owned()),
-        ("m:save", "Save as .txt".to_owned()),
-        ("m:user", format!("Only {name}")),
-        ("m:-user", format!("Block {name}")),
-        (REPORT, "Report to the operator".to_owned()),
+        (Item::Copy, "Copy text".to_owned()),
+        (Item::Save, "Save as .txt".to_owned()),
+        (Item::OnlyUser, format!("Only {name}")),
+        (Item::BlockUser, format!("Block {name}")),
+        (Item::Report, "Report to the operator".to_owned()),
     ];
     open(&c.id, &items, &words_of(&c.text, WORDS), x, y);
 }
@@ -48,21 +47,21 @@ pub fn for_comment(c: &Comment, x: f64, y: f64) {
 /// Opens the title's menu, under the title.
 pub fn for_title(x: f64, y: f64) {
     let items = [
-        ("m:copy-all", "Copy all shown".to_owned()),
-        ("m:save-all", "Save all shown as .txt".to_owned()),
+        (Item::CopyAll, "Copy all shown".to_owned()),
+        (Item::SaveAll, "Save all shown as .txt".to_owned()),
     ];
     open("", &items, &[], x, y);
 }
 
-fn open(for_id: &str, items: &[(&str, String)], words: &[String], x: f64, y: f64) {
+fn open(for_id: &str, items: &[(Item, String)], words: &[String], x: f64, y: f64) {
     let Some(menu) = element() else {
         return;
     };
     menu.set_text_content(None);
     let _ = menu.set_attribute(FOR, for_id);
     let doc = document();
-    for (act, label) in items {
-        if let Some(b) = button(&doc, &menu, act, label) {
+    for (item, label) in items {
+        if let Some(b) = button(&doc, &menu, Act::Item(*item), label) {
             let _ = b.set_attribute("role", "menuitem");
         }
     }
@@ -70,7 +69,7 @@ fn open(for_id: &str, items: &[(&str, String)], words: &[String], x: f64, y: f64
         let _ = menu.append_with_str_1("Block a word:");
     }
     for w in words {
-        if let Some(b) = button(&doc, &menu, "m:-w", w) {
+        if let Some(b) = button(&doc, &menu, Act::Item(Item::BlockWord), w) {
             let _ = b.set_attribute("role", "menuitem");
             let _ = b.set_attribute("class", "chip neg");
         }
@@ -158,8 +157,8 @@ pub fn take_target() -> Option<String> {
     id
 }
 
-/// Does what a menu item (`data-act="m:…"`, the button `item`) says. True when the lens changed.
-pub fn act(act: &str, item: &Element, state: StreamState, lens: &mut Lens) -> bool {
+/// Does what a menu item (the button `el`) says. True when the lens changed.
+pub fn act(item: Item, el: &Element, state: StreamState, lens: &mut Lens) -> bool {
     let for_id = element()
         .and_then(|m| m.get_attribute(FOR))
         .unwrap_or_default();
@@ -173,9 +172,9 @@ pub fn act(act: &str, item: &Element, state: StreamState, lens: &mut Lens) -> bo
         |comments: &[Arc<Comment>]| copy_text(&as_text(comments.iter().map(|c| &**c), offset));
     if for_id.is_empty() {
         let shown = shown_rows(state);
-        match act {
-            "m:copy-all" => copy(&shown),
-            "m:save-all" => save(&shown),
+        match item {
+            Item::CopyAll => copy(&shown),
+            Item::SaveAll => save(&shown),
             _ => {}
         }
         return false;
@@ -184,19 +183,19 @@ pub fn act(act: &str, item: &Element, state: StreamState, lens: &mut Lens) -> bo
         return false;
     };
     let f = &mut lens.filters;
-    match act {
-        "m:copy" => copy(&[c]),
-        "m:save" => save(&[c]),
-        "m:user" => {
+    match item {
+        Item::Copy => copy(&[c]),
+        Item::Save => save(&[c]),
+        Item::OnlyUser => {
             f.add_user(User::of(&c));
             return true;
         }
-        "m:-user" => {
+        Item::BlockUser => {
             f.block_user(User::of(&c));
             return true;
         }
-        "m:-w" => return f.add_word(&item.text_content().unwrap_or_default(), false),
-        _ => {}
+        Item::BlockWord => return f.add_word(&el.text_content().unwrap_or_default(), false),
+        Item::Report | Item::CopyAll | Item::SaveAll => {}
     }
     false
 }

@@ -1,5 +1,6 @@
 //! The view: one component per file, reading the signals in `state`.
 
+pub mod act;
 pub mod comment_row;
 pub mod comments_stream;
 pub mod composer;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use web_sys::Element;
 
 /// A one-time message about the page itself (history storage not working), dismissable
-/// (`data-act="dismiss"`, handled by the page's one click listener).
+/// (`data-act="dismiss"`, an [`Act`](crate::components::act::Act), handled by the page's one click listener).
 ///
 /// The element is always there and hidden when there is nothing to say; it carries its
 /// `data-testid` only while shown. It is filled by [`show`] from the stream's one DOM effect

@@ -1,7 +1,7 @@
 //! What clicks, right-clicks, long-presses and keys mean, handled by two listeners for the
 //! whole page (each distinct handler costs its own copy of the event code): a username filters
 //! by that person, a word in the text by that word, a comment's menu acts on it, and buttons
-//! with a `data-act` do what it says.
+//! with a `data-act` do the [`Act`] it names.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -12,9 +12,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 
 use crate::browser::listen;
+use crate::components::act::{Act, Item};
 use crate::components::message_menu;
 use crate::config::SEARCH_DEBOUNCE_MS;
-use crate::model::filter::{word_at, Channel, Lens, User};
+use crate::model::filter::{word_at, Lens, User};
 use crate::model::viewport::Viewport;
 use crate::state::StreamState;
 use crate::sync::Stream;
@@ -40,66 +41,79 @@ pub fn on_click(
         return;
     };
     let button = closest(&target, "[data-act]");
-    let act = button.as_ref().and_then(|b| b.get_attribute("data-act"));
+    let act = button
+        .as_ref()
+        .and_then(|b| b.get_attribute("data-act"))
+        .and_then(|a| Act::parse(&a));
     let id = row_id(&target);
     if closest(&target, ".menu").is_none() {
         message_menu::close(false);
     }
     let mut lens = state.lens.get_untracked();
-    let changed = match (act.as_deref(), id) {
-        (Some(message_menu::REPORT), _) => {
+    let changed = match (act, id) {
+        (Some(Act::Item(Item::Report)), _) => {
             if let Some(id) = message_menu::take_target() {
                 stream.with_value(|s| s.report(&id));
             }
             false
         }
-        (Some(a), _) if a.starts_with("m:") => {
-            button.is_some_and(|b| message_menu::act(a, &b, state, &mut lens))
+        (Some(Act::Item(item)), _) => {
+            button.is_some_and(|b| message_menu::act(item, &b, state, &mut lens))
         }
-        (Some("menu"), Some(id)) => {
+        (Some(Act::Menu), Some(id)) => {
             if let (Some(c), Some(b)) = (state.shown_comment(&id), button) {
                 let r = b.get_bounding_client_rect();
                 message_menu::for_comment(&c, r.left(), r.bottom());
             }
             false
         }
-        (Some("title"), _) => {
+        (Some(Act::Title), _) => {
             if let Some(b) = button {
                 let r = b.get_bounding_client_rect();
                 message_menu::for_title(r.left(), r.bottom());
             }
             false
         }
-        (Some("retry"), Some(id)) => {
+        (Some(Act::Retry), Some(id)) => {
             stream.with_value(|s| s.retry(&id));
             false
         }
-        (Some("edit"), Some(id)) => {
+        (Some(Act::Edit), Some(id)) => {
             stream.with_value(|s| s.edit(&id));
             false
         }
-        (Some("jump"), _) => {
+        (Some(Act::Jump), _) => {
             // Back to the newest; the scroll anchor is only read again after the reader has
             // left the bottom, which sets it anew.
             state.viewport.set(Viewport::Following);
             false
         }
-        (Some("reply-to"), _) => {
+        (Some(Act::ReplyTo), _) => {
             if let Some(id) = button.and_then(|b| b.get_attribute("data-reply-to")) {
                 show_row(&id);
             }
             false
         }
-        (Some("leave"), _) => {
+        (Some(Act::Leave), _) => {
             // The filter bar's effect writes the link without it: a new history entry.
             state.conversation.set(None);
             false
         }
-        (Some("dismiss"), _) => {
+        (Some(Act::Dismiss), _) => {
             state.notice.set(None);
             false
         }
-        (Some(act), _) => act_on(act, &mut lens),
+        (Some(Act::Channel(c)), _) => {
+            lens.channel = c;
+            true
+        }
+        (Some(Act::ToggleFilters), _) => {
+            lens.filters.active = !lens.filters.active;
+            true
+        }
+        (Some(Act::RemoveChip(i)), _) => lens.filters.remove_at(i),
+        // A row's own buttons, clicked on a row that is no longer shown.
+        (Some(Act::Menu | Act::Retry | Act::Edit), None) => false,
         (None, Some(id)) => on_row(&target, &id, state, &mut lens).is_some(),
         (None, None) => false,
     };
@@ -130,23 +144,6 @@ fn show_row(id: &str) {
         } else {
             let _ = row.class_list().toggle_with_force("answered", false);
         }
-    }
-}
-
-/// The filter bar: a channel (`mt:…`), `toggle`, or the index of a chip to remove.
-fn act_on(act: &str, lens: &mut Lens) -> bool {
-    if let Some(c) = act.strip_prefix("mt:").and_then(Channel::parse) {
-        lens.channel = c;
-        return true;
-    }
-    let f = &mut lens.filters;
-    match act.parse::<usize>() {
-        Ok(i) => f.remove_at(i),
-        Err(_) if act == "toggle" => {
-            f.active = !f.active;
-            true
-        }
-        Err(_) => false,
     }
 }
 
