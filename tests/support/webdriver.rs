@@ -1,9 +1,17 @@
-//! A small W3C WebDriver client (chromedriver) over HTTP: what the browser suites need and no
-//! more. Each [`Browser`] is its own Chromium with a fresh profile.
+//! The browser suites' handle on Chromium: chromedriver through fantoccini, with the few
+//! things the suites need on top (scripts that return JSON, waiting for a condition,
+//! chromedriver's network and DevTools commands). Each [`Browser`] is its own Chromium with a
+//! fresh profile.
 
 use std::time::{Duration, Instant};
 
+use fantoccini::error::CmdError;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use http::Method;
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
+use url::{ParseError, Url};
 
 /// Chromium as root on these machines: no sandbox, and nothing that reaches for the network.
 const CHROME_ARGS: &[&str] = &[
@@ -19,148 +27,114 @@ const CHROME_ARGS: &[&str] = &[
 ];
 
 pub struct Browser {
-    http: reqwest::Client,
-    session: String,
+    client: Client,
 }
 
-/// A W3C element reference.
+/// An element of the page.
 #[derive(Clone, Debug)]
-pub struct Element(pub String);
+pub struct Element(fantoccini::elements::Element);
 
 impl Element {
     /// The element as a script argument.
     pub fn arg(&self) -> Value {
-        json!({ ELEMENT_KEY: self.0 })
+        serde_json::to_value(&self.0).expect("an element reference is JSON")
     }
 }
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// A command of chromedriver's own, beyond the W3C set (network conditions, DevTools).
+#[derive(Debug)]
+struct Chromium {
+    path: &'static str,
+    body: Value,
+}
+
+impl WebDriverCompatibleCommand for Chromium {
+    fn endpoint(&self, base: &Url, session: Option<&str>) -> Result<Url, ParseError> {
+        base.join(&format!(
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &Url) -> (Method, Option<String>) {
+        (Method::POST, Some(self.body.to_string()))
+    }
+}
+
+/// What a failed command says, with what was asked.
+fn ok<T>(what: &str, r: Result<T, CmdError>) -> T {
+    r.unwrap_or_else(|e| panic!("webdriver {what}: {e}"))
+}
 
 impl Browser {
     pub async fn start() -> Browser {
         let driver = std::env::var("SWW_WEBDRIVER_URL")
             .expect("SWW_WEBDRIVER_URL is not set: run the browser suites through `make test`");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("client");
-        let caps = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": CHROME_ARGS},
-        }}});
-        let resp: Value = http
-            .post(format!("{driver}/session"))
-            .json(&caps)
-            .send()
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({"binary": "/usr/bin/chromium", "args": CHROME_ARGS}),
+        );
+        // chromedriver is on this machine: plain HTTP, no TLS.
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver)
             .await
-            .expect("chromedriver answers")
-            .json()
-            .await
-            .expect("json");
-        let session = resp["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {resp}"))
-            .to_owned();
-        Browser {
-            http,
-            session: format!("{driver}/session/{session}"),
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut req = self.http.request(method, format!("{}{path}", self.session));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let v: Value = req
-            .send()
-            .await
-            .expect("chromedriver answers")
-            .json()
-            .await
-            .expect("json");
-        if v["value"]["error"].is_string() {
-            panic!("webdriver {path}: {}", v["value"]);
-        }
-        v["value"].clone()
+            .unwrap_or_else(|e| panic!("no session from chromedriver at {driver}: {e}"));
+        Browser { client }
     }
 
     pub async fn goto(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
-            .await;
+        ok("goto", self.client.goto(url).await);
     }
 
     pub async fn refresh(&self) {
-        self.call(reqwest::Method::POST, "/refresh", Some(json!({})))
-            .await;
+        ok("refresh", self.client.refresh().await);
     }
 
     /// Runs JavaScript in the page and returns its result.
     pub async fn js(&self, script: &str, args: Value) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-        .await
+        ok(script, self.client.execute(script, list(args)).await)
     }
 
     /// Runs asynchronous JavaScript: the script calls its last argument with the result.
     pub async fn js_async(&self, script: &str, args: Value) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/async",
-            Some(json!({"script": script, "args": args})),
-        )
-        .await
+        ok(script, self.client.execute_async(script, list(args)).await)
     }
 
     pub async fn find(&self, css: &str) -> Element {
-        let v = self
-            .call(
-                reqwest::Method::POST,
-                "/element",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
-        Element(v[ELEMENT_KEY].as_str().expect("an element").to_owned())
+        Element(ok(css, self.client.find(Locator::Css(css)).await))
     }
 
     /// Types as a person would (key events); `\u{E007}` is Enter.
     pub async fn type_into(&self, el: &Element, text: &str) {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{}/value", el.0),
-            Some(json!({"text": text})),
-        )
-        .await;
+        ok("send keys", el.0.send_keys(text).await);
     }
 
     pub async fn click(&self, el: &Element) {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{}/click", el.0),
-            Some(json!({})),
-        )
-        .await;
+        ok("click", el.0.click().await);
     }
 
     /// Cuts or restores the page's network (Chromium's network conditions).
     pub async fn set_offline(&self, offline: bool) {
-        let conditions = json!({"network_conditions": {"offline": offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1}});
-        self.call(
-            reqwest::Method::POST,
-            "/chromium/network_conditions",
-            Some(conditions),
-        )
-        .await;
+        let body = json!({"network_conditions": {"offline": offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1}});
+        let cmd = Chromium {
+            path: "chromium/network_conditions",
+            body,
+        };
+        ok("network conditions", self.client.issue_cmd(cmd).await);
     }
 
     /// A DevTools protocol command.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
         let body = json!({"cmd": cmd, "params": params});
-        self.call(reqwest::Method::POST, "/goog/cdp/execute", Some(body))
-            .await
+        let call = Chromium {
+            path: "goog/cdp/execute",
+            body,
+        };
+        ok(cmd, self.client.issue_cmd(call).await)
     }
 
     /// Runs `source` in every new document before the page's own scripts.
@@ -199,6 +173,15 @@ impl Browser {
     }
 
     pub async fn quit(self) {
-        let _ = self.http.delete(&self.session).send().await;
+        let _ = self.client.close().await;
+    }
+}
+
+/// Script arguments: the suites pass a JSON array.
+fn list(args: Value) -> Vec<Value> {
+    match args {
+        Value::Array(v) => v,
+        Value::Null => Vec::new(),
+        one => vec![one],
     }
 }
