@@ -158,3 +158,31 @@ async fn with_indexeddb_blocked_the_page_still_works_and_says_so() {
     wait_shown(&b, &theirs, true).await;
     b.quit().await;
 }
+
+#[tokio::test]
+async fn the_first_load_is_asked_once_by_the_preload_while_the_wasm_downloads() {
+    let api = Api::new();
+    let before = token("before the page");
+    api.post(json!({"text": before}), "198.18.73.1").await;
+    let b = open().await;
+    wait_shown(&b, &before, true).await;
+    // index.html's <link rel=preload> asks it; the page's own fetch of that URL takes the answer
+    // instead of asking again.
+    let bulk = b
+        .js(
+            "return performance.getEntriesByType('resource')
+                .filter(e => e.name.includes('/api/comments?') && !e.name.includes('after='))
+                .map(e => [new URL(e.name).search, e.initiatorType]);",
+            json!([]),
+        )
+        .await;
+    assert_eq!(
+        bulk,
+        json!([["?limit=200", "link"]]),
+        "one first load, by the preload"
+    );
+    let after = token("after the page");
+    api.post(json!({"text": after}), "198.18.73.1").await;
+    wait_shown(&b, &after, true).await;
+    b.quit().await;
+}
