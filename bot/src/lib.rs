@@ -436,15 +436,18 @@ impl<R: Responder> Bot<R> {
 /// Waits before trying the channel again: 1 s doubling to 60 s, less up to a fifth at
 /// random so many bots do not reconnect in step.
 fn backoff(failures: u32) -> Duration {
-    let base = Duration::from_secs(1) * 2u32.pow(failures.min(6));
-    let base = base.min(Duration::from_secs(60));
     let jitter = {
         use std::hash::{BuildHasher, Hasher};
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u32(failures);
         (h.finish() % 1000) as f64 / 1000.0
     };
-    base.mul_f64(1.0 - 0.2 * jitter)
+    Duration::from_millis(saywhatwant_wire::backoff_ms(
+        1_000,
+        60_000,
+        failures + 1,
+        jitter,
+    ))
 }
 
 /// Whether a reply stored under our reply id is one this bot wrote: an AI comment answering

@@ -3,7 +3,7 @@
 //! The cursor only ever moves forward on an answer that arrived: a failed request leaves it
 //! where it was, so the next successful poll brings everything missed in between, once.
 
-use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, MessageType};
+use saywhatwant_wire::{backoff_ms, CommentsPage, CommentsQuery, Cursor, MessageType};
 
 use crate::config::Settings;
 
@@ -163,14 +163,12 @@ impl Poller {
     /// How long to wait before the next request. `jitter` in `[0, 1)` spreads the retries of
     /// many tabs that lost the server at the same moment.
     pub fn delay_ms(&self, s: &Settings, visible: bool, jitter: f64) -> u32 {
-        let base = if self.failures == 0 {
-            s.poll_interval_ms
-        } else {
-            let doubled = u64::from(s.poll_interval_ms) << (self.failures - 1).min(16);
-            let capped = doubled.min(u64::from(s.max_backoff_ms)) as f64;
-            // 80–100 % of the back-off, so the cap is never exceeded.
-            (capped * (0.8 + 0.2 * jitter.clamp(0.0, 1.0))) as u32
-        };
+        let base = backoff_ms(
+            u64::from(s.poll_interval_ms),
+            u64::from(s.max_backoff_ms),
+            self.failures,
+            jitter,
+        ) as u32;
         if visible {
             base
         } else {

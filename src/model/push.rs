@@ -6,6 +6,7 @@
 //! same cursor and tries the channel again later, with back-off and jitter: a cursor only
 //! moves on what arrived, so no switch loses or repeats a comment.
 
+use saywhatwant_wire::backoff_ms;
 pub use saywhatwant_wire::live::{CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR, PING_EVERY_MS, SILENT_MS};
 
 /// A tab hidden this long lets its channel go; it catches up when shown.
@@ -106,10 +107,8 @@ impl Push {
             CLOSE_BEHIND => self.retry_at = now,
             _ => {
                 self.failures = self.failures.saturating_add(1);
-                let backoff = (FIRST_RETRY_MS << (self.failures - 1).min(10)).min(LONGEST_RETRY_MS);
-                // 80–100 %, so tabs that lost the server together do not return together.
                 self.retry_at =
-                    now + (backoff as f64 * (0.8 + 0.2 * jitter.clamp(0.0, 1.0))) as u64;
+                    now + backoff_ms(FIRST_RETRY_MS, LONGEST_RETRY_MS, self.failures, jitter);
             }
         }
         match code {

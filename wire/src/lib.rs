@@ -3,6 +3,7 @@
 //! Everything here is plain data and pure functions so that each side validates exactly the
 //! same way; see `docs/api.md` for the contract these types implement.
 
+mod backoff;
 mod comment;
 mod cursor;
 mod hygiene;
@@ -11,6 +12,7 @@ pub mod moderation;
 mod query;
 mod validate;
 
+pub use backoff::backoff_ms;
 pub use comment::{BotParams, Comment, MessageType};
 pub use cursor::{chrono_cmp, Cursor, CursorError, MAX_SEQ, MAX_TIMESTAMP};
 pub use hygiene::{has_hidden_characters, has_visible, origin_host};
