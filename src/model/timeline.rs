@@ -9,6 +9,9 @@ use std::sync::Arc;
 
 use saywhatwant_wire::{chrono_cmp, Comment};
 
+/// How many taken-down ids a page remembers (far more than are ever taken down at once).
+const MAX_TAKEN_DOWN: usize = 1_000;
+
 /// A place in the stream: the comment with this timestamp and id, compared exactly as
 /// [`chrono_cmp`] orders comments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -44,6 +47,10 @@ fn by_time(a: &Arc<Comment>, b: &Arc<Comment>) -> Ordering {
 #[derive(Debug, Default, Clone)]
 pub struct Timeline {
     items: Vec<Arc<Comment>>,
+    /// Ids taken down while the page is open. A read of IndexedDB made before their deletion
+    /// still returns them; [`Timeline::merge_kept`] keeps them out. The server's word (a
+    /// restore) lifts it.
+    taken_down: Vec<String>,
 }
 
 impl Timeline {
@@ -85,6 +92,9 @@ impl Timeline {
     pub fn merge(&mut self, incoming: impl IntoIterator<Item = Comment>) -> usize {
         let mut fresh: Vec<Arc<Comment>> = Vec::new();
         for c in incoming {
+            if !self.taken_down.is_empty() {
+                self.taken_down.retain(|id| *id != c.id);
+            }
             match self.items.binary_search_by(|x| chrono_cmp(x, &c)) {
                 Ok(i) => {
                     if *self.items[i] != c {
@@ -113,6 +123,12 @@ impl Timeline {
         added
     }
 
+    /// Merges what IndexedDB kept, less what was taken down since that read began.
+    pub fn merge_kept(&mut self, mut kept: Vec<Comment>) -> usize {
+        kept.retain(|c| !self.taken_down.contains(&c.id));
+        self.merge(kept)
+    }
+
     /// The comments `keep` says yes to, shared with this timeline (so still in order).
     pub fn filtered(&self, keep: impl Fn(&Comment) -> bool) -> Timeline {
         let mut items = Vec::new();
@@ -121,13 +137,25 @@ impl Timeline {
                 items.push(c.clone());
             }
         }
-        Timeline { items }
+        Timeline {
+            items,
+            taken_down: Vec::new(),
+        }
     }
 
-    /// Takes out the comments with these ids (the operator took them down); how many went.
+    /// Takes out the comments with these ids (the operator took them down), and keeps them
+    /// out of later reads of IndexedDB; how many went.
     pub fn remove(&mut self, ids: &[String]) -> usize {
         let before = self.items.len();
         self.items.retain(|c| !ids.contains(&c.id));
+        for id in ids {
+            if !self.taken_down.contains(id) {
+                self.taken_down.push(id.clone());
+            }
+        }
+        // Removals are rare; a page open for weeks still only remembers the newest ones.
+        let over = self.taken_down.len().saturating_sub(MAX_TAKEN_DOWN);
+        self.taken_down.drain(..over);
         before - self.items.len()
     }
 
@@ -167,6 +195,24 @@ pub(crate) mod tests {
 
     fn ids(t: &Timeline) -> Vec<&str> {
         t.items().iter().map(|c| c.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_read_of_indexeddb_that_began_before_a_takedown_does_not_bring_it_back() {
+        let mut t = Timeline::new();
+        t.merge([comment(1, "a"), comment(2, "gone")]);
+        assert_eq!(t.remove(&["gone".to_owned()]), 1);
+        // History read before the deletion reached IndexedDB: it still holds "gone".
+        assert_eq!(
+            t.merge_kept(vec![comment(2, "gone"), comment(0, "older")]),
+            1
+        );
+        assert_eq!(ids(&t), ["older", "a"]);
+        // The operator restores it: the server's word brings it back, and later reads keep it.
+        assert_eq!(t.merge([comment(2, "gone")]), 1);
+        t.keep_newest(0);
+        assert_eq!(t.merge_kept(vec![comment(1, "a"), comment(2, "gone")]), 2);
+        assert_eq!(ids(&t), ["a", "gone"]);
     }
 
     #[test]

@@ -122,9 +122,9 @@ impl Stream {
     }
 
     /// The operator took these down: out of the view and out of IndexedDB. IndexedDB runs
-    /// transactions in the order they are made and the deletion's is made in the next
-    /// microtask, before any later event can start a read, so history never brings them back
-    /// (while the database opens, the deletion runs before history is first read).
+    /// transactions in the order they are made, so a read begun after this never sees them;
+    /// one already under way (history read while the first load's catch-up arrives) still
+    /// returns them, and the timeline keeps them out of its merge.
     fn drop_removed(&self, ids: Vec<String>) {
         if ids.is_empty() || !self.alive() {
             return;
@@ -158,7 +158,7 @@ impl Stream {
                 .await;
             match found {
                 Ok(Some(found)) if current() => s.update_timeline(|t| {
-                    t.merge(found);
+                    t.merge_kept(found);
                 }),
                 Ok(_) => {}
                 Err(e) => web_sys::console::warn_1(&e.to_string().into()),
@@ -183,7 +183,7 @@ impl Stream {
                 if self.alive() {
                     let s = &self.0.state;
                     s.update_timeline(|t| {
-                        t.merge(history);
+                        t.merge_kept(history);
                     });
                     s.history_start.try_set(few);
                 }
@@ -223,7 +223,7 @@ impl Stream {
                     let shown = || s.with_shown_untracked(|t| t.len());
                     let before = shown();
                     s.update_timeline(|t| {
-                        t.merge(older);
+                        t.merge_kept(older);
                     });
                     s.viewport
                         .try_update(|v| s.with_shown_untracked(|t| v.older(t, window, chunk)));
