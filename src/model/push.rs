@@ -5,12 +5,24 @@
 //! cannot open, drops, or goes silent, the page falls back at once to the 5 s polls from the
 //! same cursor and tries the channel again later, with back-off and jitter: a cursor only
 //! moves on what arrived, so no switch loses or repeats a comment.
+//!
+//! A hidden tab keeps its channel, and opens it again when it drops: a hibernating socket
+//! costs the object nothing between frames, where the hidden tab's 30 s polls would each be a
+//! request and a read (issue 16). Browsers throttle a hidden tab's timers to about one a minute;
+//! the keep-alive and silence rules ([`PING_EVERY_MS`], [`SILENT_MS`] and the server's idle
+//! close) leave room for that.
 
 use saywhatwant_wire::backoff_ms;
 pub use saywhatwant_wire::live::{CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR, PING_EVERY_MS, SILENT_MS};
 
-/// A tab hidden this long lets its channel go; it catches up when shown.
-pub const HIDDEN_CLOSE_MS: u64 = 5 * 60_000;
+/// How often a long-hidden tab's timers run at worst (Chromium's intensive throttling).
+const THROTTLED_TICK_MS: u64 = 60_000;
+// Each throttled tick pings, and a tick a minute is inside both silence limits.
+const _: () = assert!(
+    THROTTLED_TICK_MS >= PING_EVERY_MS
+        && THROTTLED_TICK_MS < SILENT_MS
+        && THROTTLED_TICK_MS < saywhatwant_wire::live::IDLE_AFTER_MS
+);
 const FIRST_RETRY_MS: u64 = 2_000;
 const LONGEST_RETRY_MS: u64 = 60_000;
 
@@ -49,8 +61,6 @@ pub enum Tick {
     Ping,
     /// Silent too long: give it up as failed.
     Dead,
-    /// Hidden too long: let it go (not a failure).
-    Hidden,
 }
 
 #[derive(Debug, Clone)]
@@ -60,7 +70,6 @@ pub struct Push {
     retry_at: u64,
     heard: u64,
     pinged: u64,
-    hidden_since: Option<u64>,
 }
 
 impl Push {
@@ -73,13 +82,12 @@ impl Push {
             retry_at: 0,
             heard: 0,
             pinged: 0,
-            hidden_since: None,
         }
     }
 
-    /// Whether to open the channel now.
-    pub fn may_open(&self, now: u64, visible: bool) -> bool {
-        self.enabled && visible && now >= self.retry_at
+    /// Whether to open the channel now (hidden or not).
+    pub fn may_open(&self, now: u64) -> bool {
+        self.enabled && now >= self.retry_at
     }
 
     /// While polling: how long until the channel may be tried again (`None`: not to be tried).
@@ -91,7 +99,6 @@ impl Push {
     pub fn opened(&mut self, now: u64) {
         self.heard = now;
         self.pinged = now;
-        self.hidden_since = None;
     }
 
     /// A frame or a pong arrived: the channel works.
@@ -118,17 +125,7 @@ impl Push {
         }
     }
 
-    /// Let go because the tab stayed hidden: opened again as soon as it is shown.
-    pub fn let_go(&mut self) {
-        self.retry_at = 0;
-    }
-
-    pub fn tick(&mut self, now: u64, visible: bool) -> Tick {
-        if visible {
-            self.hidden_since = None;
-        } else if now.saturating_sub(*self.hidden_since.get_or_insert(now)) >= HIDDEN_CLOSE_MS {
-            return Tick::Hidden;
-        }
+    pub fn tick(&mut self, now: u64) -> Tick {
         if now.saturating_sub(self.heard) >= SILENT_MS {
             return Tick::Dead;
         }
@@ -166,8 +163,7 @@ mod tests {
     #[test]
     fn a_failing_channel_is_retried_with_growing_jittered_waits() {
         let mut p = Push::new(true);
-        assert!(p.may_open(0, true));
-        assert!(!p.may_open(0, false), "a hidden tab does not open one");
+        assert!(p.may_open(0), "hidden or shown");
         let mut waits = Vec::new();
         for _ in 0..7 {
             assert_eq!(p.closed(1_000, 1006, 1.0), AfterClose::Poll);
@@ -176,7 +172,7 @@ mod tests {
         assert_eq!(waits, [2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]);
         p.closed(1_000, 1006, 0.0);
         assert_eq!(p.retry_at - 1_000, 48_000, "jitter only shortens");
-        assert!(!p.may_open(40_000, true) && p.may_open(49_000, true));
+        assert!(!p.may_open(40_000) && p.may_open(49_000));
         assert_eq!(p.retry_in_ms(40_000), Some(9_000));
         assert_eq!(Push::new(false).retry_in_ms(0), None);
         // Once frames flow again, the next failure starts small.
@@ -190,31 +186,47 @@ mod tests {
     fn behind_comes_back_at_once_and_a_foreign_cursor_reloads() {
         let mut p = Push::new(true);
         assert_eq!(p.closed(5_000, CLOSE_BEHIND, 0.5), AfterClose::CatchUp);
-        assert!(p.may_open(5_000, true));
+        assert!(p.may_open(5_000));
         assert_eq!(
             p.closed(5_000, CLOSE_UNKNOWN_CURSOR, 0.5),
             AfterClose::Reload
         );
-        assert!(!Push::new(false).may_open(0, true), "switched off");
+        assert!(!Push::new(false).may_open(0), "switched off");
     }
 
     #[test]
-    fn pings_keep_it_alive_silence_kills_it_and_hidden_tabs_let_go() {
+    fn pings_keep_it_alive_and_silence_kills_it() {
         let mut p = Push::new(true);
         p.opened(0);
-        assert_eq!(p.tick(10_000, true), Tick::Nothing);
+        assert_eq!(p.tick(10_000), Tick::Nothing);
         assert_eq!(p.next_tick_ms(10_000), 20_000);
-        assert_eq!(p.tick(30_000, true), Tick::Ping);
+        assert_eq!(p.tick(30_000), Tick::Ping);
         p.heard(30_010);
-        assert_eq!(p.tick(59_000, true), Tick::Nothing);
-        assert_eq!(p.tick(105_010, true), Tick::Dead, "75 s of silence");
-        let mut h = Push::new(true);
-        h.opened(0);
-        assert_eq!(h.tick(1_000, false), Tick::Nothing);
-        h.heard(290_000);
-        assert_eq!(h.tick(1_000 + HIDDEN_CLOSE_MS, false), Tick::Hidden);
-        h.let_go();
-        assert!(h.may_open(400_000, true));
+        assert_eq!(p.tick(59_000), Tick::Nothing);
+        assert_eq!(p.tick(105_010), Tick::Dead, "75 s of silence");
+    }
+
+    #[test]
+    fn a_hidden_tab_throttled_to_a_tick_a_minute_keeps_its_channel() {
+        // Chromium wakes a long-hidden tab's timers about once a minute, on the minute.
+        let mut p = Push::new(true);
+        p.opened(0);
+        let mut pings = 0;
+        for minute in 1..=60u64 {
+            let now = minute * THROTTLED_TICK_MS;
+            match p.tick(now) {
+                Tick::Ping => {
+                    pings += 1;
+                    // The runtime answers the ping at once, even for a hidden tab.
+                    p.heard(now + 50);
+                }
+                t => assert_eq!(t, Tick::Nothing, "minute {minute}"),
+            }
+        }
+        assert_eq!(
+            pings, 60,
+            "a ping each wake-up: the server hears one within its idle limit"
+        );
     }
 
     #[test]

@@ -58,17 +58,12 @@ impl Stream {
                         self.channel_lost(&mut push, &mut poller, &mut clock, 1006);
                     }
                     Wait::Woken(_) => {}
-                    Wait::Slept => match push.tick(now_ms(), is_visible()) {
+                    Wait::Slept => match push.tick(now_ms()) {
                         Tick::Nothing => {}
                         Tick::Ping => o.socket.ping(),
                         Tick::Dead => {
                             open = None;
                             self.channel_lost(&mut push, &mut poller, &mut clock, 1006);
-                        }
-                        Tick::Hidden => {
-                            open = None;
-                            push.let_go();
-                            self.show(&poller, Via::Poll);
                         }
                     },
                 }
@@ -90,13 +85,13 @@ impl Stream {
                     // fails, the clock (left due) makes that poll.
                     Next::CatchUp => {
                         clock.poll_now();
-                        if !(poller.cursor().is_some() && push.may_open(now_ms(), is_visible())) {
+                        if !(poller.cursor().is_some() && push.may_open(now_ms())) {
                             continue;
                         }
                     }
                 }
             }
-            if poller.cursor().is_some() && push.may_open(now_ms(), is_visible()) {
+            if poller.cursor().is_some() && push.may_open(now_ms()) {
                 sockets += 1;
                 let query = poller.query(&self.0.settings).to_query_string();
                 let url = live_url(&origin(), &self.0.settings.api_base, &query);
@@ -117,7 +112,7 @@ impl Stream {
             // Back to the channel as soon as it may be tried, if that comes before the next poll.
             let retry = push
                 .retry_in_ms(now_ms())
-                .filter(|_| is_visible() && poller.cursor().is_some());
+                .filter(|_| poller.cursor().is_some());
             if !self.wait(&poller, &mut clock, retry, &mut inbox).await {
                 break;
             }

@@ -79,6 +79,9 @@ impl Api {
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .pool_max_idle_per_host(64)
+                // wrangler dev's local proxy closes a connection idle for 5 s (Node's
+                // keep-alive default); reusing one it is closing fails as IncompleteMessage.
+                .pool_idle_timeout(Duration::from_secs(2))
                 .build()
                 .expect("an HTTP client"),
             token: std::env::var("BOT_TOKEN").ok(),
