@@ -227,6 +227,11 @@ mod tests {
             pings, 60,
             "a ping each wake-up: the server hears one within its idle limit"
         );
+        // The machine slept for an hour: the first tick after it gives the channel up, so the
+        // page polls from its cursor at once and opens a new one.
+        let woke = 60 * THROTTLED_TICK_MS + 3_600_000;
+        assert_eq!(p.next_tick_ms(woke), 1_000);
+        assert_eq!(p.tick(woke), Tick::Dead);
     }
 
     #[test]
