@@ -38,6 +38,19 @@ async fn thread(api: &Api, domain: &str) -> Vec<Comment> {
     .comments
 }
 
+/// Marks `id` as awaiting a bot again, as the bot credential may.
+async fn reopen(api: &Api, id: &str) {
+    let a = api
+        .send_as_bot(
+            "PATCH",
+            &format!("/api/comments/{id}"),
+            Some(json!({"botParams": {"processed": false}}).to_string()),
+            "198.18.60.2",
+        )
+        .await;
+    assert_eq!(a.status, 200, "{:?}", a.body);
+}
+
 async fn wait_answered(api: &Api, original: &Comment, domain: &str, within: Duration) -> Duration {
     let started = Instant::now();
     loop {
@@ -104,9 +117,18 @@ async fn polling_only_a_comment_gets_exactly_one_reply() {
 async fn a_crash_between_post_and_patch_never_makes_a_second_reply() {
     let api = Api::new();
     let original = ask(&api, "crash test", "bot-crash.test").await;
-    // A previous run of this bot posted its reply and died before the PATCH.
+    // A previous run of this bot posted its reply, which closed the original in the same
+    // commit; reopened (as by a server from before that rule), it awaits the bot again.
     api.post_as_bot(json!({"id": reply_id(&original.id), "text": "first answer", "username": "TestBot", "message-type": "AI", "domain": "bot-crash.test", "replyTo": original.id}))
         .await;
+    assert!(
+        !thread(&api, "bot-crash.test")
+            .await
+            .iter()
+            .any(|c| c.id == original.id && c.awaits_bot()),
+        "the reply closed it"
+    );
+    reopen(&api, &original.id).await;
     let mut bot = Bot::new(client(), Echo, me()).for_domain(Some("bot-crash.test".into()));
     let report = bot.poll_once().await.expect("a poll");
     assert_eq!(report.answered, std::slice::from_ref(&original.id));
@@ -140,9 +162,11 @@ async fn a_reply_id_held_by_someone_else_is_not_taken_as_ours() {
         )
         .await;
     assert_eq!((forged.status, forged.code()), (401, Some("unauthorized")));
-    // Another bot (holding the credential) answered under its own name.
+    // Another bot (holding the credential) answered under its own name; then the comment was
+    // reopened.
     api.post_as_bot(json!({"id": reply_id(&original.id), "text": "other bot", "username": "OtherBot", "message-type": "AI", "domain": "bot-other.test", "replyTo": original.id}))
         .await;
+    reopen(&api, &original.id).await;
     let mut bot = Bot::new(client(), Echo, me()).for_domain(Some("bot-other.test".into()));
     let report = bot.poll_once().await.expect("a poll");
     assert!(report.answered.is_empty());

@@ -1,11 +1,13 @@
 //! The stream's bot: follows the live channel (or polls the newest comments when it cannot),
 //! answers each human comment that asks for it (`botParams.processed == false`) exactly once
 //! as the AI entity it names (`botParams.entity`, from an entities file in the original's
-//! format), and marks it processed, all with the bot credential (`BOT_TOKEN`).
+//! format), all with the bot credential (`BOT_TOKEN`). The reply carries `replyTo`, and the
+//! worker closes the original in the same commit; a comment left unanswered on purpose is
+//! closed with a PATCH.
 //!
 //! Exactly once across crashes: the reply's id is derived from the original's, so re-posting a
-//! reply after a crash between the POST and the PATCH only meets the worker's idempotency (200,
-//! nothing new stored, the stored reply checked to be this bot's) and the PATCH then completes.
+//! reply only meets the worker's idempotency (200, nothing new stored, the stored reply checked
+//! to be this bot's), and a PATCH then closes the original should the stored reply not have.
 //! A comment that cannot be answered is skipped with its reason and retried with back-off a
 //! bounded number of times; the rest of the stream goes on.
 
@@ -357,7 +359,11 @@ impl<R: Responder> Bot<R> {
                 stored.username.as_deref().unwrap_or("nobody")
             )));
         }
-        self.api.mark_processed(&original.id).await?;
+        // A new reply carrying `replyTo` closed the comment in the same commit; a reply stored
+        // before (ours, from a run that died) may not have: close it now.
+        if !created {
+            self.api.mark_processed(&original.id).await?;
+        }
         Ok(Done::Posted)
     }
 

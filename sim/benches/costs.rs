@@ -223,7 +223,7 @@ fn main() {
     let model = Model::default();
     println!("## Cost per month (30 days), from counted operations\n");
     println!(
-        "Readers present all month, spread evenly over the locations; every human comment gets a bot reply (1 POST + 1 PATCH). Designs 1–3: polls every {} s, bot every {} s, stats every {} s. Design 4: reconnect {}×/day plus {} sessions/day, ping every {} s (1/20 billed), one send per socket of {} ms per committed change. Object time per request {} ms, per commit {} ms, per view alarm {} ms.\n",
+        "Readers present all month, spread evenly over the locations; every human comment gets a bot reply (1 POST; designs 1–2 add 1 PATCH, in designs 3–4 the reply closes the comment in its own commit). Designs 1–3: polls every {} s, bot every {} s, stats every {} s. Design 4: reconnect {}×/day plus {} sessions/day, ping every {} s (1/20 billed), one send per socket of {} ms per committed change. Object time per request {} ms, per commit {} ms, per view alarm {} ms.\n",
         model.poll_s,
         model.bot_poll_s,
         model.stats_s,

@@ -130,7 +130,7 @@ fn cost_table() -> Result<(), String> {
     println!(
         "### What fan-out costs a month at scale (b): {sockets} sockets (list prices, marginal)\n"
     );
-    println!("1 000 changes a minute are the human comments; 3 000 adds the bot's replies and its PATCHes, which the object also pushes to every socket.\n");
+    println!("1 000 changes a minute are the human comments; 3 000 adds the bot's replies and the questions they close (a change of its own, which the object also pushes to every socket).\n");
     println!("| changes/min | plan | relays | forwards/month | forwards as HTTP | over sockets the log dials | over sockets the relays dial | send time, one object | send time, tree |");
     println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     for r in [1_000.0, 3_000.0] {
@@ -174,7 +174,7 @@ fn plan_text(stops: &[(f64, usize)]) -> Result<(), String> {
     let relayed = run(10_000, 1_000.0, b.clone());
     let coalesced = run(10_000, 1_000.0, Topology::Coalescing);
     println!("### The plan\n");
-    println!("- **One object is enough** while its serial send to every socket fits the push budget: at {SEND_MS_PER_SOCKET} ms a socket, up to about {} sockets at 10 changes a minute, {} at 100 and {} at 1 000. Scale (a), 1 000 readers and about 30 changes a minute with the bot's replies and PATCHes, is inside it (its object is busy under 10 % of the time). Scale (b), 10 000 sockets and 1 000–3 000 changes a minute, is 25–75 times what one object can send.", at(10.0), at(100.0), at(1_000.0));
+    println!("- **One object is enough** while its serial send to every socket fits the push budget: at {SEND_MS_PER_SOCKET} ms a socket, up to about {} sockets at 10 changes a minute, {} at 100 and {} at 1 000. Scale (a), 1 000 readers and about 30 changes a minute with the bot's replies and the questions they close, is inside it (its object is busy under 10 % of the time). Scale (b), 10 000 sockets and 1 000–3 000 changes a minute, is 25–75 times what one object can send.", at(10.0), at(100.0), at(1_000.0));
     println!("- **Next: relays.** The log forwards each change once to each relay, over a socket the log dials and the relay accepts (hibernatable at the relay; only the log stays awake); each relay holds its share of the readers' sockets, sized so that none takes over {MAX_SEND_MS} ms a change or runs over {:.0} % busy: {} at (b), {} counting the bot's traffic. Last socket p99 at (b): {} ms. Relays are created with location hints near their readers (a group per region) and readers connect to their region's relays.", TARGET_UTILISATION * 100.0, b.describe(), b3.describe(), relayed.p99_ms.round());
     println!("- **Coalesce frames** (one frame per socket per round, carrying everything committed since the last): it keeps one object's queue bounded (at (b) its last socket gets a change within {:.1} s, p99) and cuts sends and forwards when changes come faster than rounds. It does not shorten a round: past about 1 000 sockets, relays are what brings latency down. Relays should coalesce their forwards too: that is the lever on the forwarding bill at 3 000 changes a minute.", coalesced.p99_ms / 1000.0);
     println!("- **Shard the log by domain** (one object, one sequence and one cursor space per site) when writes, not sends, near one object's limit of about a thousand requests a second: at (b) the log takes about 50 writes a second, far from it; polling readers at (b) would ask it for 2 000 a second, which is why (b) must be push.");

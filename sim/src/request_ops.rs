@@ -120,6 +120,13 @@ pub const LOG_PATCH: Usage = Usage {
     rows_written: 1.0,
     ..NONE
 };
+/// A bot's reply closing the comment it answers, inside the reply's own commit: no request
+/// of its own, one lookup (an upper bound: the tail usually holds it) and one row written.
+pub const LOG_REPLY_CLOSES: Usage = Usage {
+    rows_read: 1.0,
+    rows_written: 1.0,
+    ..NONE
+};
 /// The bulk load: the Worker reads the KV recent view; the object is not asked.
 pub const LOG_BULK: Usage = Usage {
     worker_requests: 1.0,

@@ -214,8 +214,10 @@ impl CommentLog {
             }
             Err(LogError::Store(e)) => return failure(503, "storage_unavailable", e.to_string()),
         };
-        if let Some(change) = &served.changed {
+        for change in &served.changed {
             self.push(change, head);
+        }
+        if !served.changed.is_empty() {
             self.schedule_view().await;
         }
         if let Reply::Moderation { state } = &mut served.reply {

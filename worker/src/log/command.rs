@@ -89,8 +89,8 @@ pub enum Reply {
 pub struct Served {
     pub reply: Reply,
     pub usage: Usage,
-    /// What the command changed: what the object pushes to open sockets.
-    pub changed: Option<Change>,
+    /// What the command changed, in order: what the object pushes to open sockets.
+    pub changed: Vec<Change>,
 }
 
 /// Runs one command against the log.
@@ -101,6 +101,9 @@ pub fn serve<S: LogStore>(
     now: u64,
 ) -> Result<Served, LogError> {
     let before = log.store().usage();
+    // A bot's reply closes the comment it answers in the same commit (issue 16): no PATCH,
+    // no second request, nothing between the two for another bot to see.
+    let mut answered: Option<Change> = None;
     let (reply, changed) = match command {
         Command::Append {
             comment,
@@ -113,13 +116,22 @@ pub fn serve<S: LogStore>(
             now,
             network.as_deref(),
         )? {
-            Appended::Created(e) => (
-                Reply::Appended {
-                    comment: e.comment.clone(),
-                    created: true,
-                },
-                Some(Change::Comment(Box::new(e))),
-            ),
+            Appended::Created(e) => {
+                if network.is_none() {
+                    if let Some(original) = &e.comment.reply_to {
+                        answered = log
+                            .mark_answered(original)?
+                            .map(|o| Change::Comment(Box::new(o)));
+                    }
+                }
+                (
+                    Reply::Appended {
+                        comment: e.comment.clone(),
+                        created: true,
+                    },
+                    Some(Change::Comment(Box::new(e))),
+                )
+            }
             Appended::Refused(refusal) => (Reply::Refused { refusal }, None),
             Appended::Existing(e) => (
                 Reply::Appended {
@@ -185,6 +197,6 @@ pub fn serve<S: LogStore>(
     Ok(Served {
         reply,
         usage: log.store().usage() - before,
-        changed,
+        changed: changed.into_iter().chain(answered).collect(),
     })
 }

@@ -259,6 +259,22 @@ impl<S: LogStore> Log<S> {
         Ok(Some(entry))
     }
 
+    /// Marks the comment `id` processed because a bot answered it, when it awaits a bot; `None`
+    /// (nothing written) when there is no such comment or it awaits none.
+    pub fn mark_answered(&mut self, id: &str) -> Result<Option<Entry>, StoreError> {
+        let Some(mut entry) = self.find(id)?.filter(|e| e.comment.awaits_bot()) else {
+            return Ok(None);
+        };
+        if let Some(b) = &mut entry.comment.bot_params {
+            b.processed = Some(true);
+        }
+        self.store.update(&entry)?;
+        if let Some(tail) = &mut self.tail {
+            tail.update(&entry);
+        }
+        Ok(Some(entry))
+    }
+
     /// The seq a cursor stands at: everything numbered above it is new to its holder.
     pub fn position(&mut self, cursor: &Cursor) -> Result<u64, LogError> {
         let (ts, strict) = match cursor {

@@ -438,3 +438,70 @@ fn imports_pass_the_same_rules_as_posts_and_times_are_bounded() {
     );
     assert_eq!(log.total(), 1);
 }
+
+#[test]
+fn a_bot_reply_closes_what_it_answers_in_the_same_command() {
+    use super::command::{serve, Command};
+    let store = MemoryStore::new();
+    let mut log = Log::open(&store).expect("open");
+    let ask = |text: &str| {
+        parse_new_comment(
+            format!(r#"{{"text":"{text}","botParams":{{"processed":false}}}}"#).as_bytes(),
+        )
+        .expect("valid")
+    };
+    let reply = |to: &str| {
+        parse_new_comment(
+            format!(r#"{{"text":"answer","message-type":"AI","replyTo":"{to}"}}"#).as_bytes(),
+        )
+        .expect("valid")
+    };
+    let append = |log: &mut Log<&MemoryStore>, c: NewComment, network: Option<&str>| {
+        let command = Command::Append {
+            comment: Box::new(c),
+            default_domain: "example.org".into(),
+            network: network.map(str::to_owned),
+        };
+        serve(log, command, ids(), T0).expect("serve")
+    };
+    let q = append(&mut log, ask("who is there?"), Some("net:a")).changed;
+    let Some(Change::Comment(question)) = q.first() else {
+        panic!("the question is pushed")
+    };
+    let id = question.comment.id.clone();
+    // A person's reply does not close it: only the bot credential may.
+    let before = store.usage();
+    append(&mut log, reply(&id), Some("net:b"));
+    let plain = store.usage() - before;
+    assert!(log
+        .find(&id)
+        .expect("find")
+        .expect("stored")
+        .comment
+        .awaits_bot());
+
+    let before = store.usage();
+    let served = append(&mut log, reply(&id), None);
+    let used = store.usage() - before;
+    let original = log.find(&id).expect("find").expect("stored");
+    assert!(!original.comment.awaits_bot(), "closed by the reply");
+    // The reply, then the closed comment: both pushed, one command, one more row written.
+    let pushed: Vec<(&str, MessageType)> = served
+        .changed
+        .iter()
+        .map(|c| match c {
+            Change::Comment(e) => (e.comment.id.as_str(), e.comment.message_type),
+            Change::Removed(id) => (id.as_str(), MessageType::Human),
+        })
+        .collect();
+    assert_eq!(pushed.len(), 2);
+    assert_eq!(pushed[1], (id.as_str(), MessageType::Human));
+    assert_eq!(
+        used.rows_written,
+        plain.rows_written + 1,
+        "{used:?} vs {plain:?}"
+    );
+    // A second reply finds nothing to close and writes nothing for it.
+    let again = append(&mut log, reply(&id), None);
+    assert_eq!(again.changed.len(), 1);
+}
