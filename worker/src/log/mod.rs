@@ -244,35 +244,32 @@ impl<S: LogStore> Log<S> {
     /// Sets `botParams.processed`: one lookup and one row written. `None` when no comment has
     /// that id.
     pub fn patch(&mut self, id: &str, patch: Patch) -> Result<Option<Entry>, StoreError> {
-        let Some(mut entry) = self.find(id)? else {
-            return Ok(None);
-        };
-        entry
-            .comment
-            .bot_params
-            .get_or_insert_with(Default::default)
-            .processed = Some(patch.processed);
-        self.store.update(&entry)?;
-        if let Some(tail) = &mut self.tail {
-            tail.update(&entry);
+        match self.find(id)? {
+            Some(entry) => self.set_processed(entry, patch.processed).map(Some),
+            None => Ok(None),
         }
-        Ok(Some(entry))
     }
 
     /// Marks the comment `id` processed because a bot answered it, when it awaits a bot; `None`
     /// (nothing written) when there is no such comment or it awaits none.
     pub fn mark_answered(&mut self, id: &str) -> Result<Option<Entry>, StoreError> {
-        let Some(mut entry) = self.find(id)?.filter(|e| e.comment.awaits_bot()) else {
-            return Ok(None);
-        };
-        if let Some(b) = &mut entry.comment.bot_params {
-            b.processed = Some(true);
+        match self.find(id)?.filter(|e| e.comment.awaits_bot()) {
+            Some(entry) => self.set_processed(entry, true).map(Some),
+            None => Ok(None),
         }
+    }
+
+    fn set_processed(&mut self, mut entry: Entry, processed: bool) -> Result<Entry, StoreError> {
+        entry
+            .comment
+            .bot_params
+            .get_or_insert_with(Default::default)
+            .processed = Some(processed);
         self.store.update(&entry)?;
         if let Some(tail) = &mut self.tail {
             tail.update(&entry);
         }
-        Ok(Some(entry))
+        Ok(entry)
     }
 
     /// The seq a cursor stands at: everything numbered above it is new to its holder.
