@@ -5,7 +5,7 @@ use futures::channel::mpsc::UnboundedReceiver;
 use futures::future::{select, Either};
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
-use leptos::prelude::{on_cleanup, StoredValue, UpdateValue};
+use leptos::prelude::{document, on_cleanup, StoredValue, UpdateValue};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, Event, EventTarget, HtmlAnchorElement, Url};
@@ -90,6 +90,38 @@ pub fn origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
+}
+
+/// The host name the page is served from, lowercase (the domain the server stamps on its posts).
+pub fn host() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hostname().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// Sets a CSS custom property on the whole page (`:root`).
+pub fn set_root_style(name: &str, value: &str) {
+    let root = document().document_element();
+    if let Some(root) = root.and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = root.style().set_property(name, value);
+    }
+}
+
+/// Moves the keyboard focus to the element with this id, if it is there.
+pub fn focus_id(id: &str) {
+    let el = document().get_element_by_id(id);
+    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// Whether the main pointer is a finger (phones, tablets): focusing the message box on load
+/// would pop the keyboard over the stream there.
+pub fn touch_first() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// Whether the page's address asks for polling only (`?push=off`: the test switch).

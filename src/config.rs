@@ -18,6 +18,23 @@ pub const MAX_MESSAGE_CHARS: usize = 201;
 /// How long the search box waits after the last key before it searches.
 pub const SEARCH_DEBOUNCE_MS: u32 = 150;
 
+/// The page's title on each site it is served from (the original's `DOMAIN_CONFIGS`); any
+/// other host gets the first.
+const SITE_TITLES: &[(&str, &str)] = &[
+    ("saywhatwant.app", "Say What Want"),
+    ("shittosay.app", "Shit To Say"),
+];
+
+/// The title for the host name the page is served from (`www.` and case aside).
+pub fn site_title(host: &str) -> &'static str {
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    SITE_TITLES
+        .iter()
+        .find(|(h, _)| h.eq_ignore_ascii_case(host))
+        .unwrap_or(&SITE_TITLES[0])
+        .1
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub api_base: String,
@@ -94,5 +111,12 @@ mod tests {
         );
         assert!(s.memory_rows >= s.window_rows + s.chunk_rows);
         assert!(s.hidden_interval_ms >= 30_000);
+    }
+
+    #[test]
+    fn each_site_has_its_title() {
+        assert_eq!(site_title("saywhatwant.app"), "Say What Want");
+        assert_eq!(site_title("www.ShitToSay.app"), "Shit To Say");
+        assert_eq!(site_title("127.0.0.1"), "Say What Want");
     }
 }

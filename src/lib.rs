@@ -16,6 +16,7 @@ pub mod browser;
 pub mod components;
 pub mod config;
 pub mod model;
+pub mod sound;
 pub mod state;
 pub mod sync;
 pub mod url_state;

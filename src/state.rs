@@ -6,6 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 
+use crate::model::alerts::Alerts;
+use crate::model::color::Rgb;
 use crate::model::conversation::Conversation;
 use crate::model::draft::Outgoing;
 use crate::model::filter::{Channel, Lens};
@@ -47,6 +49,15 @@ pub struct StreamState {
     pub counts: RwSignal<(Option<u32>, Option<u64>)>,
     /// Whom the link says the reader talks with (`entity`, `ais`, ...), kept in the hash.
     pub conversation: RwSignal<Option<Conversation>>,
+    /// The reader's colour (`RRRGGGBBB`): their posts' and the page's tint.
+    pub me: RwSignal<String>,
+    /// The colour grid's swatches while it is open; empty while it is closed.
+    pub palette: RwSignal<Vec<Rgb>>,
+    /// The filter chips' alerts, and which chips are marked.
+    pub alerts: RwSignal<Alerts>,
+    /// The comments the last frame or poll brought that the page had not seen (not the first
+    /// load's, not the reader's own): what alerts listen to.
+    pub arrivals: RwSignal<Vec<Comment>>,
 }
 
 impl StreamState {
@@ -71,6 +82,10 @@ impl StreamState {
             places: StoredValue::new(Default::default()),
             counts: RwSignal::new((None, None)),
             conversation: RwSignal::new(None),
+            me: RwSignal::new(String::new()),
+            palette: RwSignal::new(Vec::new()),
+            alerts: RwSignal::new(Alerts::default()),
+            arrivals: RwSignal::new(Vec::new()),
         }
     }
 

@@ -33,6 +33,7 @@ pub fn lens_of(v: HashView, now: &Lens) -> Lens {
         channel: v.channel,
         filters: v.filters,
         search: now.search.clone(),
+        domain: now.domain.clone(),
     }
 }
 

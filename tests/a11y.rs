@@ -1,6 +1,7 @@
 //! The page passes axe-core's WCAG 2 A and AA rules (axe-core from npm, in headless Chromium),
 //! in the states a reader meets: the live stream (with an answer "in reply to"), a conversation
-//! link's banner, a filter on, the message menu open.
+//! link's banner, a filter on, a chip's alert menu, the message menu open, the colour grid
+//! open with the domain filter on.
 
 use saywhatwant_e2e::axe::{source as axe_source, violations};
 use saywhatwant_e2e::page::{open, token, wait_shown};
@@ -40,8 +41,20 @@ async fn the_page_has_no_accessibility_violations() {
                .find(e => e.textContent === 'ally')?.click();",
         ),
         (
+            "a chip's alert menu open",
+            "document.querySelector('.filters .chip')?.dispatchEvent(
+               new MouseEvent('contextmenu', {bubbles: true, cancelable: true}));",
+        ),
+        (
             "the menu open",
-            "document.querySelector('[data-testid=comment] button[aria-haspopup=menu]')?.click();",
+            "document.body.click();
+             document.querySelector('[data-testid=comment] button[aria-haspopup=menu]')?.click();",
+        ),
+        (
+            "the colour grid open, the domain filter on",
+            "document.body.click();
+             document.querySelector('[data-act=palette]').click();
+             document.querySelector('[data-testid=domain-filter]').click();",
         ),
     ];
     let mut found = Vec::new();

@@ -286,7 +286,7 @@ async fn the_message_menu_blocks_copies_and_saves() {
     assert_eq!(chips, json!(["−troll ✕", "−spamword ✕"]));
 
     // The title's menu copies everything shown, one line each.
-    press(&b, ".title").await;
+    press(&b, ".page-menu").await;
     choose(&b, "Copy all shown").await;
     let all = b
         .js("return navigator.clipboard.readText();", json!([]))

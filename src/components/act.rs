@@ -7,14 +7,21 @@
 
 use std::borrow::Cow;
 
+use crate::model::alerts::Sound;
 use crate::model::filter::Channel;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Act {
     /// A comment's ⋯ button: its menu.
     Menu,
-    /// The title: the page's menu.
+    /// The ⋯ beside the title (or a right-click on it): the page's menu.
     Title,
+    /// The title: the domain filter on or off (only this site's comments).
+    Domain,
+    /// The colour button: open or close the colour grid.
+    Palette,
+    /// A swatch of the colour grid (its colour is in `data-colour`).
+    Swatch,
     /// An unsent post: send it again (same id).
     Retry,
     /// An unsent post: back into the composer.
@@ -50,6 +57,8 @@ pub enum Item {
     Report,
     CopyAll,
     SaveAll,
+    /// A filter chip's alert: this sound, or none (Silent).
+    Alert(Option<Sound>),
 }
 
 const CHIP: &str = "chip:";
@@ -68,6 +77,9 @@ impl Act {
         match self {
             Act::Menu => "menu",
             Act::Title => "title",
+            Act::Domain => "domain",
+            Act::Palette => "palette",
+            Act::Swatch => "swatch",
             Act::Retry => "retry",
             Act::Edit => "edit",
             Act::Jump => "jump",
@@ -87,6 +99,12 @@ impl Act {
             Act::Item(Item::Report) => "m:report",
             Act::Item(Item::CopyAll) => "m:copy-all",
             Act::Item(Item::SaveAll) => "m:save-all",
+            Act::Item(Item::Alert(None)) => "m:a:Silent",
+            Act::Item(Item::Alert(Some(Sound::Delightful))) => "m:a:Delightful",
+            Act::Item(Item::Alert(Some(Sound::Gamer))) => "m:a:Gamer",
+            Act::Item(Item::Alert(Some(Sound::Hello))) => "m:a:Hello",
+            Act::Item(Item::Alert(Some(Sound::Horn))) => "m:a:Horn",
+            Act::Item(Item::Alert(Some(Sound::Subtle))) => "m:a:Subtle",
         }
     }
 
@@ -95,12 +113,21 @@ impl Act {
         if let Some(c) = s.strip_prefix("mt:") {
             return Channel::parse(c).map(Act::Channel);
         }
+        if let Some(sound) = s.strip_prefix("m:a:") {
+            return match sound {
+                "Silent" => Some(Act::Item(Item::Alert(None))),
+                _ => Sound::parse(sound).map(|x| Act::Item(Item::Alert(Some(x)))),
+            };
+        }
         if let Some(i) = s.strip_prefix(CHIP) {
             return i.parse().ok().map(Act::RemoveChip);
         }
         Some(match s {
             "menu" => Act::Menu,
             "title" => Act::Title,
+            "domain" => Act::Domain,
+            "palette" => Act::Palette,
+            "swatch" => Act::Swatch,
             "retry" => Act::Retry,
             "edit" => Act::Edit,
             "jump" => Act::Jump,
@@ -130,6 +157,9 @@ mod tests {
         let all = [
             Act::Menu,
             Act::Title,
+            Act::Domain,
+            Act::Palette,
+            Act::Swatch,
             Act::Retry,
             Act::Edit,
             Act::Jump,
@@ -150,6 +180,12 @@ mod tests {
             Act::Item(Item::Report),
             Act::Item(Item::CopyAll),
             Act::Item(Item::SaveAll),
+            Act::Item(Item::Alert(None)),
+            Act::Item(Item::Alert(Some(Sound::Delightful))),
+            Act::Item(Item::Alert(Some(Sound::Gamer))),
+            Act::Item(Item::Alert(Some(Sound::Hello))),
+            Act::Item(Item::Alert(Some(Sound::Horn))),
+            Act::Item(Item::Alert(Some(Sound::Subtle))),
         ];
         let mut names: Vec<_> = all.iter().map(|a| a.attr()).collect();
         for a in all {
@@ -165,6 +201,7 @@ mod tests {
         let views = [
             include_str!("comment_row.rs"),
             include_str!("comments_stream.rs"),
+            include_str!("composer.rs"),
             include_str!("message_list.rs"),
             include_str!("notice.rs"),
             include_str!("pending_row.rs"),
@@ -182,6 +219,9 @@ mod tests {
         for a in [
             Act::Menu,
             Act::Title,
+            Act::Domain,
+            Act::Palette,
+            Act::Swatch,
             Act::Retry,
             Act::Edit,
             Act::Jump,
@@ -203,6 +243,8 @@ mod tests {
             "mt:",
             "mt:robots",
             "m:",
+            "m:a:",
+            "m:a:Kazoo",
             "MENU",
         ] {
             assert_eq!(Act::parse(s), None, "{s:?}");

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::browser::{now_ms, utc_offset_min};
+use crate::browser::{host, now_ms, random, set_root_style, utc_offset_min};
+use crate::components::alert_status::AlertStatus;
 use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::filter_bar::FilterBar;
@@ -9,8 +10,8 @@ use crate::components::message_menu::MessageMenu;
 use crate::components::notice::Notice;
 use crate::components::row_events;
 use crate::components::search_box::SearchBox;
-use crate::config::Settings;
-use crate::model::color::Rgb;
+use crate::config::{site_title, Settings};
+use crate::model::color::{display_css, Rgb};
 use crate::model::counts;
 use crate::state::StreamState;
 use crate::sync::prefs::Prefs;
@@ -36,8 +37,38 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
         }
     }
     let state = StreamState::new(now_ms(), prefs.draft());
+    state.me.set(
+        prefs
+            .color()
+            .unwrap_or_else(|| Rgb::pleasant(random()).to_wire()),
+    );
+    let here = host();
+    let title = site_title(&here);
+    document().set_title(title);
     state.conversation.set(url_state::conversation());
-    state.set_lens(url_state::lens_of(linked, &Default::default()));
+    let mut lens = url_state::lens_of(linked, &Default::default());
+    lens.domain = prefs.domain_filter().then(|| here.clone());
+    state.set_lens(lens);
+    // The reader's colour is remembered and tints the page (`--me` in style/main.css; the
+    // readable shade, as their name is shown).
+    let keep = prefs.clone();
+    Effect::new(move || {
+        let me = state.me.get();
+        keep.set_color(&me);
+        set_root_style("--me", &display_css(Some(&me)));
+    });
+    let keep = prefs.clone();
+    let domain_on = Signal::derive(move || state.lens.with(|l| l.domain.is_some()));
+    Effect::new(move || keep.set_domain_filter(domain_on.get()));
+    let pressed = Signal::derive(move || domain_on.get().to_string());
+    let switch_hint = Signal::derive(move || {
+        if domain_on.get() {
+            "Showing this site's comments only: show every site's"
+        } else {
+            "Showing every site's comments: show this site's only"
+        }
+        .to_owned()
+    });
     url_state::follow(state);
     let (window_rows, chunk_rows) = (settings.window_rows, settings.chunk_rows);
     let running = Stream::start(settings, state, prefs.clone());
@@ -47,15 +78,40 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let stream = StoredValue::new_local(running);
     row_events::listen_on_document(state, stream);
     let utc_offset_min = utc_offset_min();
+    let alert_prefs = prefs.clone();
+    // Ready to write on arrival, as chat pages are (not on phones: the keyboard would cover
+    // the stream).
+    request_animation_frame(|| {
+        if !crate::browser::touch_first() {
+            crate::browser::focus_id("comment-input");
+        }
+    });
 
     view! {
         <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
             <header class="top">
                 <h1>
-                    <button type="button" class="title" data-act="title" aria-haspopup="menu">
-                        "Say What Want"
+                    <button
+                        type="button"
+                        class="title"
+                        data-act="domain"
+                        data-testid="domain-filter"
+                        aria-pressed=pressed
+                        title=switch_hint
+                    >
+                        {title}
+                        <span class="led" aria-hidden="true"></span>
                     </button>
                 </h1>
+                <button
+                    type="button"
+                    class="page-menu"
+                    data-act="title"
+                    aria-haspopup="menu"
+                    aria-label="Page menu"
+                >
+                    "⋯"
+                </button>
                 <span class="counts" data-testid="counts">
                     {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
                 </span>
@@ -70,9 +126,10 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>
             <footer class="bottom">
-                <Composer draft=state.draft prefs stream />
+                <Composer draft=state.draft color=state.me palette=state.palette prefs stream />
             </footer>
             <MessageMenu />
+            <AlertStatus state prefs=alert_prefs />
         </div>
     }
 }

@@ -1,26 +1,24 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::browser::random;
-use crate::model::color::Rgb;
+use crate::model::color::{Rgb, SWATCHES};
 use crate::model::draft::{chars_left, check, clean_username, counter_text};
 use crate::sync::prefs::Prefs;
 use crate::sync::Stream;
 
 /// Name, colour and message. Name and colour are remembered in this browser; so is the text
-/// until it is sent, so a reload or a crash never loses it.
+/// until it is sent, so a reload or a crash never loses it. The colour (`color`, `RRRGGGBBB`)
+/// is picked from a grid of fresh swatches (`palette`, opened by the colour button; the page's
+/// click listener handles both) or, inside it, with the browser's own picker.
 #[component]
 pub fn Composer(
     draft: RwSignal<String>,
+    color: RwSignal<String>,
+    palette: RwSignal<Vec<Rgb>>,
     prefs: Prefs,
     stream: StoredValue<Stream, LocalStorage>,
 ) -> impl IntoView {
     let username = RwSignal::new(prefs.username());
-    let color = RwSignal::new(prefs.color().unwrap_or_else(|| {
-        let first = Rgb::pleasant(random()).to_wire();
-        prefs.set_color(&first);
-        first
-    }));
     let prefs = StoredValue::new(prefs);
 
     // Reactive pieces are type-erased signals: each distinct closure type would otherwise cost
@@ -42,6 +40,29 @@ pub fn Composer(
             .map(Rgb::to_hex)
             .unwrap_or_default()
     });
+    let grid_open = Signal::derive(move || (!palette.with(Vec::is_empty)).to_string());
+    let grid_hidden = Signal::derive(move || palette.with(Vec::is_empty));
+    // Twelve buttons made once; an opening only recolours them.
+    let swatches = (0..SWATCHES)
+        .map(|i| {
+            let wire = Signal::derive(move || {
+                palette.with(|p| p.get(i).map(|c| c.to_wire()).unwrap_or_default())
+            });
+            let css = Signal::derive(move || {
+                palette.with(|p| p.get(i).map(|c| c.css()).unwrap_or_default())
+            });
+            view! {
+                <button
+                    type="button"
+                    class="swatch"
+                    data-act="swatch"
+                    data-colour=wire
+                    aria-label=css
+                    style:background-color=css
+                ></button>
+            }
+        })
+        .collect_view();
     let submit = move || {
         if let Ok(text) = check(&draft.get_untracked()) {
             let name = clean_username(&username.get_untracked());
@@ -84,21 +105,35 @@ pub fn Composer(
                         }
                     />
                 </label>
-                <label class="field colour">
-                    "Colour"
-                    <input
-                        type="color"
-                        data-testid="color-input"
-                        prop:value=color_hex
-                        on:input=move |ev| {
-                            if let Some(c) = Rgb::from_hex(&event_target_value(&ev)) {
-                                let wire = c.to_wire();
-                                prefs.with_value(|p| p.set_color(&wire));
-                                color.set(wire);
-                            }
-                        }
-                    />
-                </label>
+                <div class="field colour">
+                    <span id="colour-label">"Colour"</span>
+                    <button
+                        type="button"
+                        class="swatch mine"
+                        data-act="palette"
+                        data-testid="colour-button"
+                        aria-labelledby="colour-label"
+                        aria-expanded=grid_open
+                        aria-controls="palette"
+                        style:background-color=color_hex
+                    ></button>
+                    <div id="palette" class="palette" role="group" aria-label="Pick a colour" hidden=grid_hidden>
+                        {swatches}
+                        <label class="custom">
+                            "Other…"
+                            <input
+                                type="color"
+                                data-testid="color-input"
+                                prop:value=color_hex
+                                on:input=move |ev| {
+                                    if let Some(c) = Rgb::from_hex(&event_target_value(&ev)) {
+                                        color.set(c.to_wire());
+                                    }
+                                }
+                            />
+                        </label>
+                    </div>
+                </div>
             </div>
             <div class="message">
                 <label class="visually-hidden" for="comment-input">"Message"</label>

@@ -4,6 +4,7 @@ use web_sys::{Document, Element};
 
 use crate::components::act::Act;
 use crate::components::notice;
+use crate::model::alerts::{Alerts, Rule, Sound};
 use crate::model::color::display_css;
 use crate::model::conversation::{ColorChoice, Conversation};
 use crate::model::filter::{Channel, Filters};
@@ -34,9 +35,10 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
             state.notice.with(|n| notice::show(&note, *n));
         }
         let talk = state.conversation.get();
+        let alerts = state.alerts.get();
         state.lens.with(|l| {
             if let Some(bar) = bar {
-                render(&bar, l.channel, &l.filters);
+                render(&bar, l.channel, &l.filters, &alerts);
                 if let Some(t) = &talk {
                     banner(&bar, t);
                 }
@@ -49,7 +51,7 @@ pub fn follow(state: StreamState, sibling: NodeRef<Div>) {
 
 /// Every text is a text node, never markup.
 #[inline(never)]
-fn render(el: &Element, channel: Channel, f: &Filters) {
+fn render(el: &Element, channel: Channel, f: &Filters, alerts: &Alerts) {
     el.set_text_content(None);
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -80,6 +82,19 @@ fn render(el: &Element, channel: Channel, f: &Filters) {
             return;
         };
         let _ = b.set_attribute("class", if sign.is_empty() { "chip" } else { "chip neg" });
+        // A chip that can ring: its menu (right-click, long-press, the context-menu key)
+        // chooses the sound; bold (`unread`) while a match waits to be looked at.
+        if let Some(rule) = Rule::of_chip(f, i) {
+            let sound = alerts.sound_of(&rule).map_or("Silent", Sound::name);
+            let _ = b.set_attribute("data-alert", sound);
+            let _ = b.set_attribute(
+                "title",
+                &format!("Alert: {sound} (open its menu to change)"),
+            );
+            if alerts.is_unread(&rule) {
+                let _ = b.set_attribute("class", "chip unread");
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use web_sys::{Element, HtmlElement};
 use crate::browser::{copy_text, now_ms, save_text, utc_offset_min};
 use crate::components::act::{Act, Item};
 use crate::components::filter_bar::button;
+use crate::model::alerts::{Rule, Sound};
 use crate::model::export::{as_text, file_name};
 use crate::model::filter::{words_of, Lens, User};
 use crate::state::StreamState;
@@ -19,8 +20,10 @@ use crate::state::StreamState;
 const ID: &str = "message-menu";
 /// The words of a comment the menu offers to block.
 const WORDS: usize = 8;
-/// What the menu is for (a comment's id; empty: the title's menu).
+/// What the menu is for (a comment's id; a chip's `data-act`; empty: the title's menu).
 const FOR: &str = "data-for";
+/// The start of a chip's `data-act` (ids of comments never hold a `:`).
+const CHIP_MENU: &str = "chip:";
 
 #[component]
 pub fn MessageMenu() -> impl IntoView {
@@ -53,12 +56,34 @@ pub fn for_title(x: f64, y: f64) {
     open("", &items, &[], x, y);
 }
 
+/// Opens the alert menu of filter chip `i` (the sound it plays, or Silent), at `x`, `y`.
+pub fn for_chip(i: usize, now: Option<Sound>, x: f64, y: f64) {
+    let mut items = vec![(Item::Alert(None), "Silent".to_owned())];
+    items.extend(Sound::ALL.map(|s| (Item::Alert(Some(s)), s.name().to_owned())));
+    open(&Act::RemoveChip(i).attr(), &items, &[], x, y);
+    let Some(menu) = element() else {
+        return;
+    };
+    let _ = menu.set_attribute("aria-label", "Alert sound");
+    if let Ok(buttons) = menu.query_selector_all("button") {
+        for (j, (item, _)) in items.iter().enumerate() {
+            if let Some(b) = buttons.item(j as u32) {
+                let b = b.unchecked_into::<Element>();
+                let _ = b.set_attribute("role", "menuitemradio");
+                let checked = *item == Item::Alert(now);
+                let _ = b.set_attribute("aria-checked", if checked { "true" } else { "false" });
+            }
+        }
+    }
+}
+
 fn open(for_id: &str, items: &[(Item, String)], words: &[String], x: f64, y: f64) {
     let Some(menu) = element() else {
         return;
     };
     menu.set_text_content(None);
     let _ = menu.set_attribute(FOR, for_id);
+    let _ = menu.remove_attribute("aria-label");
     let doc = document();
     for (item, label) in items {
         if let Some(b) = button(&doc, &menu, Act::Item(*item), label) {
@@ -107,7 +132,9 @@ pub fn close(refocus: bool) -> bool {
     }
     let for_id = menu.get_attribute(FOR).unwrap_or_default();
     let opener = if for_id.is_empty() {
-        ".title".to_owned()
+        ".page-menu".to_owned()
+    } else if for_id.starts_with(CHIP_MENU) {
+        format!("[data-act=\"{for_id}\"]")
     } else {
         format!("[data-id=\"{}\"] .more", for_id.replace(['"', '\\'], ""))
     };
@@ -170,6 +197,16 @@ pub fn act(item: Item, el: &Element, state: StreamState, lens: &mut Lens) -> boo
     };
     let copy =
         |comments: &[Arc<Comment>]| copy_text(&as_text(comments.iter().map(|c| &**c), offset));
+    if let (Item::Alert(sound), Some(Act::RemoveChip(i))) = (item, Act::parse(&for_id)) {
+        if let Some(rule) = Rule::of_chip(&lens.filters, i) {
+            state.alerts.update(|a| a.set(rule, sound));
+            // A taste of the choice (and a click that lets the page play sounds at all).
+            if let Some(s) = sound {
+                crate::sound::play(s);
+            }
+        }
+        return false;
+    }
     if for_id.is_empty() {
         let shown = shown_rows(state);
         match item {
@@ -195,7 +232,7 @@ pub fn act(item: Item, el: &Element, state: StreamState, lens: &mut Lens) -> boo
             return true;
         }
         Item::BlockWord => return f.add_word(&el.text_content().unwrap_or_default(), false),
-        Item::Report | Item::CopyAll | Item::SaveAll => {}
+        Item::Report | Item::CopyAll | Item::SaveAll | Item::Alert(_) => {}
     }
     false
 }

@@ -1,6 +1,7 @@
 //! The view: one component per file, reading the signals in `state`.
 
 pub mod act;
+pub mod alert_status;
 pub mod comment_row;
 pub mod comments_stream;
 pub mod composer;

@@ -1,7 +1,8 @@
 //! What clicks, right-clicks, long-presses and keys mean, handled by two listeners for the
 //! whole page (each distinct handler costs its own copy of the event code): a username filters
 //! by that person, a word in the text by that word, a comment's menu acts on it, and buttons
-//! with a `data-act` do the [`Act`] it names.
+//! with a `data-act` do the [`Act`] it names; the page's own keys (`r`, Tab, Escape) are read
+//! here too.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,10 +12,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 
-use crate::browser::listen;
+use crate::browser::{listen, random};
 use crate::components::act::{Act, Item};
 use crate::components::message_menu;
 use crate::config::SEARCH_DEBOUNCE_MS;
+use crate::model::alerts::Rule;
+use crate::model::color::{swatches, Rgb};
 use crate::model::filter::{word_at, Lens, User};
 use crate::model::viewport::Viewport;
 use crate::state::StreamState;
@@ -49,6 +52,9 @@ pub fn on_click(
     if closest(&target, ".menu").is_none() {
         message_menu::close(false);
     }
+    if act != Some(Act::Palette) && closest(&target, ".palette").is_none() {
+        close_palette(state, false);
+    }
     let mut lens = state.lens.get_untracked();
     let changed = match (act, id) {
         (Some(Act::Item(Item::Report)), _) => {
@@ -72,6 +78,29 @@ pub fn on_click(
                 let r = b.get_bounding_client_rect();
                 message_menu::for_title(r.left(), r.bottom());
             }
+            false
+        }
+        (Some(Act::Domain), _) => {
+            lens.domain = match lens.domain {
+                Some(_) => None,
+                None => Some(crate::browser::host()),
+            };
+            true
+        }
+        (Some(Act::Palette), _) => {
+            if state.palette.with_untracked(Vec::is_empty) {
+                state.palette.set(swatches(random));
+            } else {
+                close_palette(state, false);
+            }
+            false
+        }
+        (Some(Act::Swatch), _) => {
+            let picked = button.and_then(|b| b.get_attribute("data-colour"));
+            if let Some(c) = picked.filter(|c| saywhatwant_wire::is_valid_color(c)) {
+                state.me.set(c);
+            }
+            close_palette(state, true);
             false
         }
         (Some(Act::Retry), Some(id)) => {
@@ -123,6 +152,51 @@ pub fn on_click(
         if channel {
             stream.with_value(Stream::wake);
         }
+    }
+}
+
+/// Closes the colour grid; `refocus` puts the focus back on its button (after a pick or
+/// Escape, so a keyboard reader goes on from there).
+fn close_palette(state: StreamState, refocus: bool) {
+    if !state.palette.with_untracked(Vec::is_empty) {
+        state.palette.set(Vec::new());
+        if refocus {
+            if let Some(b) = document()
+                .query_selector("[data-act=palette]")
+                .ok()
+                .flatten()
+                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = b.focus();
+            }
+        }
+    }
+}
+
+/// The page's own keys, outside the fields where they are typed: `r` a random colour, Tab
+/// with nothing focused the message box. Escape closes the colour grid.
+fn on_key(ev: &KeyboardEvent, state: StreamState) -> bool {
+    let key = ev.key();
+    if key == "Escape" && !state.palette.with_untracked(Vec::is_empty) {
+        close_palette(state, true);
+        return true;
+    }
+    let active = document().active_element();
+    let typing = active
+        .as_ref()
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    let plain = !(ev.ctrl_key() || ev.meta_key() || ev.alt_key());
+    match key.as_str() {
+        "r" | "R" if plain && !typing => {
+            state.me.set(Rgb::pleasant(random()).to_wire());
+            true
+        }
+        // Only from the page itself: Tab keeps its usual order from every control.
+        "Tab" if !ev.shift_key() && active.is_none_or(|el| el.tag_name() == "BODY") => {
+            crate::browser::focus_id("comment-input");
+            true
+        }
+        _ => false,
     }
 }
 
@@ -186,17 +260,30 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
         "pointerup",
         "pointercancel",
         "touchend",
+        "pointerover",
+        "focusin",
     ];
     listen(document().into(), events, move |ev: Event| {
         match ev.type_().as_str() {
             "keydown" => {
-                if message_menu::on_key(&ev.unchecked_ref::<KeyboardEvent>().key()) {
+                let key = ev.unchecked_ref::<KeyboardEvent>();
+                if message_menu::on_key(&key.key()) || on_key(key, state) {
                     ev.prevent_default();
                 }
             }
             "contextmenu" => {
-                if open_at(&ev, state) {
+                if menu_at(&ev, state) {
                     ev.prevent_default();
+                }
+            }
+            // Looking at a marked chip (pointer or keyboard) is seeing its alert.
+            "pointerover" | "focusin" => {
+                if let Some(rule) = chip_under(&ev, state)
+                    .filter(|(_, r)| state.alerts.with_untracked(|a| a.is_unread(r)))
+                {
+                    state.alerts.update(|a| {
+                        a.seen(&rule.1);
+                    });
                 }
             }
             "input" if is_search_box(&ev) => {
@@ -209,7 +296,7 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
                 let (ev, pressed) = (ev.clone(), pressed.clone());
                 pressed.set(false);
                 pressing.set(Some(Timeout::new(LONG_PRESS_MS, move || {
-                    pressed.set(open_at(&ev, state));
+                    pressed.set(menu_at(&ev, state));
                 })));
             }
             // The finger lifted after a long-press: no click follows (it would close the menu).
@@ -222,6 +309,49 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
 fn is_search_box(ev: &Event) -> bool {
     ev.target()
         .is_some_and(|t| t.unchecked_into::<Element>().class_name() == "search")
+}
+
+/// Opens the menu of what `ev` is on: a comment, a filter chip that can ring (its alert), or
+/// the title (the page's menu, as the ⋯ beside it). False when it is on none of them.
+fn menu_at(ev: &Event, state: StreamState) -> bool {
+    if open_at(ev, state) {
+        return true;
+    }
+    let target = ev.target().and_then(|t| t.dyn_into::<Element>().ok());
+    // Under the element, not the pointer: the context-menu key has no pointer.
+    let below = |el: &Element| {
+        let r = el.get_bounding_client_rect();
+        (r.left(), r.bottom())
+    };
+    if let Some((chip, rule)) = chip_under(ev, state) {
+        let (x, y) = below(&chip);
+        let now = state.alerts.with_untracked(|a| a.sound_of(&rule));
+        if let Some(Act::RemoveChip(i)) =
+            chip.get_attribute("data-act").and_then(|a| Act::parse(&a))
+        {
+            message_menu::for_chip(i, now, x, y);
+            return true;
+        }
+    }
+    let Some(title) = target.and_then(|t| closest(&t, ".title")) else {
+        return false;
+    };
+    let (x, y) = below(&title);
+    message_menu::for_title(x, y);
+    true
+}
+
+/// The filter chip `ev` is on, with its rule, when it is one that can ring.
+fn chip_under(ev: &Event, state: StreamState) -> Option<(Element, Rule)> {
+    let target = ev.target()?.dyn_into::<Element>().ok()?;
+    let chip = closest(&target, ".filters [data-alert]")?;
+    let Some(Act::RemoveChip(i)) = Act::parse(&chip.get_attribute("data-act")?) else {
+        return None;
+    };
+    let rule = state
+        .lens
+        .with_untracked(|l| Rule::of_chip(&l.filters, i))?;
+    Some((chip, rule))
 }
 
 /// Opens the menu of the comment under the pointer of `ev`; false when there is none.

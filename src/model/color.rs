@@ -138,6 +138,24 @@ impl Rgb {
     }
 }
 
+/// How many colours the colour grid offers at a time.
+pub const SWATCHES: usize = 12;
+
+/// The colour grid's offer: [`SWATCHES`] pleasant colours with hues spread evenly around the
+/// wheel from a random start, in a random order (`random` gives numbers in `[0, 1)`), so each
+/// opening is fresh and no two are alike.
+pub fn swatches(mut random: impl FnMut() -> f64) -> Vec<Rgb> {
+    let start = random();
+    let mut out: Vec<Rgb> = (0..SWATCHES)
+        .map(|i| Rgb::pleasant((i as f64 + start) / SWATCHES as f64))
+        .collect();
+    for i in (1..out.len()).rev() {
+        let j = ((random() * (i + 1) as f64) as usize).min(i);
+        out.swap(i, j);
+    }
+    out
+}
+
 /// What a comment's username is shown in.
 pub fn display_css(wire: Option<&str>) -> String {
     wire.and_then(Rgb::from_wire)
@@ -290,6 +308,28 @@ mod tests {
             Rgb::pleasant(0.0),
             Rgb::pleasant(1.0),
             "the hue wraps around"
+        );
+    }
+
+    #[test]
+    fn the_grid_offers_twelve_readable_colours_all_different() {
+        let mut seq = [0.3, 0.9, 0.1, 0.5, 0.7, 0.2, 0.99, 0.0, 0.4, 0.6, 0.8, 0.25]
+            .into_iter()
+            .cycle();
+        let grid = swatches(|| seq.next().unwrap_or(0.5));
+        assert_eq!(grid.len(), SWATCHES);
+        for (i, a) in grid.iter().enumerate() {
+            assert!(
+                a.contrast(BACKGROUND) >= MIN_CONTRAST,
+                "{a:?} must read on the page"
+            );
+            assert!(grid[i + 1..].iter().all(|b| b != a), "{a:?} twice");
+        }
+        let mut other = [0.7, 0.1].into_iter().cycle();
+        assert_ne!(
+            grid,
+            swatches(|| other.next().unwrap_or(0.5)),
+            "another opening, another grid"
         );
     }
 }

@@ -64,7 +64,7 @@ impl User {
         }
     }
 
-    fn wrote(&self, c: &Comment) -> bool {
+    pub fn wrote(&self, c: &Comment) -> bool {
         c.username.as_deref().unwrap_or_default() == self.name
             && self
                 .color
@@ -227,6 +227,9 @@ pub struct Lens {
     pub filters: Filters,
     /// Lowercase; empty: no search.
     pub search: String,
+    /// The domain filter (the title's switch): only comments posted from this site, by the
+    /// host name the server stamps from `Origin` (lowercase).
+    pub domain: Option<String>,
 }
 
 impl Lens {
@@ -235,6 +238,7 @@ impl Lens {
         self.channel == Channel::All
             && (self.filters.is_empty() || !self.filters.active)
             && self.search.is_empty()
+            && self.domain.is_none()
     }
 
     pub fn shows(&self, c: &Comment) -> bool {
@@ -243,6 +247,7 @@ impl Lens {
             .is_none_or(|t| t == c.message_type)
             && self.filters.shows(c)
             && search_matches(&self.search, c)
+            && self.domain.as_ref().is_none_or(|d| *d == c.domain)
     }
 }
 
@@ -461,6 +466,20 @@ mod tests {
         assert!(l.shows(&said("ann", "1", "my Cat")));
         assert!(!l.shows(&said("bob", "1", "my cat")));
         assert!(!l.shows(&said("ann", "1", "my dog")));
+    }
+
+    #[test]
+    fn the_domain_filter_shows_this_sites_comments_only() {
+        let mut l = Lens::default();
+        let mut here = said("a", "1", "x");
+        here.domain = "saywhatwant.app".into();
+        let mut there = said("b", "1", "y");
+        there.domain = "shittosay.app".into();
+        assert!(l.shows_all() && l.shows(&there));
+        l.domain = Some("saywhatwant.app".into());
+        assert!(!l.shows_all(), "the page must narrow the timeline");
+        assert!(l.shows(&here));
+        assert!(!l.shows(&there));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! (`filter` and `hash` call two JavaScript string functions in the page instead of carrying
 //! Rust's Unicode tables: the same answers, fewer bytes to download.)
 
+pub mod alerts;
 pub mod color;
 pub mod conversation;
 pub mod counts;

@@ -6,7 +6,7 @@
 
 use futures::channel::mpsc::UnboundedReceiver;
 use leptos::prelude::*;
-use saywhatwant_wire::{CommentsPage, Cursor};
+use saywhatwant_wire::{Comment, CommentsPage, Cursor};
 
 use super::Stream;
 use crate::browser::{is_online, is_visible, now_ms, origin, random, sleep_or_wake, Signal, Wait};
@@ -45,6 +45,7 @@ impl Stream {
                         push.heard(now_ms());
                         if let Some(page) = codec::parse(&text).and_then(|j| codec::page(&j)) {
                             poller.on_page(&page);
+                            self.heard(&page.comments);
                             self.arrived(page, &poller, Via::Push);
                         }
                     }
@@ -124,7 +125,11 @@ impl Stream {
         let query = poller.query(&self.0.settings);
         let next = match self.0.api.comments(&query).await {
             Ok(page) => {
+                let following = poller.cursor().is_some();
                 let next = poller.on_page(&page);
+                if following {
+                    self.heard(&page.comments);
+                }
                 self.arrived(page, poller, Via::Poll);
                 next
             }
@@ -150,6 +155,27 @@ impl Stream {
         self.receive(page.comments);
         self.drop_removed(page.removed);
         self.show(poller, via);
+    }
+
+    /// Tells the view which comments of a page the reader has not seen: none of the first
+    /// load's (that is the past), none already shown, none of the reader's own posts.
+    fn heard(&self, comments: &[Comment]) {
+        let s = &self.0.state;
+        let fresh: Vec<Comment> = comments
+            .iter()
+            .filter(|c| {
+                s.timeline
+                    .try_with_untracked(|t| t.find(&c.id).is_none())
+                    .unwrap_or(false)
+                    && s.outbox
+                        .try_with_untracked(|o| o.iter().all(|p| p.id != c.id))
+                        .unwrap_or(false)
+            })
+            .cloned()
+            .collect();
+        if !fresh.is_empty() {
+            s.arrivals.try_set(fresh);
+        }
     }
 
     fn show(&self, poller: &Poller, via: Via) {

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod codec;
 mod follow;
+mod idb;
 pub mod persist;
 pub mod prefs;
 pub mod socket;

@@ -1,4 +1,5 @@
-//! What the page remembers in localStorage: name, colour, the unsent draft and unsent posts.
+//! What the page remembers in localStorage: name, colour, the domain filter, the chips'
+//! alerts, the unsent draft and unsent posts.
 //!
 //! localStorage may be missing or refuse writes (private mode, quota); then nothing is
 //! remembered and everything else works the same.
@@ -75,6 +76,24 @@ impl Prefs {
 
     pub fn set_color(&self, wire: &str) {
         self.set("color", wire);
+    }
+
+    /// The domain filter (only this site's comments); off until the reader turns it on.
+    pub fn domain_filter(&self) -> bool {
+        self.get("domain-filter").is_some()
+    }
+
+    pub fn set_domain_filter(&self, on: bool) {
+        self.set("domain-filter", if on { "on" } else { "" });
+    }
+
+    /// The filter chips' alerts (`Alerts::encode`).
+    pub fn alerts(&self) -> String {
+        self.get("alerts").unwrap_or_default()
+    }
+
+    pub fn set_alerts(&self, encoded: &str) {
+        self.set("alerts", encoded);
     }
 
     pub fn draft(&self) -> String {

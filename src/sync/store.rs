@@ -4,19 +4,23 @@
 //! page contract). An index on `timestamp` reads the newest first and pages back through
 //! history without loading it all.
 
-use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use saywhatwant_wire::Comment;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    IdbCursorDirection, IdbCursorWithValue, IdbDatabase, IdbIndex, IdbKeyRange, IdbObjectStore,
+    IdbTransaction, IdbTransactionMode,
+};
 
 use crate::model::filter::text_matches;
 use crate::model::timeline::Pos;
+use crate::sync::idb;
 
 const STORE: &str = "messages";
 const BY_TIME: &str = "timestamp";
 /// 2 adds the `timestamp` index to a version-1 database made by an earlier page.
 /// 5 opens over the original app's version-4 `SayWhatWant` too (a lower version fails with a
-/// VersionError): rexie keeps the `messages` store and its records, re-creates `timestamp` and
-/// drops the original's `username` and `color` indexes, which this page never reads.
+/// VersionError): the upgrade keeps the `messages` store and its records, adds `timestamp` if
+/// missing and drops the original's `username` and `color` indexes, which this page never reads.
 const VERSION: u32 = 5;
 /// Records a search reads at a time.
 pub const SEARCH_STEP: u32 = 500;
@@ -37,29 +41,34 @@ impl<T, E> Step<T> for Result<T, E> {
     }
 }
 
-impl<T> Step<T> for Option<T> {
-    fn step(self, what: &'static str) -> Result<T, StoreError> {
-        self.ok_or(StoreError(what))
-    }
-}
-
 pub struct Store {
-    db: Rexie,
+    db: IdbDatabase,
 }
 
 impl Store {
     pub async fn open(name: &str) -> Result<Store, StoreError> {
-        let db = Rexie::builder(name)
-            .version(VERSION)
-            .add_object_store(
-                ObjectStore::new(STORE)
-                    .key_path("id")
-                    .add_index(Index::new(BY_TIME, "timestamp")),
-            )
-            .build()
+        let db = idb::open(name, VERSION, STORE, "id", &[BY_TIME])
             .await
             .step("open the database")?;
         Ok(Store { db })
+    }
+
+    fn begin(
+        &self,
+        mode: IdbTransactionMode,
+        what: &'static str,
+    ) -> Result<(IdbTransaction, IdbObjectStore), StoreError> {
+        let tx = self
+            .db
+            .transaction_with_str_and_mode(STORE, mode)
+            .step(what)?;
+        let store = tx.object_store(STORE).step(what)?;
+        Ok((tx, store))
+    }
+
+    fn by_time(&self, what: &'static str) -> Result<IdbIndex, StoreError> {
+        let (_, store) = self.begin(IdbTransactionMode::Readonly, what)?;
+        store.index(BY_TIME).step(what)
     }
 
     /// Saves a batch in one transaction; a comment already stored is overwritten by the newer
@@ -68,25 +77,18 @@ impl Store {
         if comments.is_empty() && gone.is_empty() {
             return Ok(());
         }
-        let mut values = Vec::with_capacity(comments.len());
-        for c in comments {
-            values.push(to_js(c).step("encode a comment")?);
-        }
         let what = "save comments";
-        let tx = self
-            .db
-            .transaction(&[STORE], TransactionMode::ReadWrite)
-            .step(what)?;
-        let store = tx.store(STORE).step(what)?;
-        store
-            .put_all(values.into_iter().map(|v| (v, None)))
-            .await
-            .step(what)?;
-        for id in gone {
-            store.delete(JsValue::from_str(id)).await.step(what)?;
+        let (tx, store) = self.begin(IdbTransactionMode::Readwrite, what)?;
+        // The requests queue in order inside the transaction; its commit says they all held.
+        for c in comments {
+            store
+                .put(&crate::sync::codec::comment_to_js(c))
+                .step(what)?;
         }
-        tx.done().await.step(what)?;
-        Ok(())
+        for id in gone {
+            store.delete(&JsValue::from_str(id)).step(what)?;
+        }
+        idb::committed(&tx).await.step(what)
     }
 
     /// The newest `n`, oldest first (by timestamp).
@@ -116,7 +118,6 @@ impl Store {
             skip += n;
         }
     }
-
     /// The newest `limit` comments (oldest first) that the search `needle` (see
     /// `filter::needle`) finds, among everything stored, or `None` once `current` says a newer
     /// search replaced this one. The `timestamp` index is read from the newest in steps of
@@ -168,11 +169,9 @@ impl Store {
 
     pub async fn count(&self) -> Result<u32, StoreError> {
         let what = "count comments";
-        let tx = self
-            .db
-            .transaction(&[STORE], TransactionMode::ReadOnly)
-            .step(what)?;
-        tx.store(STORE).step(what)?.count(None).await.step(what)
+        let (_, store) = self.begin(IdbTransactionMode::Readonly, what)?;
+        let n = idb::request(&store.count().step(what)?).await.step(what)?;
+        Ok(n.as_f64().unwrap_or_default() as u32)
     }
 
     /// Deletes the oldest comments beyond `cap`. Returns how many went.
@@ -182,30 +181,18 @@ impl Store {
             return Ok(0);
         }
         let what = "prune old comments";
-        let tx = self
-            .db
-            .transaction(&[STORE], TransactionMode::ReadOnly)
-            .step(what)?;
+        let (tx, store) = self.begin(IdbTransactionMode::Readwrite, what)?;
         // The index's keys in time order; getAllKeys gives their primary keys (the ids).
-        let ids = tx
-            .store(STORE)
-            .step(what)?
-            .index(BY_TIME)
-            .step(what)?
-            .get_all_keys(None, Some(count - cap))
-            .await
+        let index = store.index(BY_TIME).step(what)?;
+        let ids = index
+            .get_all_keys_with_key_and_limit(&JsValue::NULL, count - cap)
             .step(what)?;
-        let n = ids.len() as u32;
-        let tx = self
-            .db
-            .transaction(&[STORE], TransactionMode::ReadWrite)
-            .step(what)?;
-        let store = tx.store(STORE).step(what)?;
-        for id in ids {
-            store.delete(id).await.step(what)?;
+        let ids: js_sys::Array = idb::request(&ids).await.step(what)?.unchecked_into();
+        for id in ids.iter() {
+            store.delete(&id).step(what)?;
         }
-        tx.done().await.step(what)?;
-        Ok(n)
+        idb::committed(&tx).await.step(what)?;
+        Ok(ids.length())
     }
 
     /// Newest first, at or before the timestamp `upto`, skipping the first `skip`.
@@ -224,7 +211,8 @@ impl Store {
             .collect())
     }
 
-    /// The records themselves, newest first, at or before `upto`, skipping the first `skip`.
+    /// The records themselves, newest first, at or before `upto`, skipping the first `skip`:
+    /// a cursor down the `timestamp` index, `advance`d past the skipped ones in one step.
     async fn scan_raw(
         &self,
         upto: Option<u64>,
@@ -233,26 +221,36 @@ impl Store {
     ) -> Result<Vec<JsValue>, StoreError> {
         let what = "read comments";
         let range = match upto {
-            Some(ts) => {
-                Some(KeyRange::upper_bound(&JsValue::from_f64(ts as f64), Some(false)).step(what)?)
-            }
-            None => None,
+            Some(ts) => IdbKeyRange::upper_bound(&JsValue::from_f64(ts as f64))
+                .step(what)?
+                .into(),
+            None => JsValue::NULL,
         };
-        let tx = self
-            .db
-            .transaction(&[STORE], TransactionMode::ReadOnly)
+        let req = self
+            .by_time(what)?
+            .open_cursor_with_range_and_direction(&range, IdbCursorDirection::Prev)
             .step(what)?;
-        let index = tx.store(STORE).step(what)?.index(BY_TIME).step(what)?;
-        let rows = index
-            .scan(
-                range,
-                Some(n),
-                (skip > 0).then_some(skip),
-                Some(Direction::Prev),
-            )
-            .await
-            .step(what)?;
-        Ok(rows.into_iter().map(|(_, v)| v).collect())
+        let mut rows = Vec::new();
+        let mut skipped = skip == 0;
+        while (rows.len() as u32) < n {
+            let Ok(cursor) = idb::request(&req)
+                .await
+                .step(what)?
+                .dyn_into::<IdbCursorWithValue>()
+            else {
+                break; // null: the end of the range
+            };
+            if !skipped {
+                skipped = true;
+                cursor.advance(skip).step(what)?;
+                continue;
+            }
+            rows.push(cursor.value().step(what)?);
+            if (rows.len() as u32) < n {
+                cursor.continue_().step(what)?;
+            }
+        }
+        Ok(rows)
     }
 }
 
@@ -274,10 +272,6 @@ fn field(v: &JsValue, key: &str) -> Option<String> {
     js_sys::Reflect::get(v, &JsValue::from_str(key))
         .ok()?
         .as_string()
-}
-
-fn to_js(c: &Comment) -> Option<JsValue> {
-    Some(crate::sync::codec::comment_to_js(c))
 }
 
 /// Ours, or the original app's record (read with its defaults, `codec::legacy_comment`).

@@ -113,6 +113,16 @@ impl Browser {
         ok("send keys", el.0.send_keys(text).await);
     }
 
+    /// Presses and releases one key wherever the focus is, as the keyboard would (trusted
+    /// events); `\u{E004}` is Tab.
+    pub async fn press_key(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        ok("key actions", self.client.perform_actions(keys).await);
+    }
+
     pub async fn click(&self, el: &Element) {
         ok("click", el.0.click().await);
     }
