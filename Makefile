@@ -27,10 +27,12 @@ tools:
 tools-browser:
 	scripts/ensure-tools.sh browser
 
-# The readers' page into dist/, then the operator page (its own wasm) into dist/admin/.
+# The readers' page into dist/, then the operator page (its own wasm) into dist/admin/, then the
+# video drawer's local clips and manifest into dist/videos/.
 app:
 	trunk build --release
 	trunk build admin.html --release --dist dist/admin --public-url /admin/
+	scripts/make-videos.sh dist/videos
 
 worker:
 	cd worker && worker-build --release

@@ -35,6 +35,14 @@ if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] ||
   npm ci --no-audit --no-fund
 fi
 
+# The video drawer's local clips are made with ffmpeg (scripts/make-videos.sh).
+if ! command -v ffmpeg >/dev/null; then
+  log "installing ffmpeg"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq ffmpeg >/dev/null
+fi
+
 if [ "${1:-}" = browser ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
   log "installing chromium and chromium-driver"
   export DEBIAN_FRONTEND=noninteractive

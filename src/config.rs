@@ -8,6 +8,14 @@ pub const API_BASE: &str = match option_env!("SWW_API_BASE") {
     None => "/api",
 };
 
+/// The video drawer's manifest (`{"videos": [{"key", "url"}]}`). Set `SWW_VIDEO_MANIFEST` at
+/// build time to serve it from elsewhere (a public bucket, say); `make run` serves a few
+/// clips it makes itself at the default (scripts/make-videos.sh).
+pub const VIDEO_MANIFEST: &str = match option_env!("SWW_VIDEO_MANIFEST") {
+    Some(url) => url,
+    None => "/videos/manifest.json",
+};
+
 /// The longest message the page lets a person send (the API itself allows more, for bots).
 /// `SWW_DEFAULT_ENTITY` at build time: the entity a plain page's posts summon (with 20 rows of
 /// context). Unset, a page without a conversation link summons no bot.

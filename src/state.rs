@@ -7,7 +7,6 @@ use leptos::prelude::*;
 use saywhatwant_wire::Comment;
 
 use crate::model::alerts::Alerts;
-use crate::model::color::Rgb;
 use crate::model::conversation::Conversation;
 use crate::model::draft::Outgoing;
 use crate::model::filter::{Channel, Lens};
@@ -15,6 +14,7 @@ use crate::model::poll::Status;
 use crate::model::push::Via;
 use crate::model::scroll::Anchor;
 use crate::model::timeline::Timeline;
+use crate::model::video::{Drawer, Video};
 use crate::model::viewport::Viewport;
 
 #[derive(Clone, Copy)]
@@ -51,8 +51,9 @@ pub struct StreamState {
     pub conversation: RwSignal<Option<Conversation>>,
     /// The reader's colour (`RRRGGGBBB`): their posts' and the page's tint.
     pub me: RwSignal<String>,
-    /// The colour grid's swatches while it is open; empty while it is closed.
-    pub palette: RwSignal<Vec<Rgb>>,
+    /// The video drawer's settings, and the manifest's videos (empty until it is first opened).
+    pub drawer: RwSignal<Drawer>,
+    pub videos: RwSignal<Vec<Video>>,
     /// The filter chips' alerts, and which chips are marked.
     pub alerts: RwSignal<Alerts>,
     /// The comments the last frame or poll brought that the page had not seen (not the first
@@ -83,7 +84,8 @@ impl StreamState {
             counts: RwSignal::new((None, None)),
             conversation: RwSignal::new(None),
             me: RwSignal::new(String::new()),
-            palette: RwSignal::new(Vec::new()),
+            drawer: RwSignal::new(Drawer::default()),
+            videos: RwSignal::new(Vec::new()),
             alerts: RwSignal::new(Alerts::default()),
             arrivals: RwSignal::new(Vec::new()),
         }

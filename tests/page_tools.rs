@@ -1,8 +1,10 @@
 //! The page's own tools in a real browser against the real worker (issue 17): the message box
 //! focused on arrival, Tab and `r`, the page tinted in the reader's colour, the colour grid,
 //! the domain filter behind the title, and filter alerts (a sound chosen on a chip plays once
-//! per match and marks the chip until it is looked at). The rules are unit-tested in the app
-//! (`model/alerts`, `model/color::swatches`, `filter` for the domain, `config::site_title`).
+//! per match and marks the chip until it is looked at), and the video drawer (plays, loops,
+//! overlays, remembers, shares a video another tab plays). The rules are unit-tested in the app
+//! (`model/alerts`, `model/video`, `model/color::swatches`, `filter` for the domain,
+//! `config::site_title`).
 
 use std::time::Duration;
 
@@ -325,6 +327,142 @@ async fn a_chip_alert_plays_once_per_match_and_marks_the_chip() {
         played(&b).await,
         0,
         "the first load's comments are the past"
+    );
+    b.quit().await;
+}
+
+/// The drawer's video: which one, whether it loops, and whether it has started playing.
+async fn playing(b: &Browser) -> Value {
+    js(
+        b,
+        "const v = document.querySelector('[data-testid=video]');
+         return [v.getAttribute('data-key'), v.loop, v.currentTime > 0 && !v.paused];",
+    )
+    .await
+}
+
+async fn wait_playing(b: &Browser, key: Option<&str>) -> String {
+    b.wait_for(
+        "a video playing in the drawer",
+        "const v = document.querySelector('[data-testid=video]');
+         return !!v.getAttribute('data-key') && v.currentTime > 0 && !v.paused
+             && (arguments[0] === null || v.getAttribute('data-key') === arguments[0]);",
+        json!([key]),
+        POLL_BOUND,
+    )
+    .await;
+    playing(b).await[0].as_str().unwrap_or_default().to_owned()
+}
+
+/// Sets a settings field as a person would (its value, then the `input` event).
+async fn set_field(b: &Browser, id: &str, value: &str) {
+    b.js(
+        "const f = document.getElementById(arguments[0]);
+         if (f.type === 'checkbox') f.checked = arguments[1] === 'on'; else f.value = arguments[1];
+         f.dispatchEvent(new Event('input', {bubbles: true}));",
+        json!([id, value]),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_plays() {
+    let b = open().await;
+    let drawer_hidden = "return document.querySelector('[data-testid=video-drawer]').hidden;";
+    assert_eq!(js(&b, drawer_hidden).await, json!(true), "closed at first");
+    click(&b, "[data-testid=video-toggle]").await;
+    assert_eq!(js(&b, drawer_hidden).await, json!(false));
+    let first = wait_playing(&b, None).await;
+    assert!(
+        ["dawn", "tide", "life"].contains(&first.as_str()),
+        "{first}"
+    );
+
+    // Random, never the same twice in a row; then one looped.
+    click(&b, "[data-act='v:next']").await;
+    let second = wait_playing(&b, None).await;
+    assert_ne!(second, first);
+    click(&b, "[data-act='v:loop']").await;
+    assert_eq!(playing(&b).await[1], json!(true));
+
+    // The overlay: the reader's colour, at the chosen opacity, blend and brightness.
+    click(&b, "[data-act='v:settings']").await;
+    set_field(&b, "v-opacity", "80").await;
+    set_field(&b, "v-blend", "3").await;
+    set_field(&b, "v-brightness", "100").await;
+    let look = js(
+        &b,
+        "const o = getComputedStyle(document.getElementById('video-overlay'));
+         const v = getComputedStyle(document.querySelector('[data-testid=video]'));
+         return [o.opacity, o.mixBlendMode, v.filter, o.backgroundColor, o.display,
+                 document.documentElement.style.getPropertyValue('--me')];",
+    )
+    .await;
+    assert_eq!(look[0], json!("0.8"));
+    assert_eq!(look[1], json!("screen"));
+    assert_eq!(look[2], json!("brightness(1)"));
+    assert_eq!(look[3], look[5], "the overlay is the reader's colour");
+    set_field(&b, "v-overlay", "off").await;
+    let shown = "return getComputedStyle(document.getElementById('video-overlay')).display;";
+    assert_eq!(js(&b, shown).await, json!("none"));
+    set_field(&b, "v-overlay", "on").await;
+
+    // Remembered: open, looped, the same settings after a reload.
+    b.refresh().await;
+    wait_playing(&b, None).await;
+    let kept = js(
+        &b,
+        "return [document.getElementById('v-opacity').value, document.getElementById('v-blend').value,
+                 document.querySelector('[data-testid=video]').loop,
+                 getComputedStyle(document.getElementById('video-overlay')).opacity];",
+    )
+    .await;
+    assert_eq!(kept, json!(["80", "3", true, "0.8"]));
+
+    // Share it: the key goes into the message box, and the posted comment plays it elsewhere.
+    let key = playing(&b).await[0].as_str().unwrap_or_default().to_owned();
+    click(&b, "[data-act='v:share']").await;
+    let typed = js(
+        &b,
+        "return document.querySelector('[data-testid=comment-input]').value;",
+    )
+    .await;
+    assert_eq!(typed, json!(format!("[video:{key}] ")));
+    let note = token("watch this");
+    saywhatwant_e2e::page::say(&b, "sharer", &note).await;
+    let posted = format!("▶ video {note}");
+    wait_shown(&b, &posted, true).await;
+
+    let other = open().await;
+    wait_shown(&other, &posted, true).await;
+    assert_eq!(js(&other, drawer_hidden).await, json!(true));
+    let pressed = other
+        .js(
+            "const row = Array.from(document.querySelectorAll('[data-testid=comment]'))
+                .find(r => r.querySelector('[data-testid=comment-text]').textContent === arguments[0]);
+             const v = row.querySelector('[data-act=\"v:play\"]'); v.click(); return v.getAttribute('data-key');",
+            json!([posted]),
+        )
+        .await;
+    assert_eq!(pressed, json!(key));
+    wait_playing(&other, Some(&key)).await;
+    assert_eq!(
+        playing(&other).await[1],
+        json!(true),
+        "a shared video loops"
+    );
+    other.quit().await;
+
+    // Closing stops it.
+    click(&b, "[aria-label='Close video area']").await;
+    assert_eq!(js(&b, drawer_hidden).await, json!(true));
+    assert_eq!(
+        js(
+            &b,
+            "return document.querySelector('[data-testid=video]').paused;"
+        )
+        .await,
+        json!(true)
     );
     b.quit().await;
 }

@@ -22,6 +22,10 @@ pub enum Act {
     Palette,
     /// A swatch of the colour grid (its colour is in `data-colour`).
     Swatch,
+    /// The video drawer: open or close it.
+    Drawer,
+    /// The drawer's own buttons.
+    Video(VideoAct),
     /// An unsent post: send it again (same id).
     Retry,
     /// An unsent post: back into the composer.
@@ -42,6 +46,21 @@ pub enum Act {
     RemoveChip(usize),
     /// An item of the open menu.
     Item(Item),
+}
+
+/// What a button of the video drawer (or a shared video in a comment) asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoAct {
+    /// Another random video.
+    Next,
+    /// Loop this one, or go back to random ones.
+    Loop,
+    /// Put this video into the message box.
+    Share,
+    /// Show or hide the overlay and brightness settings.
+    Settings,
+    /// A comment's shared video (its key in `data-key`): open the drawer and play it.
+    Play,
 }
 
 /// An item of a comment's menu or the title's.
@@ -80,6 +99,12 @@ impl Act {
             Act::Domain => "domain",
             Act::Palette => "palette",
             Act::Swatch => "swatch",
+            Act::Drawer => "drawer",
+            Act::Video(VideoAct::Next) => "v:next",
+            Act::Video(VideoAct::Loop) => "v:loop",
+            Act::Video(VideoAct::Share) => "v:share",
+            Act::Video(VideoAct::Settings) => "v:settings",
+            Act::Video(VideoAct::Play) => "v:play",
             Act::Retry => "retry",
             Act::Edit => "edit",
             Act::Jump => "jump",
@@ -128,6 +153,12 @@ impl Act {
             "domain" => Act::Domain,
             "palette" => Act::Palette,
             "swatch" => Act::Swatch,
+            "drawer" => Act::Drawer,
+            "v:next" => Act::Video(VideoAct::Next),
+            "v:loop" => Act::Video(VideoAct::Loop),
+            "v:share" => Act::Video(VideoAct::Share),
+            "v:settings" => Act::Video(VideoAct::Settings),
+            "v:play" => Act::Video(VideoAct::Play),
             "retry" => Act::Retry,
             "edit" => Act::Edit,
             "jump" => Act::Jump,
@@ -160,6 +191,12 @@ mod tests {
             Act::Domain,
             Act::Palette,
             Act::Swatch,
+            Act::Drawer,
+            Act::Video(VideoAct::Next),
+            Act::Video(VideoAct::Loop),
+            Act::Video(VideoAct::Share),
+            Act::Video(VideoAct::Settings),
+            Act::Video(VideoAct::Play),
             Act::Retry,
             Act::Edit,
             Act::Jump,
@@ -202,6 +239,8 @@ mod tests {
             include_str!("comment_row.rs"),
             include_str!("comments_stream.rs"),
             include_str!("composer.rs"),
+            include_str!("linked_text.rs"),
+            include_str!("video_drawer.rs"),
             include_str!("message_list.rs"),
             include_str!("notice.rs"),
             include_str!("pending_row.rs"),
@@ -222,6 +261,12 @@ mod tests {
             Act::Domain,
             Act::Palette,
             Act::Swatch,
+            Act::Drawer,
+            Act::Video(VideoAct::Next),
+            Act::Video(VideoAct::Loop),
+            Act::Video(VideoAct::Share),
+            Act::Video(VideoAct::Settings),
+            Act::Video(VideoAct::Play),
             Act::Retry,
             Act::Edit,
             Act::Jump,

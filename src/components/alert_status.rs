@@ -6,14 +6,23 @@ use crate::sound;
 use crate::state::StreamState;
 use crate::sync::prefs::Prefs;
 
-/// The filter chips' alerts at work: a new comment that matches a chip with a sound plays it
-/// (at most once a second, `Alerts::heard`) and is said to screen readers here, in a polite
-/// live region; the alerts are remembered in this browser. `data-played` counts the sounds.
+const ID: &str = "alert-status";
+
+/// Where alerts are said to screen readers: a polite live region. `data-played` counts the
+/// sounds played.
 #[component]
-pub fn AlertStatus(state: StreamState, prefs: Prefs) -> impl IntoView {
+pub fn AlertStatus() -> impl IntoView {
+    view! {
+        <p id=ID class="visually-hidden" role="status" data-testid="alert-status" data-played="0"></p>
+    }
+}
+
+/// The filter chips' alerts at work: a new comment that matches a chip with a sound plays it
+/// (at most once a second, `Alerts::heard`) and is said in [`AlertStatus`]; the alerts are
+/// remembered in this browser. The region is written with DOM calls (docs/app.md, size).
+pub fn follow(state: StreamState, prefs: Prefs) {
     state.alerts.set(Alerts::decode(&prefs.alerts()));
-    let said = RwSignal::new(String::new());
-    let played = RwSignal::new(0u32);
+    let played = StoredValue::new(0u32);
     Effect::new(move || {
         let heard = state.arrivals.with(|fresh| {
             state
@@ -21,17 +30,15 @@ pub fn AlertStatus(state: StreamState, prefs: Prefs) -> impl IntoView {
                 .try_update(|a| a.heard(fresh, now_ms()))
                 .flatten()
         });
-        if let Some((s, rule)) = heard {
-            sound::play(s);
-            said.set(format!("New comment for {}", rule.label()));
-            played.update(|n| *n += 1);
+        let Some((s, rule)) = heard else {
+            return;
+        };
+        sound::play(s);
+        played.update_value(|n| *n += 1);
+        if let Some(el) = document().get_element_by_id(ID) {
+            el.set_text_content(Some(&format!("New comment for {}", rule.label())));
+            let _ = el.set_attribute("data-played", &played.get_value().to_string());
         }
     });
     Effect::new(move || state.alerts.with(|a| prefs.set_alerts(&a.encode())));
-    let played = Signal::derive(move || played.get().to_string());
-    view! {
-        <p class="visually-hidden" role="status" data-testid="alert-status" data-played=played>
-            {said}
-        </p>
-    }
 }

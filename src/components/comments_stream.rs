@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::browser::{host, now_ms, random, set_root_style, utc_offset_min};
-use crate::components::alert_status::AlertStatus;
+use crate::components::alert_status::{self, AlertStatus};
 use crate::components::composer::Composer;
 use crate::components::connection_status::ConnectionStatus;
 use crate::components::filter_bar::FilterBar;
@@ -10,6 +10,7 @@ use crate::components::message_menu::MessageMenu;
 use crate::components::notice::Notice;
 use crate::components::row_events;
 use crate::components::search_box::SearchBox;
+use crate::components::video_drawer::{self, VideoDrawer};
 use crate::config::{site_title, Settings};
 use crate::model::color::{display_css, Rgb};
 use crate::model::counts;
@@ -78,7 +79,8 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let stream = StoredValue::new_local(running);
     row_events::listen_on_document(state, stream);
     let utc_offset_min = utc_offset_min();
-    let alert_prefs = prefs.clone();
+    alert_status::follow(state, prefs.clone());
+    video_drawer::follow(state, prefs.clone(), stream);
     // Ready to write on arrival, as chat pages are (not on phones: the keyboard would cover
     // the stream).
     request_animation_frame(|| {
@@ -90,32 +92,45 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     view! {
         <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
             <header class="top">
-                <h1>
+                <div class="brand">
+                    <h1>
+                        <button
+                            type="button"
+                            class="title"
+                            data-act="domain"
+                            data-testid="domain-filter"
+                            aria-pressed=pressed
+                            title=switch_hint
+                        >
+                            {title}
+                            <span class="led" aria-hidden="true"></span>
+                        </button>
+                    </h1>
                     <button
                         type="button"
-                        class="title"
-                        data-act="domain"
-                        data-testid="domain-filter"
-                        aria-pressed=pressed
-                        title=switch_hint
+                        class="page-menu"
+                        data-act="title"
+                        aria-haspopup="menu"
+                        aria-label="Page menu"
                     >
-                        {title}
-                        <span class="led" aria-hidden="true"></span>
+                        "⋯"
                     </button>
-                </h1>
-                <button
-                    type="button"
-                    class="page-menu"
-                    data-act="title"
-                    aria-haspopup="menu"
-                    aria-label="Page menu"
-                >
-                    "⋯"
-                </button>
+                </div>
                 <span class="counts" data-testid="counts">
                     {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
                 </span>
                 <ConnectionStatus status=state.status via=state.via />
+                <button
+                    type="button"
+                    class="tv"
+                    data-act="drawer"
+                    data-testid="video-toggle"
+                    aria-pressed="false"
+                    aria-label="Videos"
+                    aria-controls="drawer"
+                >
+                    "📺"
+                </button>
             </header>
             <main class="stream">
                 <Notice />
@@ -126,10 +141,11 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>
             <footer class="bottom">
-                <Composer draft=state.draft color=state.me palette=state.palette prefs stream />
+                <Composer draft=state.draft color=state.me prefs stream />
+                <AlertStatus />
             </footer>
             <MessageMenu />
-            <AlertStatus state prefs=alert_prefs />
+            <VideoDrawer />
         </div>
     }
 }

@@ -1,20 +1,19 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::model::color::{Rgb, SWATCHES};
+use crate::model::color::Rgb;
 use crate::model::draft::{chars_left, check, clean_username, counter_text};
 use crate::sync::prefs::Prefs;
 use crate::sync::Stream;
 
 /// Name, colour and message. Name and colour are remembered in this browser; so is the text
 /// until it is sent, so a reload or a crash never loses it. The colour (`color`, `RRRGGGBBB`)
-/// is picked from a grid of fresh swatches (`palette`, opened by the colour button; the page's
-/// click listener handles both) or, inside it, with the browser's own picker.
+/// is picked from a grid of fresh swatches (`colour_grid`, opened by the colour button) or,
+/// inside it, with the browser's own picker.
 #[component]
 pub fn Composer(
     draft: RwSignal<String>,
     color: RwSignal<String>,
-    palette: RwSignal<Vec<Rgb>>,
     prefs: Prefs,
     stream: StoredValue<Stream, LocalStorage>,
 ) -> impl IntoView {
@@ -40,29 +39,7 @@ pub fn Composer(
             .map(Rgb::to_hex)
             .unwrap_or_default()
     });
-    let grid_open = Signal::derive(move || (!palette.with(Vec::is_empty)).to_string());
-    let grid_hidden = Signal::derive(move || palette.with(Vec::is_empty));
-    // Twelve buttons made once; an opening only recolours them.
-    let swatches = (0..SWATCHES)
-        .map(|i| {
-            let wire = Signal::derive(move || {
-                palette.with(|p| p.get(i).map(|c| c.to_wire()).unwrap_or_default())
-            });
-            let css = Signal::derive(move || {
-                palette.with(|p| p.get(i).map(|c| c.css()).unwrap_or_default())
-            });
-            view! {
-                <button
-                    type="button"
-                    class="swatch"
-                    data-act="swatch"
-                    data-colour=wire
-                    aria-label=css
-                    style:background-color=css
-                ></button>
-            }
-        })
-        .collect_view();
+
     let submit = move || {
         if let Ok(text) = check(&draft.get_untracked()) {
             let name = clean_username(&username.get_untracked());
@@ -113,12 +90,12 @@ pub fn Composer(
                         data-act="palette"
                         data-testid="colour-button"
                         aria-labelledby="colour-label"
-                        aria-expanded=grid_open
+                        aria-expanded="false"
                         aria-controls="palette"
                         style:background-color=color_hex
                     ></button>
-                    <div id="palette" class="palette" role="group" aria-label="Pick a colour" hidden=grid_hidden>
-                        {swatches}
+                    // Its swatches are made when it opens (`colour_grid`).
+                    <div id="palette" class="palette" role="group" aria-label="Pick a colour" hidden>
                         <label class="custom">
                             "Other…"
                             <input

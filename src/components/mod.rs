@@ -2,6 +2,7 @@
 
 pub mod act;
 pub mod alert_status;
+pub mod colour_grid;
 pub mod comment_row;
 pub mod comments_stream;
 pub mod composer;
@@ -14,5 +15,6 @@ pub mod notice;
 pub mod pending_row;
 pub mod row_events;
 pub mod search_box;
+pub mod video_drawer;
 
 pub use comments_stream::CommentsStream;

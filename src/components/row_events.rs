@@ -14,10 +14,12 @@ use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 
 use crate::browser::{listen, random};
 use crate::components::act::{Act, Item};
+use crate::components::colour_grid;
 use crate::components::message_menu;
+use crate::components::video_drawer;
 use crate::config::SEARCH_DEBOUNCE_MS;
 use crate::model::alerts::Rule;
-use crate::model::color::{swatches, Rgb};
+use crate::model::color::Rgb;
 use crate::model::filter::{word_at, Lens, User};
 use crate::model::viewport::Viewport;
 use crate::state::StreamState;
@@ -53,7 +55,7 @@ pub fn on_click(
         message_menu::close(false);
     }
     if act != Some(Act::Palette) && closest(&target, ".palette").is_none() {
-        close_palette(state, false);
+        colour_grid::close(false);
     }
     let mut lens = state.lens.get_untracked();
     let changed = match (act, id) {
@@ -88,10 +90,10 @@ pub fn on_click(
             true
         }
         (Some(Act::Palette), _) => {
-            if state.palette.with_untracked(Vec::is_empty) {
-                state.palette.set(swatches(random));
+            if colour_grid::is_open() {
+                colour_grid::close(false);
             } else {
-                close_palette(state, false);
+                colour_grid::open();
             }
             false
         }
@@ -100,7 +102,15 @@ pub fn on_click(
             if let Some(c) = picked.filter(|c| saywhatwant_wire::is_valid_color(c)) {
                 state.me.set(c);
             }
-            close_palette(state, true);
+            colour_grid::close(true);
+            false
+        }
+        (Some(Act::Drawer), _) => {
+            state.drawer.update(|d| d.open = !d.open);
+            false
+        }
+        (Some(Act::Video(what)), _) => {
+            video_drawer::act(what, button.as_ref(), state);
             false
         }
         (Some(Act::Retry), Some(id)) => {
@@ -155,30 +165,12 @@ pub fn on_click(
     }
 }
 
-/// Closes the colour grid; `refocus` puts the focus back on its button (after a pick or
-/// Escape, so a keyboard reader goes on from there).
-fn close_palette(state: StreamState, refocus: bool) {
-    if !state.palette.with_untracked(Vec::is_empty) {
-        state.palette.set(Vec::new());
-        if refocus {
-            if let Some(b) = document()
-                .query_selector("[data-act=palette]")
-                .ok()
-                .flatten()
-                .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = b.focus();
-            }
-        }
-    }
-}
-
 /// The page's own keys, outside the fields where they are typed: `r` a random colour, Tab
 /// with nothing focused the message box. Escape closes the colour grid.
 fn on_key(ev: &KeyboardEvent, state: StreamState) -> bool {
     let key = ev.key();
-    if key == "Escape" && !state.palette.with_untracked(Vec::is_empty) {
-        close_palette(state, true);
+    if key == "Escape" && colour_grid::is_open() {
+        colour_grid::close(true);
         return true;
     }
     let active = document().active_element();
@@ -286,6 +278,10 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
                     });
                 }
             }
+            "input"
+                if ev.target().is_some_and(|t| {
+                    video_drawer::on_input(t.unchecked_ref::<Element>(), state)
+                }) => {}
             "input" if is_search_box(&ev) => {
                 let typed = event_target_value(&ev);
                 searching.set(Some(Timeout::new(SEARCH_DEBOUNCE_MS, move || {

@@ -1,12 +1,20 @@
-//! Splits a comment's text into plain text and web links.
+//! Splits a comment's text into plain text, web links and shared videos.
 //!
 //! Only `http://`, `https://` and `www.` addresses become links, so a comment can never make
-//! a `javascript:` or `data:` link. Everything else stays text and is rendered as text.
+//! a `javascript:` or `data:` link; `[video:<key>]` (a key of letters, digits, `-`, `_`) is a
+//! video shared from the drawer. Everything else stays text and is rendered as text.
+
+use crate::model::video::video_ref;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
     Text(String),
-    Link { href: String, label: String },
+    Link {
+        href: String,
+        label: String,
+    },
+    /// A shared video, by its manifest key.
+    Video(String),
 }
 
 pub fn split(text: &str) -> Vec<Segment> {
@@ -15,6 +23,15 @@ pub fn split(text: &str) -> Vec<Segment> {
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
+        if let Some((key, len)) = video_ref(rest) {
+            if plain_from < i {
+                out.push(Segment::Text(text[plain_from..i].to_owned()));
+            }
+            out.push(Segment::Video(key.to_owned()));
+            i += len;
+            plain_from = i;
+            continue;
+        }
         let starts_word = text[..i]
             .chars()
             .next_back()
@@ -95,6 +112,19 @@ mod tests {
             href: href.into(),
             label: label.into(),
         }
+    }
+
+    #[test]
+    fn shared_videos_are_found_among_text_and_links() {
+        assert_eq!(
+            split("[video:dawn] look https://x.io [video:bad key]"),
+            [
+                Segment::Video("dawn".into()),
+                text(" look "),
+                link("https://x.io", "https://x.io"),
+                text(" [video:bad key]"),
+            ]
+        );
     }
 
     #[test]

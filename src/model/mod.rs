@@ -18,4 +18,5 @@ pub mod push;
 pub mod reltime;
 pub mod scroll;
 pub mod timeline;
+pub mod video;
 pub mod viewport;

@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCache, RequestInit, Response};
 
 use crate::model::draft::NewCommentBody;
+use crate::model::video::Video;
 use crate::sync::codec;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,6 +118,13 @@ impl Api {
             .send("POST", &self.comments_endpoint(), Some(json))
             .await?;
         codec::comment(&body).ok_or(ApiError::Decode)
+    }
+
+    /// The video drawer's manifest (`{"videos": [{"key", "url"}]}`, config::VIDEO_MANIFEST);
+    /// entries without a good key or an http(s) or same-site address are left out.
+    pub async fn videos(&self, manifest: &str) -> Result<Vec<Video>, ApiError> {
+        let body = self.send("GET", manifest, None).await?;
+        codec::videos(&body).ok_or(ApiError::Decode)
     }
 
     /// Sends with a deadline (`fetch` by hand: gloo-net's builder cost the page 2.6 KB); gives

@@ -11,6 +11,7 @@ use saywhatwant_wire::{BotParams, Comment, CommentsPage, ErrorBody, MessageType,
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::model::draft::NewCommentBody;
+use crate::model::video::{is_key, Video};
 
 /// `JSON.parse`, `None` for text that is not JSON.
 pub fn parse(text: &str) -> Option<JsValue> {
@@ -112,6 +113,23 @@ pub fn bot_params(v: &JsValue) -> Option<BotParams> {
         ais: optional(v, "ais", string)?,
         processed: optional(v, "processed", flag)?,
     })
+}
+
+/// The video manifest: `videos`, each with a key (`video::is_key`) and an address that is
+/// http(s) or on this site (`/…`); other entries are left out.
+pub fn videos(v: &JsValue) -> Option<Vec<Video>> {
+    let list: Array = Reflect::get(v, &"videos".into()).ok()?.dyn_into().ok()?;
+    Some(
+        list.iter()
+            .filter_map(|e| {
+                let (key, url) = (string(&e, "key")?, string(&e, "url")?);
+                let good = url.starts_with("https://")
+                    || url.starts_with("http://")
+                    || (url.starts_with('/') && !url.starts_with("//"));
+                (is_key(&key) && good).then_some(Video { key, url })
+            })
+            .collect(),
+    )
 }
 
 pub fn page(v: &JsValue) -> Option<CommentsPage> {

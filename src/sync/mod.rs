@@ -283,6 +283,20 @@ impl Stream {
         self.post(id);
     }
 
+    /// Reads the video manifest once (the drawer's first opening), into `state.videos`.
+    /// False when it could not be read (the drawer says so).
+    pub fn load_videos(&self, done: impl FnOnce(bool) + 'static) {
+        let this = self.clone();
+        spawn_local(async move {
+            let got = this.0.api.videos(crate::config::VIDEO_MANIFEST).await;
+            let ok = matches!(&got, Ok(v) if !v.is_empty());
+            if let Ok(v) = got {
+                this.0.state.videos.try_set(v);
+            }
+            done(ok);
+        });
+    }
+
     /// `botParams` and `context` for a new post: the shown view's last rows, then the posts
     /// still pending (they are in the view too), before this one is added.
     fn steer(&self) -> (Option<Box<BotParams>>, Option<Vec<String>>) {

@@ -1,5 +1,5 @@
 //! What the page remembers in localStorage: name, colour, the domain filter, the chips'
-//! alerts, the unsent draft and unsent posts.
+//! alerts, the video drawer's settings, the unsent draft and unsent posts.
 //!
 //! localStorage may be missing or refuse writes (private mode, quota); then nothing is
 //! remembered and everything else works the same.
@@ -85,6 +85,15 @@ impl Prefs {
 
     pub fn set_domain_filter(&self, on: bool) {
         self.set("domain-filter", if on { "on" } else { "" });
+    }
+
+    /// The video drawer's settings (`Drawer::encode`).
+    pub fn drawer(&self) -> String {
+        self.get("video").unwrap_or_default()
+    }
+
+    pub fn set_drawer(&self, encoded: &str) {
+        self.set("video", encoded);
     }
 
     /// The filter chips' alerts (`Alerts::encode`).
