@@ -27,11 +27,13 @@ tools:
 tools-browser:
 	scripts/ensure-tools.sh browser
 
-# The readers' page into dist/, then the operator page (its own wasm) into dist/admin/, then the
-# video drawer's local clips and manifest into dist/videos/.
+# The readers' page into dist/, the operator page (its own wasm) into dist/admin/, the video
+# drawer (its own wasm too) into dist/drawer/, then the drawer's local clips and manifest into
+# dist/videos/.
 app:
 	trunk build --release
 	trunk build admin.html --release --dist dist/admin --public-url /admin/
+	trunk build drawer.html --release --dist dist/drawer --public-url /drawer/
 	scripts/make-videos.sh dist/videos
 
 worker:

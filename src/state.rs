@@ -14,7 +14,6 @@ use crate::model::poll::Status;
 use crate::model::push::Via;
 use crate::model::scroll::Anchor;
 use crate::model::timeline::Timeline;
-use crate::model::video::{Drawer, Video};
 use crate::model::viewport::Viewport;
 
 #[derive(Clone, Copy)]
@@ -51,9 +50,8 @@ pub struct StreamState {
     pub conversation: RwSignal<Option<Conversation>>,
     /// The reader's colour (`RRRGGGBBB`): their posts' and the page's tint.
     pub me: RwSignal<String>,
-    /// The video drawer's settings, and the manifest's videos (empty until it is first opened).
-    pub drawer: RwSignal<Drawer>,
-    pub videos: RwSignal<Vec<Video>>,
+    /// Whether the video drawer is open.
+    pub drawer_open: RwSignal<bool>,
     /// The filter chips' alerts, and which chips are marked.
     pub alerts: RwSignal<Alerts>,
     /// The comments the last frame or poll brought that the page had not seen (not the first
@@ -84,8 +82,7 @@ impl StreamState {
             counts: RwSignal::new((None, None)),
             conversation: RwSignal::new(None),
             me: RwSignal::new(String::new()),
-            drawer: RwSignal::new(Drawer::default()),
-            videos: RwSignal::new(Vec::new()),
+            drawer_open: RwSignal::new(false),
             alerts: RwSignal::new(Alerts::default()),
             arrivals: RwSignal::new(Vec::new()),
         }

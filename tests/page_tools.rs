@@ -331,12 +331,18 @@ async fn a_chip_alert_plays_once_per_match_and_marks_the_chip() {
     b.quit().await;
 }
 
+/// The drawer's own page, inside its frame (JavaScript that reads it starts with this).
+const FRAME: &str =
+    "const D = document.querySelector('[data-testid=video-frame]')?.contentDocument;";
+
 /// The drawer's video: which one, whether it loops, and whether it has started playing.
 async fn playing(b: &Browser) -> Value {
     js(
         b,
-        "const v = document.querySelector('[data-testid=video]');
-         return [v.getAttribute('data-key'), v.loop, v.currentTime > 0 && !v.paused];",
+        &format!(
+            "{FRAME} const v = D.querySelector('[data-testid=video]');
+             return [v.getAttribute('data-key'), v.loop, v.currentTime > 0 && !v.paused];"
+        ),
     )
     .await
 }
@@ -344,9 +350,11 @@ async fn playing(b: &Browser) -> Value {
 async fn wait_playing(b: &Browser, key: Option<&str>) -> String {
     b.wait_for(
         "a video playing in the drawer",
-        "const v = document.querySelector('[data-testid=video]');
-         return !!v.getAttribute('data-key') && v.currentTime > 0 && !v.paused
-             && (arguments[0] === null || v.getAttribute('data-key') === arguments[0]);",
+        &format!(
+            "{FRAME} const v = D?.querySelector('[data-testid=video]');
+             return !!v && !!v.getAttribute('data-key') && v.currentTime > 0 && !v.paused
+                 && (arguments[0] === null || v.getAttribute('data-key') === arguments[0]);"
+        ),
         json!([key]),
         POLL_BOUND,
     )
@@ -354,12 +362,27 @@ async fn wait_playing(b: &Browser, key: Option<&str>) -> String {
     playing(b).await[0].as_str().unwrap_or_default().to_owned()
 }
 
+/// Clicks in the drawer's page.
+async fn drawer_click(b: &Browser, css: &str) {
+    let found = b
+        .js(
+            &format!(
+                "{FRAME} const e = D.querySelector(arguments[0]); if (e) e.click(); return !!e;"
+            ),
+            json!([css]),
+        )
+        .await;
+    assert_eq!(found, json!(true), "{css} is in the drawer");
+}
+
 /// Sets a settings field as a person would (its value, then the `input` event).
 async fn set_field(b: &Browser, id: &str, value: &str) {
     b.js(
-        "const f = document.getElementById(arguments[0]);
-         if (f.type === 'checkbox') f.checked = arguments[1] === 'on'; else f.value = arguments[1];
-         f.dispatchEvent(new Event('input', {bubbles: true}));",
+        &format!(
+            "{FRAME} const f = D.getElementById(arguments[0]);
+             if (f.type === 'checkbox') f.checked = arguments[1] === 'on'; else f.value = arguments[1];
+             f.dispatchEvent(new Event('input', {{bubbles: true}}));"
+        ),
         json!([id, value]),
     )
     .await;
@@ -370,6 +393,12 @@ async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_pl
     let b = open().await;
     let drawer_hidden = "return document.querySelector('[data-testid=video-drawer]').hidden;";
     assert_eq!(js(&b, drawer_hidden).await, json!(true), "closed at first");
+    let frames = "return document.querySelectorAll('[data-testid=video-frame]').length;";
+    assert_eq!(
+        js(&b, frames).await,
+        json!(0),
+        "nothing of it loaded before it opens"
+    );
     click(&b, "[data-testid=video-toggle]").await;
     assert_eq!(js(&b, drawer_hidden).await, json!(false));
     let first = wait_playing(&b, None).await;
@@ -379,23 +408,25 @@ async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_pl
     );
 
     // Random, never the same twice in a row; then one looped.
-    click(&b, "[data-act='v:next']").await;
+    drawer_click(&b, "[data-v=next]").await;
     let second = wait_playing(&b, None).await;
     assert_ne!(second, first);
-    click(&b, "[data-act='v:loop']").await;
+    drawer_click(&b, "[data-v=loop]").await;
     assert_eq!(playing(&b).await[1], json!(true));
 
     // The overlay: the reader's colour, at the chosen opacity, blend and brightness.
-    click(&b, "[data-act='v:settings']").await;
+    drawer_click(&b, "[data-v=settings]").await;
     set_field(&b, "v-opacity", "80").await;
     set_field(&b, "v-blend", "3").await;
     set_field(&b, "v-brightness", "100").await;
     let look = js(
         &b,
-        "const o = getComputedStyle(document.getElementById('video-overlay'));
-         const v = getComputedStyle(document.querySelector('[data-testid=video]'));
-         return [o.opacity, o.mixBlendMode, v.filter, o.backgroundColor, o.display,
-                 document.documentElement.style.getPropertyValue('--me')];",
+        &format!(
+            "{FRAME} const o = getComputedStyle(D.getElementById('video-overlay'));
+             const v = getComputedStyle(D.querySelector('[data-testid=video]'));
+             return [o.opacity, o.mixBlendMode, v.filter, o.backgroundColor, o.display,
+                     document.documentElement.style.getPropertyValue('--me')];"
+        ),
     )
     .await;
     assert_eq!(look[0], json!("0.8"));
@@ -403,31 +434,51 @@ async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_pl
     assert_eq!(look[2], json!("brightness(1)"));
     assert_eq!(look[3], look[5], "the overlay is the reader's colour");
     set_field(&b, "v-overlay", "off").await;
-    let shown = "return getComputedStyle(document.getElementById('video-overlay')).display;";
-    assert_eq!(js(&b, shown).await, json!("none"));
+    let shown =
+        format!("{FRAME} return getComputedStyle(D.getElementById('video-overlay')).display;");
+    assert_eq!(js(&b, &shown).await, json!("none"));
     set_field(&b, "v-overlay", "on").await;
+
+    // A new colour reaches the overlay too (the drawer follows localStorage).
+    blur(&b).await;
+    b.press_key('r').await;
+    b.wait_for(
+        "the overlay in the new colour",
+        &format!(
+            "{FRAME} return getComputedStyle(D.getElementById('video-overlay')).backgroundColor
+                 === document.documentElement.style.getPropertyValue('--me');"
+        ),
+        json!([]),
+        POLL_BOUND,
+    )
+    .await;
 
     // Remembered: open, looped, the same settings after a reload.
     b.refresh().await;
     wait_playing(&b, None).await;
     let kept = js(
         &b,
-        "return [document.getElementById('v-opacity').value, document.getElementById('v-blend').value,
-                 document.querySelector('[data-testid=video]').loop,
-                 getComputedStyle(document.getElementById('video-overlay')).opacity];",
+        &format!(
+            "{FRAME} return [D.getElementById('v-opacity').value, D.getElementById('v-blend').value,
+                     D.querySelector('[data-testid=video]').loop,
+                     getComputedStyle(D.getElementById('video-overlay')).opacity];"
+        ),
     )
     .await;
     assert_eq!(kept, json!(["80", "3", true, "0.8"]));
 
     // Share it: the key goes into the message box, and the posted comment plays it elsewhere.
     let key = playing(&b).await[0].as_str().unwrap_or_default().to_owned();
-    click(&b, "[data-act='v:share']").await;
-    let typed = js(
-        &b,
-        "return document.querySelector('[data-testid=comment-input]').value;",
-    )
-    .await;
-    assert_eq!(typed, json!(format!("[video:{key}] ")));
+    drawer_click(&b, "[data-v=share]").await;
+    let typed = b
+        .wait_for(
+            "the shared key in the message box",
+            "return document.querySelector('[data-testid=comment-input]').value === arguments[0];",
+            json!([format!("[video:{key}] ")]),
+            POLL_BOUND,
+        )
+        .await;
+    drop(typed);
     let note = token("watch this");
     saywhatwant_e2e::page::say(&b, "sharer", &note).await;
     let posted = format!("▶ video {note}");
@@ -440,7 +491,7 @@ async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_pl
         .js(
             "const row = Array.from(document.querySelectorAll('[data-testid=comment]'))
                 .find(r => r.querySelector('[data-testid=comment-text]').textContent === arguments[0]);
-             const v = row.querySelector('[data-act=\"v:play\"]'); v.click(); return v.getAttribute('data-key');",
+             const v = row.querySelector('[data-act=\"play-video\"]'); v.click(); return v.getAttribute('data-key');",
             json!([posted]),
         )
         .await;
@@ -453,13 +504,14 @@ async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_pl
     );
     other.quit().await;
 
-    // Closing stops it.
-    click(&b, "[aria-label='Close video area']").await;
-    assert_eq!(js(&b, drawer_hidden).await, json!(true));
+    // Closing (from inside the drawer) hides it and stops the video.
+    drawer_click(&b, "[data-v=close]").await;
+    b.wait_for("the drawer closed", drawer_hidden, json!([]), POLL_BOUND)
+        .await;
     assert_eq!(
         js(
             &b,
-            "return document.querySelector('[data-testid=video]').paused;"
+            &format!("{FRAME} return D.querySelector('[data-testid=video]').paused;")
         )
         .await,
         json!(true)

@@ -18,9 +18,10 @@ pub fn AlertStatus() -> impl IntoView {
 }
 
 /// The filter chips' alerts at work: a new comment that matches a chip with a sound plays it
-/// (at most once a second, `Alerts::heard`) and is said in [`AlertStatus`]; the alerts are
-/// remembered in this browser. The region is written with DOM calls (docs/app.md, size).
-pub fn follow(state: StreamState, prefs: Prefs) {
+/// (at most once a second, `Alerts::heard`) and is said in [`AlertStatus`]. The alerts are
+/// read from this browser here (and saved with the reader's other choices, `CommentsStream`).
+/// The region is written with DOM calls (docs/app.md, size).
+pub fn follow(state: StreamState, prefs: &Prefs) {
     state.alerts.set(Alerts::decode(&prefs.alerts()));
     let played = StoredValue::new(0u32);
     Effect::new(move || {
@@ -40,5 +41,4 @@ pub fn follow(state: StreamState, prefs: Prefs) {
             let _ = el.set_attribute("data-played", &played.get_value().to_string());
         }
     });
-    Effect::new(move || state.alerts.with(|a| prefs.set_alerts(&a.encode())));
 }

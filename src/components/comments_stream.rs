@@ -50,25 +50,22 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let mut lens = url_state::lens_of(linked, &Default::default());
     lens.domain = prefs.domain_filter().then(|| here.clone());
     state.set_lens(lens);
-    // The reader's colour is remembered and tints the page (`--me` in style/main.css; the
-    // readable shade, as their name is shown).
+    // The reader's choices are remembered: their colour (which tints the page, `--me` in
+    // style/main.css: the readable shade, as their name is shown), the domain filter and the
+    // chips' alerts. One effect for all three: each effect costs the download its own copy of
+    // the effect code. Its first run, once the page is drawn, puts the caret in the message
+    // box, as chat pages do (not on phones: the keyboard would cover the stream).
     let keep = prefs.clone();
-    Effect::new(move || {
+    let pressed = Signal::derive(move || state.lens.with(|l| l.domain.is_some()).to_string());
+    Effect::new(move |first: Option<()>| {
         let me = state.me.get();
         keep.set_color(&me);
         set_root_style("--me", &display_css(Some(&me)));
-    });
-    let keep = prefs.clone();
-    let domain_on = Signal::derive(move || state.lens.with(|l| l.domain.is_some()));
-    Effect::new(move || keep.set_domain_filter(domain_on.get()));
-    let pressed = Signal::derive(move || domain_on.get().to_string());
-    let switch_hint = Signal::derive(move || {
-        if domain_on.get() {
-            "Showing this site's comments only: show every site's"
-        } else {
-            "Showing every site's comments: show this site's only"
+        keep.set_domain_filter(state.lens.with(|l| l.domain.is_some()));
+        state.alerts.with(|a| keep.set_alerts(&a.encode()));
+        if first.is_none() && !crate::browser::touch_first() {
+            crate::browser::focus_id("comment-input");
         }
-        .to_owned()
     });
     url_state::follow(state);
     let (window_rows, chunk_rows) = (settings.window_rows, settings.chunk_rows);
@@ -79,15 +76,8 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     let stream = StoredValue::new_local(running);
     row_events::listen_on_document(state, stream);
     let utc_offset_min = utc_offset_min();
-    alert_status::follow(state, prefs.clone());
-    video_drawer::follow(state, prefs.clone(), stream);
-    // Ready to write on arrival, as chat pages are (not on phones: the keyboard would cover
-    // the stream).
-    request_animation_frame(|| {
-        if !crate::browser::touch_first() {
-            crate::browser::focus_id("comment-input");
-        }
-    });
+    alert_status::follow(state, &prefs);
+    video_drawer::follow(state, prefs.clone());
 
     view! {
         <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
@@ -100,7 +90,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                             data-act="domain"
                             data-testid="domain-filter"
                             aria-pressed=pressed
-                            title=switch_hint
+                            title="This site's comments only, or every site's"
                         >
                             {title}
                             <span class="led" aria-hidden="true"></span>

@@ -1,16 +1,11 @@
-use std::sync::Arc;
-
-use leptos::either::Either;
-use leptos::html::Div;
+use leptos::html::{Div, Ol};
 use leptos::prelude::*;
-use saywhatwant_wire::Comment;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-use crate::components::comment_row::CommentRow;
 use crate::components::filter_bar;
-use crate::components::pending_row::PendingRow;
-use crate::model::draft::{new_messages_label, Outgoing, SendState};
+use crate::components::rows::{self, Row};
+use crate::model::draft::new_messages_label;
 use crate::model::scroll::{Anchor, Metrics, RowBox};
 use crate::state::StreamState;
 use crate::sync::Stream;
@@ -33,10 +28,17 @@ pub fn MessageList(
     let ours = StoredValue::new(None::<i32>);
 
     // The window of the timeline, then the posts on their way (always newest).
+    let list = NodeRef::<Ol>::new();
     let rows = move || {
         let mut rows: Vec<Row> = state.with_shown(|t| {
             let r = state.viewport.with(|v| v.range(t, window_rows));
-            t.items()[r].iter().cloned().map(Row::Posted).collect()
+            t.items()[r]
+                .iter()
+                .map(|c| {
+                    let answered = c.reply_to.as_deref().and_then(|id| state.shown_comment(id));
+                    Row::Posted(c.clone(), answered)
+                })
+                .collect()
         });
         state
             .outbox
@@ -57,12 +59,14 @@ pub fn MessageList(
         .to_owned()
     });
 
-    // After every change of the rendered rows, once the DOM has them: stick to the bottom while
-    // following, else put the row the reader was looking at back where it was.
+    // After every change of the rows: draw them, then, once the browser has laid them out,
+    // stick to the bottom while following, else put the row the reader was looking at back
+    // where it was.
     Effect::new(move |_| {
-        state.track_shown();
-        state.viewport.track();
-        state.outbox.track();
+        let rows = rows();
+        if let Some(ol) = list.get_untracked() {
+            rows::draw(&ol, &rows, state.now.get_untracked(), utc_offset_min);
+        }
         // Until the next frame puts the reader back, a scroll event (the browser's own, after
         // rows came above) would pick the anchor from where the rows were pushed to.
         restoring.set_value(true);
@@ -86,6 +90,14 @@ pub fn MessageList(
             }
             ours.try_set_value(Some(el.scroll_top()));
         });
+    });
+
+    // Relative times move on as the clock ticks.
+    Effect::new(move |_| {
+        let now = state.now.get();
+        if let Some(ol) = list.get_untracked() {
+            rows::tick(&ol, now, utc_offset_min);
+        }
     });
 
     let on_scroll = move |_| {
@@ -131,41 +143,12 @@ pub fn MessageList(
         <div class="scroller" node_ref=scroller on:scroll=on_scroll tabindex="0" aria-label="Comments"
             role="log" aria-live="polite" aria-relevant="additions">
             <p class="edge">{edge}</p>
-            <ol class="comments" data-testid="comments">
-                <For each=rows key=Row::key let:row>
-                    {match row {
-                        Row::Posted(comment) => {
-                            let answered = comment.reply_to.as_deref().and_then(|id| state.shown_comment(id));
-                            Either::Left(view! { <CommentRow comment answered now=state.now utc_offset_min /> })
-                        }
-                        Row::Unsent(post) => Either::Right(view! { <PendingRow post /> }),
-                    }}
-                </For>
-            </ol>
+            // Its rows are drawn by `rows::draw`.
+            <ol class="comments" data-testid="comments" node_ref=list></ol>
         </div>
         <button type="button" class="jump" data-testid="new-messages" hidden=no_unseen data-act="jump">
             {unseen_label}
         </button>
-    }
-}
-
-/// One list, so one keyed diff, for stored comments and unsent posts alike.
-#[derive(Clone)]
-enum Row {
-    Posted(Arc<Comment>),
-    Unsent(Outgoing),
-}
-
-impl Row {
-    /// Ids never contain `~`; an unsent post re-renders when its state changes.
-    fn key(&self) -> String {
-        match self {
-            Row::Posted(c) => c.id.clone(),
-            Row::Unsent(p) => match p.state {
-                SendState::Sending => format!("~{}~sending", p.id),
-                SendState::Failed(_) => format!("~{}~failed", p.id),
-            },
-        }
     }
 }
 

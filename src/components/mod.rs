@@ -3,17 +3,15 @@
 pub mod act;
 pub mod alert_status;
 pub mod colour_grid;
-pub mod comment_row;
 pub mod comments_stream;
 pub mod composer;
 pub mod connection_status;
 pub mod filter_bar;
-pub mod linked_text;
 pub mod message_list;
 pub mod message_menu;
 pub mod notice;
-pub mod pending_row;
 pub mod row_events;
+pub mod rows;
 pub mod search_box;
 pub mod video_drawer;
 

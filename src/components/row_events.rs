@@ -10,7 +10,7 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
+use web_sys::{CustomEvent, Element, Event, KeyboardEvent, MouseEvent, PointerEvent};
 
 use crate::browser::{listen, random};
 use crate::components::act::{Act, Item};
@@ -106,11 +106,11 @@ pub fn on_click(
             false
         }
         (Some(Act::Drawer), _) => {
-            state.drawer.update(|d| d.open = !d.open);
+            state.drawer_open.update(|open| *open = !*open);
             false
         }
-        (Some(Act::Video(what)), _) => {
-            video_drawer::act(what, button.as_ref(), state);
+        (Some(Act::PlayVideo), _) => {
+            video_drawer::play(button.as_ref(), state);
             false
         }
         (Some(Act::Retry), Some(id)) => {
@@ -238,7 +238,8 @@ fn clicked_word() -> Option<String> {
 }
 
 /// Right-click and long-press open a comment's menu; arrow keys and Escape work the menu; typing
-/// in the search box searches once typing pauses. One listener on the document for all of them.
+/// in the search box searches once typing pauses; the video drawer's frame shares and closes.
+/// One listener on the document for all of them.
 pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalStorage>) {
     let pressing = Rc::new(Cell::new(None::<Timeout>));
     let pressed = Rc::new(Cell::new(false));
@@ -254,6 +255,8 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
         "touchend",
         "pointerover",
         "focusin",
+        "sww-share",
+        "sww-close",
     ];
     listen(document().into(), events, move |ev: Event| {
         match ev.type_().as_str() {
@@ -268,6 +271,12 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
                     ev.prevent_default();
                 }
             }
+            // The video drawer's frame (video_drawer).
+            "sww-share" => {
+                let key = ev.unchecked_ref::<CustomEvent>().detail().as_string();
+                video_drawer::shared(&key.unwrap_or_default(), state);
+            }
+            "sww-close" => state.drawer_open.set(false),
             // Looking at a marked chip (pointer or keyboard) is seeing its alert.
             "pointerover" | "focusin" => {
                 if let Some(rule) = chip_under(&ev, state)
@@ -278,10 +287,6 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
                     });
                 }
             }
-            "input"
-                if ev.target().is_some_and(|t| {
-                    video_drawer::on_input(t.unchecked_ref::<Element>(), state)
-                }) => {}
             "input" if is_search_box(&ev) => {
                 let typed = event_target_value(&ev);
                 searching.set(Some(Timeout::new(SEARCH_DEBOUNCE_MS, move || {

@@ -45,7 +45,7 @@ impl Stream {
                         push.heard(now_ms());
                         if let Some(page) = codec::parse(&text).and_then(|j| codec::page(&j)) {
                             poller.on_page(&page);
-                            self.heard(&page.comments);
+                            self.heard(&page);
                             self.arrived(page, &poller, Via::Push);
                         }
                     }
@@ -128,7 +128,9 @@ impl Stream {
                 let following = poller.cursor().is_some();
                 let next = poller.on_page(&page);
                 if following {
-                    self.heard(&page.comments);
+                    self.heard(&page);
+                } else {
+                    self.0.caught_up.set(false);
                 }
                 self.arrived(page, poller, Via::Poll);
                 next
@@ -157,11 +159,21 @@ impl Stream {
         self.show(poller, via);
     }
 
-    /// Tells the view which comments of a page the reader has not seen: none of the first
-    /// load's (that is the past), none already shown, none of the reader's own posts.
-    fn heard(&self, comments: &[Comment]) {
+    /// Tells the view which comments of a page that follows the cursor the reader has not seen:
+    /// none of the first load's or of the catch-up right after it (they were posted before the
+    /// reader came), none already shown, none of the reader's own posts. A catch-up after a
+    /// drop does count: those came while the page was away.
+    fn heard(&self, page: &CommentsPage) {
+        let caught_up = self
+            .0
+            .caught_up
+            .replace(self.0.caught_up.get() || !page.has_more);
+        if !caught_up {
+            return;
+        }
         let s = &self.0.state;
-        let fresh: Vec<Comment> = comments
+        let fresh: Vec<Comment> = page
+            .comments
             .iter()
             .filter(|c| {
                 s.timeline

@@ -50,6 +50,9 @@ struct Inner {
     prefs: Prefs,
     persist: Rc<Persist>,
     alive: Cell<bool>,
+    /// The page has caught up once since its first load (for the channel it shows): from then
+    /// on, what arrives is new to the reader (`follow::heard`).
+    caught_up: Cell<bool>,
     /// The follow loop's inbox: wake-ups and the live channel's events.
     inbox: UnboundedSender<Signal>,
 }
@@ -75,6 +78,7 @@ impl Stream {
             prefs,
             persist,
             alive: Cell::new(true),
+            caught_up: Cell::new(false),
             inbox,
         });
         let stream = Stream(inner);
@@ -281,20 +285,6 @@ impl Stream {
             .set(crate::model::viewport::Viewport::Following);
         self.save_outbox();
         self.post(id);
-    }
-
-    /// Reads the video manifest once (the drawer's first opening), into `state.videos`.
-    /// False when it could not be read (the drawer says so).
-    pub fn load_videos(&self, done: impl FnOnce(bool) + 'static) {
-        let this = self.clone();
-        spawn_local(async move {
-            let got = this.0.api.videos(crate::config::VIDEO_MANIFEST).await;
-            let ok = matches!(&got, Ok(v) if !v.is_empty());
-            if let Ok(v) = got {
-                this.0.state.videos.try_set(v);
-            }
-            done(ok);
-        });
     }
 
     /// `botParams` and `context` for a new post: the shown view's last rows, then the posts

@@ -87,7 +87,16 @@ impl Prefs {
         self.set("domain-filter", if on { "on" } else { "" });
     }
 
-    /// The video drawer's settings (`Drawer::encode`).
+    /// Whether the video drawer is open (the page's; its settings are the drawer's own).
+    pub fn drawer_open(&self) -> bool {
+        self.get("drawer").is_some()
+    }
+
+    pub fn set_drawer_open(&self, open: bool) {
+        self.set("drawer", if open { "open" } else { "" });
+    }
+
+    /// The video drawer's settings (`Drawer::encode`), kept by the drawer's page.
     pub fn drawer(&self) -> String {
         self.get("video").unwrap_or_default()
     }
