@@ -2,22 +2,12 @@
 //! kept by view changes, what a post from such a page stores (botParams and exactly the last
 //! `nom` shown rows as context), an AI answer shown "in reply to" the person, and Leave.
 
-use saywhatwant_e2e::page::{page_url, say, token, wait_shown, wait_state, POLL_BOUND};
+use saywhatwant_e2e::page::{page_url, press, say, token, wait_shown, wait_state, POLL_BOUND};
 use saywhatwant_e2e::webdriver::Browser;
 use saywhatwant_e2e::Api;
 use serde_json::{json, Value};
 
 const IP: &str = "198.18.91.1";
-
-async fn press(b: &Browser, css: &str) {
-    let found = b
-        .js(
-            "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;",
-            json!([css]),
-        )
-        .await;
-    assert_eq!(found, json!(true), "{css} is on the page");
-}
 
 async fn hash(b: &Browser) -> String {
     let h = b

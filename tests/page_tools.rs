@@ -1,19 +1,18 @@
 //! The page's own tools in a real browser against the real worker (issue 17): the message box
 //! focused on arrival, Tab and `r`, the page tinted in the reader's colour, the colour grid,
 //! the domain filter behind the title, and filter alerts (a sound chosen on a chip plays once
-//! per match and marks the chip until it is looked at), and the video drawer (plays, loops,
-//! overlays, remembers, shares a video another tab plays). The rules are unit-tested in the app
-//! (`model/alerts`, `model/video`, `model/color::swatches`, `filter` for the domain,
-//! `config::site_title`).
+//! per match and marks the chip until it is looked at); the video drawer is `video_drawer.rs`.
+//! The rules are unit-tested in the app (`model/alerts`, `model/color::swatches`, `filter` for
+//! the domain, `config::site_title`).
 
 use std::time::Duration;
 
-use saywhatwant_e2e::page::{open, token, wait_shown, POLL_BOUND};
+use saywhatwant_e2e::page::{open, press, token, wait_shown, POLL_BOUND};
 use saywhatwant_e2e::webdriver::Browser;
 use saywhatwant_e2e::Api;
 use serde_json::{json, Value};
 
-const IP: &str = "198.18.91.1";
+const IP: &str = "198.18.92.1";
 const TAB: char = '\u{E004}';
 const ESCAPE: char = '\u{E00C}';
 
@@ -43,16 +42,6 @@ async fn tint(b: &Browser) -> (String, String) {
 
 async fn blur(b: &Browser) {
     js(b, "document.activeElement.blur();").await;
-}
-
-async fn click(b: &Browser, css: &str) {
-    let found = b
-        .js(
-            "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;",
-            json!([css]),
-        )
-        .await;
-    assert_eq!(found, json!(true), "{css} is on the page");
 }
 
 async fn swatches(b: &Browser) -> Vec<String> {
@@ -103,7 +92,7 @@ async fn keys_focus_tint_and_the_colour_grid() {
 
     // The grid: twelve different swatches, fresh each time; Escape closes it and gives the
     // focus back to its button.
-    click(&b, "[data-act=palette]").await;
+    press(&b, "[data-act=palette]").await;
     let one = swatches(&b).await;
     let open_state = js(&b, "return [document.getElementById('palette').hidden, document.querySelector('[data-act=palette]').getAttribute('aria-expanded')];").await;
     assert_eq!(open_state, json!([false, "true"]));
@@ -123,7 +112,7 @@ async fn keys_focus_tint_and_the_colour_grid() {
     let two = swatches(&b).await;
     assert_ne!(one, two, "a fresh grid each opening");
     let pick = two[5].clone();
-    click(&b, &format!("#palette [data-colour='{pick}']")).await;
+    press(&b, &format!("#palette [data-colour='{pick}']")).await;
     assert_eq!(tint(&b).await.1, pick, "the swatch is the reader's colour");
     assert_eq!(
         js(&b, "return document.getElementById('palette').hidden;").await,
@@ -131,8 +120,8 @@ async fn keys_focus_tint_and_the_colour_grid() {
     );
 
     // A click elsewhere closes the grid too.
-    click(&b, "[data-act=palette]").await;
-    click(&b, "[data-testid=comments]").await;
+    press(&b, "[data-act=palette]").await;
+    press(&b, "[data-testid=comments]").await;
     assert_eq!(
         js(&b, "return document.getElementById('palette').hidden;").await,
         json!(true)
@@ -182,7 +171,7 @@ async fn the_title_switches_the_domain_filter_and_remembers_it() {
     let pressed = "return document.querySelector('[data-testid=domain-filter]').getAttribute('aria-pressed');";
     assert_eq!(js(&b, pressed).await, json!("false"), "off until asked");
 
-    click(&b, "[data-testid=domain-filter]").await;
+    press(&b, "[data-testid=domain-filter]").await;
     assert_eq!(js(&b, pressed).await, json!("true"));
     wait_gone(&b, &there).await;
     wait_shown(&b, &here, true).await;
@@ -193,7 +182,7 @@ async fn the_title_switches_the_domain_filter_and_remembers_it() {
     assert_eq!(js(&b, pressed).await, json!("true"));
     assert_eq!(saywhatwant_e2e::page::count(&b, &there).await, 0);
 
-    click(&b, "[data-testid=domain-filter]").await;
+    press(&b, "[data-testid=domain-filter]").await;
     wait_shown(&b, &there, true).await;
     assert_eq!(js(&b, pressed).await, json!("false"));
     b.quit().await;
@@ -327,194 +316,6 @@ async fn a_chip_alert_plays_once_per_match_and_marks_the_chip() {
         played(&b).await,
         0,
         "the first load's comments are the past"
-    );
-    b.quit().await;
-}
-
-/// The drawer's own page, inside its frame (JavaScript that reads it starts with this).
-const FRAME: &str =
-    "const D = document.querySelector('[data-testid=video-frame]')?.contentDocument;";
-
-/// The drawer's video: which one, whether it loops, and whether it has started playing.
-async fn playing(b: &Browser) -> Value {
-    js(
-        b,
-        &format!(
-            "{FRAME} const v = D.querySelector('[data-testid=video]');
-             return [v.getAttribute('data-key'), v.loop, v.currentTime > 0 && !v.paused];"
-        ),
-    )
-    .await
-}
-
-async fn wait_playing(b: &Browser, key: Option<&str>) -> String {
-    b.wait_for(
-        "a video playing in the drawer",
-        &format!(
-            "{FRAME} const v = D?.querySelector('[data-testid=video]');
-             return !!v && !!v.getAttribute('data-key') && v.currentTime > 0 && !v.paused
-                 && (arguments[0] === null || v.getAttribute('data-key') === arguments[0]);"
-        ),
-        json!([key]),
-        POLL_BOUND,
-    )
-    .await;
-    playing(b).await[0].as_str().unwrap_or_default().to_owned()
-}
-
-/// Clicks in the drawer's page.
-async fn drawer_click(b: &Browser, css: &str) {
-    let found = b
-        .js(
-            &format!(
-                "{FRAME} const e = D.querySelector(arguments[0]); if (e) e.click(); return !!e;"
-            ),
-            json!([css]),
-        )
-        .await;
-    assert_eq!(found, json!(true), "{css} is in the drawer");
-}
-
-/// Sets a settings field as a person would (its value, then the `input` event).
-async fn set_field(b: &Browser, id: &str, value: &str) {
-    b.js(
-        &format!(
-            "{FRAME} const f = D.getElementById(arguments[0]);
-             if (f.type === 'checkbox') f.checked = arguments[1] === 'on'; else f.value = arguments[1];
-             f.dispatchEvent(new Event('input', {{bubbles: true}}));"
-        ),
-        json!([id, value]),
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_plays() {
-    let b = open().await;
-    let drawer_hidden = "return document.querySelector('[data-testid=video-drawer]').hidden;";
-    assert_eq!(js(&b, drawer_hidden).await, json!(true), "closed at first");
-    let frames = "return document.querySelectorAll('[data-testid=video-frame]').length;";
-    assert_eq!(
-        js(&b, frames).await,
-        json!(0),
-        "nothing of it loaded before it opens"
-    );
-    click(&b, "[data-testid=video-toggle]").await;
-    assert_eq!(js(&b, drawer_hidden).await, json!(false));
-    let first = wait_playing(&b, None).await;
-    assert!(
-        ["dawn", "tide", "life"].contains(&first.as_str()),
-        "{first}"
-    );
-
-    // Random, never the same twice in a row; then one looped.
-    drawer_click(&b, "[data-v=next]").await;
-    let second = wait_playing(&b, None).await;
-    assert_ne!(second, first);
-    drawer_click(&b, "[data-v=loop]").await;
-    assert_eq!(playing(&b).await[1], json!(true));
-
-    // The overlay: the reader's colour, at the chosen opacity, blend and brightness.
-    drawer_click(&b, "[data-v=settings]").await;
-    set_field(&b, "v-opacity", "80").await;
-    set_field(&b, "v-blend", "3").await;
-    set_field(&b, "v-brightness", "100").await;
-    let look = js(
-        &b,
-        &format!(
-            "{FRAME} const o = getComputedStyle(D.getElementById('video-overlay'));
-             const v = getComputedStyle(D.querySelector('[data-testid=video]'));
-             return [o.opacity, o.mixBlendMode, v.filter, o.backgroundColor, o.display,
-                     document.documentElement.style.getPropertyValue('--me')];"
-        ),
-    )
-    .await;
-    assert_eq!(look[0], json!("0.8"));
-    assert_eq!(look[1], json!("screen"));
-    assert_eq!(look[2], json!("brightness(1)"));
-    assert_eq!(look[3], look[5], "the overlay is the reader's colour");
-    set_field(&b, "v-overlay", "off").await;
-    let shown =
-        format!("{FRAME} return getComputedStyle(D.getElementById('video-overlay')).display;");
-    assert_eq!(js(&b, &shown).await, json!("none"));
-    set_field(&b, "v-overlay", "on").await;
-
-    // A new colour reaches the overlay too (the drawer follows localStorage).
-    blur(&b).await;
-    b.press_key('r').await;
-    b.wait_for(
-        "the overlay in the new colour",
-        &format!(
-            "{FRAME} return getComputedStyle(D.getElementById('video-overlay')).backgroundColor
-                 === document.documentElement.style.getPropertyValue('--me');"
-        ),
-        json!([]),
-        POLL_BOUND,
-    )
-    .await;
-
-    // Remembered: open, looped, the same settings after a reload.
-    b.refresh().await;
-    wait_playing(&b, None).await;
-    let kept = js(
-        &b,
-        &format!(
-            "{FRAME} return [D.getElementById('v-opacity').value, D.getElementById('v-blend').value,
-                     D.querySelector('[data-testid=video]').loop,
-                     getComputedStyle(D.getElementById('video-overlay')).opacity];"
-        ),
-    )
-    .await;
-    assert_eq!(kept, json!(["80", "3", true, "0.8"]));
-
-    // Share it: the key goes into the message box, and the posted comment plays it elsewhere.
-    let key = playing(&b).await[0].as_str().unwrap_or_default().to_owned();
-    drawer_click(&b, "[data-v=share]").await;
-    let typed = b
-        .wait_for(
-            "the shared key in the message box",
-            "return document.querySelector('[data-testid=comment-input]').value === arguments[0];",
-            json!([format!("[video:{key}] ")]),
-            POLL_BOUND,
-        )
-        .await;
-    drop(typed);
-    let note = token("watch this");
-    saywhatwant_e2e::page::say(&b, "sharer", &note).await;
-    let posted = format!("▶ video {note}");
-    wait_shown(&b, &posted, true).await;
-
-    let other = open().await;
-    wait_shown(&other, &posted, true).await;
-    assert_eq!(js(&other, drawer_hidden).await, json!(true));
-    let pressed = other
-        .js(
-            "const row = Array.from(document.querySelectorAll('[data-testid=comment]'))
-                .find(r => r.querySelector('[data-testid=comment-text]').textContent === arguments[0]);
-             const v = row.querySelector('[data-act=\"play-video\"]'); v.click(); return v.getAttribute('data-key');",
-            json!([posted]),
-        )
-        .await;
-    assert_eq!(pressed, json!(key));
-    wait_playing(&other, Some(&key)).await;
-    assert_eq!(
-        playing(&other).await[1],
-        json!(true),
-        "a shared video loops"
-    );
-    other.quit().await;
-
-    // Closing (from inside the drawer) hides it and stops the video.
-    drawer_click(&b, "[data-v=close]").await;
-    b.wait_for("the drawer closed", drawer_hidden, json!([]), POLL_BOUND)
-        .await;
-    assert_eq!(
-        js(
-            &b,
-            &format!("{FRAME} return D.querySelector('[data-testid=video]').paused;")
-        )
-        .await,
-        json!(true)
     );
     b.quit().await;
 }

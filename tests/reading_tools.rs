@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use saywhatwant_e2e::page::{open, shown, token, wait_state, POLL_BOUND};
+use saywhatwant_e2e::page::{open, press, shown, token, wait_state, POLL_BOUND};
 use saywhatwant_e2e::webdriver::Browser;
 use saywhatwant_e2e::{base_url, Api};
 use serde_json::json;
@@ -32,17 +32,6 @@ async fn wait_texts(b: &Browser, mark: &str, want: &[&str]) {
         POLL_BOUND,
     )
     .await;
-}
-
-/// Clicks the element `css` selects, as the page's own click would arrive.
-async fn press(b: &Browser, css: &str) {
-    let found = b
-        .js(
-            "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;",
-            json!([css]),
-        )
-        .await;
-    assert_eq!(found, json!(true), "{css} is on the page");
 }
 
 async fn hash(b: &Browser) -> String {

@@ -105,6 +105,17 @@ pub async fn shown(b: &Browser) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// Clicks the element `css` selects, as the page's own click would arrive.
+pub async fn press(b: &Browser, css: &str) {
+    let found = b
+        .js(
+            "const e = document.querySelector(arguments[0]); if (e) e.click(); return !!e;",
+            json!([css]),
+        )
+        .await;
+    assert_eq!(found, json!(true), "{css} is on the page");
+}
+
 /// Types a name (when given) and a comment, and presses Enter, as a person would.
 pub async fn say(b: &Browser, name: &str, text: &str) {
     if !name.is_empty() {
