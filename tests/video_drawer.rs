@@ -48,6 +48,20 @@ async fn wait_playing(b: &Browser, key: Option<&str>) -> String {
     playing(b).await[0].as_str().unwrap_or_default().to_owned()
 }
 
+/// Waits until the drawer plays something other than `key`.
+async fn wait_other(b: &Browser, key: &str) {
+    b.wait_for(
+        "another video",
+        &format!(
+            "{FRAME} const v = D.querySelector('[data-testid=video]');
+             return v.getAttribute('data-key') !== arguments[0] && v.currentTime > 0;"
+        ),
+        json!([key]),
+        POLL_BOUND,
+    )
+    .await;
+}
+
 /// Clicks in the drawer's page.
 async fn drawer_click(b: &Browser, css: &str) {
     let found = b
@@ -188,6 +202,19 @@ async fn the_video_drawer_plays_loops_overlays_and_shares_a_video_another_tab_pl
         json!(true),
         "a shared video loops"
     );
+    // Another video, then the same comment's button again: that video again.
+    drawer_click(&other, "[data-v=next]").await;
+    wait_other(&other, &key).await;
+    let again = other
+        .js(
+            "const row = Array.from(document.querySelectorAll('[data-testid=comment]'))
+                .find(r => r.querySelector('[data-testid=comment-text]').textContent === arguments[0]);
+             row.querySelector('[data-act=\"play-video\"]').click(); return true;",
+            json!([posted]),
+        )
+        .await;
+    assert_eq!(again, json!(true));
+    wait_playing(&other, Some(&key)).await;
     other.quit().await;
 
     // Closing (from inside the drawer) hides it and stops the video.

@@ -81,10 +81,17 @@ pub fn play(button: Option<&Element>, state: StreamState) {
     else {
         return;
     };
-    // A frame already there only changes its hash (no reload); a new one starts with it.
+    // A frame already there only changes its hash (no reload); a new one starts with it. The
+    // same key asked again must still change the hash, or the drawer would not hear it.
     let src = format!("{PAGE}#play={key}");
     match frame() {
-        Some(f) => f.set_src(&src),
+        Some(f) => {
+            if f.src().ends_with(&src) {
+                // An empty fragment: still the same document (no fragment would reload it).
+                f.set_src(&format!("{PAGE}#"));
+            }
+            f.set_src(&src);
+        }
         None => ensure_frame(&src),
     }
     state.drawer_open.set(true);
