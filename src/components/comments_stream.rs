@@ -116,10 +116,9 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                     data-act="drawer"
                     data-testid="video-toggle"
                     aria-pressed="false"
-                    aria-label="Videos"
                     aria-controls="drawer"
                 >
-                    "📺"
+                    "Videos"
                 </button>
             </header>
             <main class="stream">
