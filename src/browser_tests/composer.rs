@@ -189,7 +189,7 @@ async fn name_and_colour_are_remembered() {
     let again = page
         .one("[data-testid=color-input]")
         .unchecked_into::<web_sys::HtmlInputElement>();
-    assert_eq!(again.value(), colour);
+    until("the colour is back", || again.value() == colour).await;
 }
 
 #[wasm_bindgen_test]

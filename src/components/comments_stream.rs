@@ -38,11 +38,12 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
         }
     }
     let state = StreamState::new(now_ms(), prefs.draft());
-    state.me.set(
-        prefs
-            .color()
-            .unwrap_or_else(|| Rgb::pleasant(random()).to_wire()),
-    );
+    // A first visit's colour is kept at once, before anything else can happen.
+    state.me.set(prefs.color().unwrap_or_else(|| {
+        let first = Rgb::pleasant(random()).to_wire();
+        prefs.set_color(&first);
+        first
+    }));
     let here = host();
     let title = site_title(&here);
     document().set_title(title);
@@ -130,7 +131,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                 <MessageList state stream window_rows chunk_rows utc_offset_min />
             </main>
             <footer class="bottom">
-                <Composer draft=state.draft color=state.me prefs stream />
+                <Composer draft=state.draft color=state.me username=prefs.username() />
                 <AlertStatus />
             </footer>
             <MessageMenu />

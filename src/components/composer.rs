@@ -1,25 +1,25 @@
-use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use web_sys::{Element, KeyboardEvent};
 
 use crate::model::color::Rgb;
 use crate::model::draft::{chars_left, check, clean_username, counter_text};
-use crate::sync::prefs::Prefs;
+use crate::state::StreamState;
 use crate::sync::Stream;
+
+const NAME: &str = "username-input";
 
 /// Name, colour and message. Name and colour are remembered in this browser; so is the text
 /// until it is sent, so a reload or a crash never loses it. The colour (`color`, `RRRGGGBBB`)
 /// is picked from a grid of fresh swatches (`colour_grid`, opened by the colour button) or,
-/// inside it, with the browser's own picker.
+/// inside it, with the browser's own picker. What is typed, Enter and the form's submit reach
+/// the page's one document listener ([`on_input`], [`on_enter`], [`submit`]): a handler of its
+/// own per field would cost each its copy of the event code (docs/app.md, size).
 #[component]
 pub fn Composer(
     draft: RwSignal<String>,
     color: RwSignal<String>,
-    prefs: Prefs,
-    stream: StoredValue<Stream, LocalStorage>,
+    username: String,
 ) -> impl IntoView {
-    let username = RwSignal::new(prefs.username());
-    let prefs = StoredValue::new(prefs);
-
     // Reactive pieces are type-erased signals: each distinct closure type would otherwise cost
     // its own copy of the rendering code (see docs/app.md, size budget).
     let counter = Signal::derive(move || counter_text(&draft.get()));
@@ -31,7 +31,6 @@ pub fn Composer(
         }
         .to_owned()
     });
-    let username_value: Signal<String> = username.into();
     let draft_value: Signal<String> = draft.into();
     let cannot_send = Signal::derive(move || check(&draft.get()).is_err());
     let color_hex = Signal::derive(move || {
@@ -40,31 +39,8 @@ pub fn Composer(
             .unwrap_or_default()
     });
 
-    let submit = move || {
-        if let Ok(text) = check(&draft.get_untracked()) {
-            let name = clean_username(&username.get_untracked());
-            stream.with_value(|s| s.send(text, name, Some(color.get_untracked())));
-            draft.set(String::new());
-            prefs.with_value(|p| p.set_draft(""));
-        }
-    };
-    let on_keydown = move |ev: KeyboardEvent| {
-        // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition is neither.
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
-            ev.prevent_default();
-            submit();
-        }
-    };
-
     view! {
-        <form
-            class="composer"
-            aria-label="Write a comment"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                submit();
-            }
-        >
+        <form class="composer" aria-label="Write a comment">
             <div class="identity">
                 <label class="field name">
                     "Name"
@@ -74,12 +50,7 @@ pub fn Composer(
                         maxlength="16"
                         placeholder="anonymous"
                         autocomplete="nickname"
-                        prop:value=username_value
-                        on:input=move |ev| {
-                            let v = event_target_value(&ev);
-                            prefs.with_value(|p| p.set_username(&v));
-                            username.set(v);
-                        }
+                        value=username
                     />
                 </label>
                 <div class="field colour">
@@ -102,11 +73,6 @@ pub fn Composer(
                                 type="color"
                                 data-testid="color-input"
                                 prop:value=color_hex
-                                on:input=move |ev| {
-                                    if let Some(c) = Rgb::from_hex(&event_target_value(&ev)) {
-                                        color.set(c.to_wire());
-                                    }
-                                }
                             />
                         </label>
                     </div>
@@ -121,12 +87,6 @@ pub fn Composer(
                     placeholder="Say what you want…"
                     aria-describedby="char-count"
                     prop:value=draft_value
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        prefs.with_value(|p| p.set_draft(&v));
-                        draft.set(v);
-                    }
-                    on:keydown=on_keydown
                 ></textarea>
                 <button type="submit" class="send" data-testid="send-button" disabled=cannot_send>
                     "Send"
@@ -138,4 +98,61 @@ pub fn Composer(
             </p>
         </form>
     }
+}
+
+/// Typing in the composer's fields: the name and the draft are remembered as they are typed,
+/// the colour picker sets the reader's colour. False for any other field.
+pub fn on_input(target: &Element, state: StreamState, stream: &Stream) -> bool {
+    match target.get_attribute("data-testid").as_deref() {
+        Some(NAME) => stream.prefs().set_username(&field_value(target)),
+        Some("color-input") => {
+            if let Some(c) = Rgb::from_hex(&field_value(target)) {
+                state.me.set(c.to_wire());
+            }
+        }
+        Some("comment-input") => {
+            let v = field_value(target);
+            stream.prefs().set_draft(&v);
+            state.draft.set(v);
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Enter in the message box sends; Shift+Enter is a new line; Enter that confirms an IME
+/// composition is neither. True when it sent (or tried to).
+pub fn on_enter(ev: &KeyboardEvent, target: &Element, state: StreamState, stream: &Stream) -> bool {
+    let send = ev.key() == "Enter"
+        && !ev.shift_key()
+        && !ev.is_composing()
+        && target.id() == "comment-input";
+    if send {
+        submit(state, stream);
+    }
+    send
+}
+
+/// Sends the draft, when it can be sent, under the name typed and the reader's colour.
+pub fn submit(state: StreamState, stream: &Stream) {
+    let Ok(text) = check(&state.draft.get_untracked()) else {
+        return;
+    };
+    let typed = document()
+        .query_selector("[data-testid=username-input]")
+        .ok()
+        .flatten()
+        .map(|el| field_value(&el))
+        .unwrap_or_default();
+    stream.send(text, clean_username(&typed), Some(state.me.get_untracked()));
+    state.draft.set(String::new());
+    stream.prefs().set_draft("");
+}
+
+/// An input's or a textarea's `value` (read as a property: they are different classes).
+fn field_value(el: &Element) -> String {
+    js_sys::Reflect::get(el, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }

@@ -15,6 +15,7 @@ use web_sys::{CustomEvent, Element, Event, KeyboardEvent, MouseEvent, PointerEve
 use crate::browser::{listen, random};
 use crate::components::act::{Act, Item};
 use crate::components::colour_grid;
+use crate::components::composer;
 use crate::components::message_menu;
 use crate::components::video_drawer;
 use crate::config::SEARCH_DEBOUNCE_MS;
@@ -238,7 +239,8 @@ fn clicked_word() -> Option<String> {
 }
 
 /// Right-click and long-press open a comment's menu; arrow keys and Escape work the menu; typing
-/// in the search box searches once typing pauses; the video drawer's frame shares and closes.
+/// in the search box searches once typing pauses; the composer's typing, Enter and submit; the
+/// video drawer's frame shares and closes.
 /// One listener on the document for all of them.
 pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalStorage>) {
     let pressing = Rc::new(Cell::new(None::<Timeout>));
@@ -248,6 +250,7 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
     let events = &[
         "contextmenu",
         "keydown",
+        "submit",
         "input",
         "pointerdown",
         "pointerup",
@@ -262,9 +265,16 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
         match ev.type_().as_str() {
             "keydown" => {
                 let key = ev.unchecked_ref::<KeyboardEvent>();
-                if message_menu::on_key(&key.key()) || on_key(key, state) {
+                let target = ev.target().map(|t| t.unchecked_into::<Element>());
+                let sent = target
+                    .is_some_and(|t| stream.with_value(|s| composer::on_enter(key, &t, state, s)));
+                if sent || message_menu::on_key(&key.key()) || on_key(key, state) {
                     ev.prevent_default();
                 }
+            }
+            "submit" => {
+                ev.prevent_default();
+                stream.with_value(|s| composer::submit(state, s));
             }
             "contextmenu" => {
                 if menu_at(&ev, state) {
@@ -292,6 +302,11 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
                 searching.set(Some(Timeout::new(SEARCH_DEBOUNCE_MS, move || {
                     stream.with_value(|s| s.search(&typed));
                 })));
+            }
+            "input" => {
+                if let Some(t) = ev.target() {
+                    stream.with_value(|s| composer::on_input(t.unchecked_ref(), state, s));
+                }
             }
             "pointerdown" if ev.unchecked_ref::<PointerEvent>().pointer_type() == "touch" => {
                 let (ev, pressed) = (ev.clone(), pressed.clone());

@@ -266,6 +266,11 @@ impl Stream {
     }
 
     /// Shows the post at once and sends it; it stays in the outbox until the server has it.
+    /// What this browser remembers (the composer writes the name and the draft as typed).
+    pub fn prefs(&self) -> &Prefs {
+        &self.0.prefs
+    }
+
     pub fn send(&self, text: String, username: Option<String>, color: Option<String>) {
         let (bot_params, context) = self.steer();
         let post = Outgoing {
