@@ -35,17 +35,17 @@ if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] ||
   npm ci --no-audit --no-fund
 fi
 
-# The video drawer's local clips are made with ffmpeg (scripts/make-videos.sh).
-if ! command -v ffmpeg >/dev/null; then
-  log "installing ffmpeg"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq ffmpeg >/dev/null
+# Debian packages, in one apt run: ffmpeg makes the video drawer's local clips
+# (scripts/make-videos.sh); the browser suites need Chromium and its driver.
+packages=()
+command -v ffmpeg >/dev/null || packages+=(ffmpeg)
+if [ "${1:-}" = browser ]; then
+  command -v chromium >/dev/null || packages+=(chromium)
+  command -v chromedriver >/dev/null || packages+=(chromium-driver)
 fi
-
-if [ "${1:-}" = browser ] && { ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; }; then
-  log "installing chromium and chromium-driver"
+if [ ${#packages[@]} -gt 0 ]; then
+  log "installing ${packages[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  apt-get install -y -qq "${packages[@]}" >/dev/null
 fi

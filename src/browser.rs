@@ -108,6 +108,15 @@ pub fn set_root_style(name: &str, value: &str) {
     }
 }
 
+/// A field's `value` (an input, a textarea, a select: read as a property, as they are
+/// different classes).
+pub fn value_of(el: &web_sys::Element) -> String {
+    js_sys::Reflect::get(el, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
 /// Moves the keyboard focus to the element with this id, if it is there.
 pub fn focus_id(id: &str) {
     let el = document().get_element_by_id(id);

@@ -25,12 +25,15 @@ pub fn follow(state: StreamState, prefs: &Prefs) {
     state.alerts.set(Alerts::decode(&prefs.alerts()));
     let played = StoredValue::new(0u32);
     Effect::new(move || {
-        let heard = state.arrivals.with(|fresh| {
-            state
-                .alerts
-                .try_update(|a| a.heard(fresh, now_ms()))
-                .flatten()
-        });
+        // Worked on a copy, and written back only when something changed: most arrivals match
+        // no chip, and every write redraws the filter bar and saves the reader's choices.
+        let Some(mut alerts) = state.alerts.try_get_untracked() else {
+            return;
+        };
+        let heard = state.arrivals.with(|fresh| alerts.heard(fresh, now_ms()));
+        if state.alerts.with_untracked(|a| *a != alerts) {
+            state.alerts.set(alerts);
+        }
         let Some((s, rule)) = heard else {
             return;
         };

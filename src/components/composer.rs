@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use web_sys::{Element, KeyboardEvent};
 
+use crate::browser::value_of;
 use crate::model::color::Rgb;
 use crate::model::draft::{chars_left, check, clean_username, counter_text};
 use crate::state::StreamState;
@@ -104,14 +105,14 @@ pub fn Composer(
 /// the colour picker sets the reader's colour. False for any other field.
 pub fn on_input(target: &Element, state: StreamState, stream: &Stream) -> bool {
     match target.get_attribute("data-testid").as_deref() {
-        Some(NAME) => stream.prefs().set_username(&field_value(target)),
+        Some(NAME) => stream.prefs().set_username(&value_of(target)),
         Some("color-input") => {
-            if let Some(c) = Rgb::from_hex(&field_value(target)) {
+            if let Some(c) = Rgb::from_hex(&value_of(target)) {
                 state.me.set(c.to_wire());
             }
         }
         Some("comment-input") => {
-            let v = field_value(target);
+            let v = value_of(target);
             stream.prefs().set_draft(&v);
             state.draft.set(v);
         }
@@ -142,17 +143,9 @@ pub fn submit(state: StreamState, stream: &Stream) {
         .query_selector("[data-testid=username-input]")
         .ok()
         .flatten()
-        .map(|el| field_value(&el))
+        .map(|el| value_of(&el))
         .unwrap_or_default();
     stream.send(text, clean_username(&typed), Some(state.me.get_untracked()));
     state.draft.set(String::new());
     stream.prefs().set_draft("");
-}
-
-/// An input's or a textarea's `value` (read as a property: they are different classes).
-fn field_value(el: &Element) -> String {
-    js_sys::Reflect::get(el, &"value".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default()
 }

@@ -18,7 +18,7 @@ use web_sys::{
     HtmlVideoElement,
 };
 
-use saywhatwant::browser::{listen, random};
+use saywhatwant::browser::{listen, random, set_root_style, value_of};
 use saywhatwant::config::{Settings, VIDEO_MANIFEST};
 use saywhatwant::model::color::display_css;
 use saywhatwant::model::video::{is_key, next, Drawer, Video, BLENDS, MAX_BRIGHTNESS};
@@ -114,13 +114,7 @@ fn note(text: &str) {
 
 /// The overlay in the reader's colour, as the page shows their name.
 fn tint(prefs: &Prefs) {
-    let css = display_css(prefs.color().as_deref());
-    if let Some(root) = document()
-        .document_element()
-        .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = root.style().set_property("--me", &css);
-    }
+    set_root_style("--me", &display_css(prefs.color().as_deref()));
 }
 
 /// Reads the manifest.
@@ -291,11 +285,7 @@ fn on_input(ev: &Event, d: Drawn) {
         return;
     };
     let id = target.id();
-    // An input's or a select's `value` (read as a property: the two are different classes).
-    let value = js_sys::Reflect::get(&target, &"value".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .and_then(|v| v.parse::<u32>().ok());
+    let value = value_of(&target).parse::<u32>().ok();
     let checked = target
         .dyn_ref::<HtmlInputElement>()
         .is_some_and(|i| i.checked());
