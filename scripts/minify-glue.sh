@@ -28,7 +28,14 @@ before_wasm=$(sri "$wasm")
 before_js=$(sri "$js")
 # -Oz again because rewriting the module alone makes wasm-opt's output about 700 B gzip larger;
 # the producers section only names the tools.
-"$bin/wasm-opt" --minify-imports-and-exports-and-modules -Oz --strip-producers \
+#
+# Unused exports: Leptos always links server_fn, whose streaming bodies export three classes
+# (wasm-streams' IntoUnderlyingSource, -ByteSource and -Sink) that only a server function
+# returning a stream would use, and a client-side page has none. Their exports are removed
+# here (so wasm-opt drops their code) and their classes from the glue below, about 2 KB gzip;
+# if the glue still used one of them, the export check below would stop the build.
+"$bin/wasm-opt" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
+    --minify-imports-and-exports-and-modules -Oz --strip-producers \
     "$wasm" -o "$wasm" >"$map"
 
 node - "$map" "$wasm" "$js" <<'EOF'
@@ -60,6 +67,12 @@ if (renamed !== imports.size) fail(`${renamed} of ${imports.size} imports found 
 for (const old of imports.keys()) {
   if (new RegExp(`\\b${old.replace(/\$/g, '\\$')}\\b`).test(js)) fail(`${old} is used elsewhere`);
 }
+
+// The stream classes whose exports are gone: each class, its dispose line, its finalizer.
+js = js
+  .replace(/^export class (IntoUnderlying\w*) \{\n[\s\S]*?^\}\n(if \(Symbol\.dispose\) \1\.prototype\[Symbol\.dispose\] = \1\.prototype\.free;\n)?/gm, '')
+  .replace(/^const IntoUnderlying\w*Finalization = .*\n.*\n.*\n/gm, '');
+if (/intounderlying/i.test(js)) fail('a stream class is still in the glue');
 
 // The exports, all read as `wasm.<name>` (`wasm` is the instance's exports).
 js = js.replace(/\bwasm\.([\w$]+)/g, (_, name) => {

@@ -1,10 +1,6 @@
 //! The few things the app asks of the browser itself: time, randomness, visibility, the
 //! clipboard and downloads.
 
-use futures::channel::mpsc::UnboundedReceiver;
-use futures::future::{select, Either};
-use futures::StreamExt;
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::{document, on_cleanup, StoredValue, UpdateValue};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -56,33 +52,6 @@ pub async fn storage_usage() -> Option<f64> {
 /// Whether the browser believes it has a network (`navigator.onLine`).
 pub fn is_online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
-}
-
-/// What arrives in the stream's inbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Signal {
-    /// The tab was shown, the network came back, or the reader chose another channel.
-    Poke,
-    /// A frame from live channel number `.0` (a comments page as JSON text, or "pong").
-    Frame(u32, String),
-    /// Live channel number `.0` closed, with its close code.
-    Closed(u32, u16),
-}
-
-pub enum Wait {
-    Slept,
-    Woken(Signal),
-    /// The inbox is closed: the page is going away.
-    Closed,
-}
-
-/// Sleeps `ms`, or less when something arrives in `inbox`.
-pub async fn sleep_or_wake(ms: u32, inbox: &mut UnboundedReceiver<Signal>) -> Wait {
-    match select(TimeoutFuture::new(ms), inbox.next()).await {
-        Either::Left(_) => Wait::Slept,
-        Either::Right((Some(signal), _)) => Wait::Woken(signal),
-        Either::Right((None, _)) => Wait::Closed,
-    }
 }
 
 /// The page's own origin (`http://127.0.0.1:8080`).
@@ -173,6 +142,8 @@ pub fn save_text(name: &str, text: &str) -> Option<()> {
 }
 
 /// One handler for some events of `target`, removed when the component that made it goes.
+/// `scroll` does not bubble: it is heard on its way down (capture), so a listener on the
+/// document hears every element's scroll.
 pub fn listen(
     target: EventTarget,
     events: &'static [&'static str],
@@ -180,15 +151,22 @@ pub fn listen(
 ) {
     let f = Closure::<dyn FnMut(Event)>::new(f);
     for e in events {
-        let _ = target.add_event_listener_with_callback(e, f.as_ref().unchecked_ref());
+        let _ = target.add_event_listener_with_callback_and_bool(
+            e,
+            f.as_ref().unchecked_ref(),
+            *e == "scroll",
+        );
     }
     let held = StoredValue::new_local(Some((target, f)));
     on_cleanup(move || {
         held.try_update_value(|h| {
             if let Some((target, f)) = h.take() {
                 for e in events {
-                    let _ =
-                        target.remove_event_listener_with_callback(e, f.as_ref().unchecked_ref());
+                    let _ = target.remove_event_listener_with_callback_and_bool(
+                        e,
+                        f.as_ref().unchecked_ref(),
+                        *e == "scroll",
+                    );
                 }
             }
         });

@@ -114,6 +114,12 @@ async fn keys_focus_tint_and_the_colour_grid() {
     let pick = two[5].clone();
     press(&b, &format!("#palette [data-colour='{pick}']")).await;
     assert_eq!(tint(&b).await.1, pick, "the swatch is the reader's colour");
+    let part = |i: usize| pick[i..i + 3].parse::<u8>().unwrap_or_default();
+    assert_eq!(
+        js(&b, "return getComputedStyle(document.querySelector('[data-act=palette]')).backgroundColor;").await,
+        json!(format!("rgb({}, {}, {})", part(0), part(3), part(6))),
+        "the colour button is filled with it"
+    );
     assert_eq!(
         js(&b, "return document.getElementById('palette').hidden;").await,
         json!(true)

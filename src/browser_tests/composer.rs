@@ -144,11 +144,17 @@ async fn the_limit_is_201_characters() {
     let (_server, settings) = setup("limit");
     let page = Page::mount(settings);
     let send = page.one("[data-testid=send-button]");
+    let count = page.one("#char-count");
     type_text(&page, &"é".repeat(201));
     sleep(30).await;
     assert!(!send.has_attribute("disabled"));
+    assert!(!count.has_attribute("data-over"), "201 is not too long");
     type_text(&page, &"é".repeat(202));
     until("send disabled", || send.has_attribute("disabled")).await;
+    assert!(
+        count.has_attribute("data-over"),
+        "the count says it is too long"
+    );
     assert!(page
         .one("#char-count")
         .text_content()

@@ -52,9 +52,9 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     lens.domain = prefs.domain_filter().then(|| here.clone());
     state.set_lens(lens);
     // The reader's choices are remembered: their colour (which tints the page, `--me` in
-    // style/main.css: the readable shade, as their name is shown), the domain filter and the
-    // chips' alerts. One effect for all three: each effect costs the download its own copy of
-    // the effect code. Its first run, once the page is drawn, puts the caret in the message
+    // style/main.css: the readable shade, as their name is shown; `--mine`, as picked, fills
+    // the colour button), the domain filter and the chips' alerts. One effect for all three:
+    // each effect costs the download its own copy of the effect code. Its first run, once the page is drawn, puts the caret in the message
     // box, as chat pages do (not on phones: the keyboard would cover the stream).
     let keep = prefs.clone();
     let pressed = Signal::derive(move || state.lens.with(|l| l.domain.is_some()).to_string());
@@ -62,6 +62,10 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
         let me = state.me.get();
         keep.set_color(&me);
         set_root_style("--me", &display_css(Some(&me)));
+        set_root_style(
+            "--mine",
+            &Rgb::from_wire(&me).map(Rgb::to_hex).unwrap_or_default(),
+        );
         keep.set_domain_filter(state.lens.with(|l| l.domain.is_some()));
         state.alerts.with(|a| keep.set_alerts(&a.encode()));
         if first.is_none() && !crate::browser::touch_first() {
@@ -81,7 +85,7 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
     video_drawer::follow(state, prefs.clone());
 
     view! {
-        <div class="app" on:click=move |ev| row_events::on_click(ev, state, stream)>
+        <div class="app">
             <header class="top">
                 <div class="brand">
                     <h1>

@@ -24,14 +24,7 @@ pub fn Composer(
     // Reactive pieces are type-erased signals: each distinct closure type would otherwise cost
     // its own copy of the rendering code (see docs/app.md, size budget).
     let counter = Signal::derive(move || counter_text(&draft.get()));
-    let counter_class = Signal::derive(move || {
-        if chars_left(&draft.get()) < 0 {
-            "count over"
-        } else {
-            "count"
-        }
-        .to_owned()
-    });
+    let over = Signal::derive(move || chars_left(&draft.get()) < 0);
     let draft_value: Signal<String> = draft.into();
     let cannot_send = Signal::derive(move || check(&draft.get()).is_err());
     let color_hex = Signal::derive(move || {
@@ -64,9 +57,9 @@ pub fn Composer(
                         aria-labelledby="colour-label"
                         aria-expanded="false"
                         aria-controls="palette"
-                        style:background-color=color_hex
                     ></button>
-                    // Its swatches are made when it opens (`colour_grid`).
+                    // Its own colour is the page's `--mine` (set with `--me`); its swatches are
+                    // made when it opens (`colour_grid`).
                     <div id="palette" class="palette" role="group" aria-label="Pick a colour" hidden>
                         <label class="custom">
                             "Other…"
@@ -94,7 +87,7 @@ pub fn Composer(
                 </button>
             </div>
             <p class="hint">
-                <span id="char-count" class=counter_class>{counter}</span>
+                <span id="char-count" class="count" data-over=over>{counter}</span>
                 <span class="keys">"Enter sends · Shift+Enter new line"</span>
             </p>
         </form>

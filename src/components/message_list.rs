@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
+use crate::browser::listen;
 use crate::components::filter_bar;
 use crate::components::rows::{self, Row};
 use crate::model::draft::new_messages_label;
@@ -100,11 +101,15 @@ pub fn MessageList(
         }
     });
 
-    let on_scroll = move |_| {
+    // Heard on the document, as every other event of the page (`browser::listen`).
+    listen(document().into(), &["scroll"], move |ev| {
         let Some(el) = scroller.try_get_untracked().flatten() else {
             return;
         };
         let el: &HtmlElement = el.as_ref();
+        if ev.target().as_ref() != Some(el.as_ref()) {
+            return;
+        }
         let m = metrics(el);
         let Some(following) = state.viewport.try_with_untracked(|v| v.is_following()) else {
             return;
@@ -136,11 +141,11 @@ pub fn MessageList(
                 stream.with_value(|s| s.load_older());
             }
         }
-    };
+    });
 
     view! {
         // The log role (new rows are announced) on the region, so the rows stay a list.
-        <div class="scroller" node_ref=scroller on:scroll=on_scroll tabindex="0" aria-label="Comments"
+        <div class="scroller" node_ref=scroller tabindex="0" aria-label="Comments"
             role="log" aria-live="polite" aria-relevant="additions">
             <p class="edge">{edge}</p>
             // Its rows are drawn by `rows::draw`.

@@ -38,11 +38,7 @@ fn row_id(el: &Element) -> Option<String> {
     closest(el, "[data-testid=comment]")?.get_attribute("data-id")
 }
 
-pub fn on_click(
-    ev: leptos::ev::MouseEvent,
-    state: StreamState,
-    stream: StoredValue<Stream, LocalStorage>,
-) {
+fn on_click(ev: &MouseEvent, state: StreamState, stream: StoredValue<Stream, LocalStorage>) {
     let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
         return;
     };
@@ -248,6 +244,7 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
     // Each key replaces (and so cancels) the wait of the one before.
     let searching = Cell::new(None::<Timeout>);
     let events = &[
+        "click",
         "contextmenu",
         "keydown",
         "submit",
@@ -263,6 +260,7 @@ pub fn listen_on_document(state: StreamState, stream: StoredValue<Stream, LocalS
     ];
     listen(document().into(), events, move |ev: Event| {
         match ev.type_().as_str() {
+            "click" => on_click(ev.unchecked_ref(), state, stream),
             "keydown" => {
                 let key = ev.unchecked_ref::<KeyboardEvent>();
                 let target = ev.target().map(|t| t.unchecked_into::<Element>());

@@ -4,15 +4,15 @@
 //! frames, closes) in order. Both paths move the same cursor only on what arrived, so a
 //! switch either way loses nothing and shows nothing twice.
 
-use futures::channel::mpsc::UnboundedReceiver;
 use leptos::prelude::*;
 use saywhatwant_wire::{Comment, CommentsPage, Cursor};
 
 use super::Stream;
-use crate::browser::{is_online, is_visible, now_ms, origin, random, sleep_or_wake, Signal, Wait};
+use crate::browser::{is_online, is_visible, now_ms, origin, random};
 use crate::model::poll::{Clock, Next, Poller};
 use crate::model::push::{live_url, AfterClose, Push, Tick, Via};
 use crate::sync::codec;
+use crate::sync::inbox::{Inbox, Signal, Wait};
 use crate::sync::socket::Socket;
 use crate::sync::wake;
 
@@ -23,7 +23,7 @@ struct Open {
 }
 
 impl Stream {
-    pub(super) async fn follow(self, mut inbox: UnboundedReceiver<Signal>) {
+    pub(super) async fn follow(self, inbox: Inbox) {
         let _listeners = wake::Listeners::attach(&self.0.inbox);
         let mut poller = Poller::new();
         let mut clock = Clock::default();
@@ -39,7 +39,7 @@ impl Stream {
             }
             if let Some(o) = &open {
                 let wait = push.next_tick_ms(now_ms());
-                match sleep_or_wake(wait, &mut inbox).await {
+                match inbox.sleep_or_wake(wait).await {
                     Wait::Closed => break,
                     Wait::Woken(Signal::Frame(n, text)) if n == o.number => {
                         push.heard(now_ms());
@@ -114,7 +114,7 @@ impl Stream {
             let retry = push
                 .retry_in_ms(now_ms())
                 .filter(|_| poller.cursor().is_some());
-            if !self.wait(&poller, &mut clock, retry, &mut inbox).await {
+            if !self.wait(&poller, &mut clock, retry, &inbox).await {
                 break;
             }
         }
@@ -217,7 +217,7 @@ impl Stream {
         poller: &Poller,
         clock: &mut Clock,
         at_most: Option<u32>,
-        inbox: &mut UnboundedReceiver<Signal>,
+        inbox: &Inbox,
     ) -> bool {
         let settings = &self.0.settings;
         let started = now_ms();
@@ -228,7 +228,7 @@ impl Stream {
         };
         let mut delay = until(clock, started);
         while delay > 0 {
-            match sleep_or_wake(delay, inbox).await {
+            match inbox.sleep_or_wake(delay).await {
                 Wait::Closed => return false,
                 Wait::Woken(Signal::Poke) => {
                     clock.poll_now();
@@ -241,7 +241,7 @@ impl Stream {
             delay = until(clock, now_ms());
         }
         // Several wake-ups while asleep still mean one request.
-        while inbox.try_recv().is_ok() {}
+        inbox.clear();
         true
     }
 }

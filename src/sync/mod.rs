@@ -5,12 +5,14 @@
 //! The only code of the page that talks to the network (`api`: requests, `socket`: the live
 //! channel), IndexedDB (`store`: the database, `persist`: what is kept and pruned) and
 //! localStorage (`prefs`); `codec` turns the wire format into values and back, `wake` hears the
-//! browser's online and visibility events.
+//! browser's online and visibility events; `inbox` is what they and the socket tell the follow
+//! loop.
 
 pub mod api;
 pub mod codec;
 mod follow;
 mod idb;
+pub mod inbox;
 pub mod persist;
 pub mod prefs;
 pub mod socket;
@@ -20,12 +22,11 @@ pub mod wake;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use futures::channel::mpsc::{unbounded, UnboundedSender};
 use leptos::prelude::*;
 use saywhatwant_wire::{BotParams, Comment};
 use wasm_bindgen_futures::spawn_local;
 
-use crate::browser::{random_bytes, Signal};
+use crate::browser::random_bytes;
 use crate::config::{Settings, DEFAULT_ENTITY};
 use crate::model::conversation::{context, steer, Row};
 use crate::model::draft::{client_id, Outgoing, SendState};
@@ -33,6 +34,7 @@ use crate::model::filter::needle;
 use crate::model::timeline::Pos;
 use crate::state::StreamState;
 use crate::sync::api::Api;
+use crate::sync::inbox::{Inbox, Signal};
 use crate::sync::persist::Persist;
 use crate::sync::prefs::Prefs;
 
@@ -54,12 +56,12 @@ struct Inner {
     /// on, what arrives is new to the reader (`follow::heard`).
     caught_up: Cell<bool>,
     /// The follow loop's inbox: wake-ups and the live channel's events.
-    inbox: UnboundedSender<Signal>,
+    inbox: Inbox,
 }
 
 impl Stream {
     pub fn start(settings: Settings, state: StreamState, prefs: Prefs) -> Stream {
-        let (inbox, inbox_rx) = unbounded();
+        let inbox = Inbox::default();
         let (notice, counts) = (state.notice, state.counts);
         let persist = Persist::new(
             settings.store_cap,
@@ -82,7 +84,7 @@ impl Stream {
             inbox,
         });
         let stream = Stream(inner);
-        spawn_local(stream.clone().follow(inbox_rx));
+        spawn_local(stream.clone().follow(stream.0.inbox.clone()));
         spawn_local(stream.clone().load_history());
         stream.resend_saved_posts();
         stream
@@ -91,12 +93,12 @@ impl Stream {
     /// Ends following at once; nothing is written to the signals afterwards.
     pub fn stop(&self) {
         self.0.alive.set(false);
-        self.0.inbox.close_channel();
+        self.0.inbox.close();
     }
 
     /// Follows at once (the reader chose another channel).
     pub fn wake(&self) {
-        let _ = self.0.inbox.unbounded_send(Signal::Poke);
+        self.0.inbox.send(Signal::Poke);
     }
 
     fn alive(&self) -> bool {

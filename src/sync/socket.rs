@@ -1,12 +1,11 @@
 //! The live channel's WebSocket: its events go into the stream's inbox as [`Signal`]s, so
 //! the one loop in `sync/follow.rs` handles frames, closes, timers and wake-ups in order.
 
-use futures::channel::mpsc::UnboundedSender;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 
-use crate::browser::Signal;
+use crate::sync::inbox::{Inbox, Signal};
 
 pub struct Socket {
     ws: WebSocket,
@@ -19,19 +18,19 @@ pub struct Socket {
 impl Socket {
     /// Opens `url`; `None` when the browser refuses at once (no WebSocket, a bad address).
     /// Its signals carry `number`, so one from a socket already given up is told apart.
-    pub fn open(url: &str, inbox: &UnboundedSender<Signal>, number: u32) -> Option<Socket> {
+    pub fn open(url: &str, inbox: &Inbox, number: u32) -> Option<Socket> {
         let ws = WebSocket::new(url).ok()?;
         let tx = inbox.clone();
         let on_message = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
             if let Some(text) = e.unchecked_into::<MessageEvent>().data().as_string() {
-                let _ = tx.unbounded_send(Signal::Frame(number, text));
+                tx.send(Signal::Frame(number, text));
             }
         });
         let tx = inbox.clone();
         // An error is always followed by a close; the close says what happened.
         let on_close = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
             let code = e.unchecked_into::<CloseEvent>().code();
-            let _ = tx.unbounded_send(Signal::Closed(number, code));
+            tx.send(Signal::Closed(number, code));
         });
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));

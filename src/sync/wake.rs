@@ -1,10 +1,10 @@
 //! What wakes the follow loop: the tab shown again, or the network gone or back.
 
-use futures::channel::mpsc::UnboundedSender;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::browser::{is_visible, Signal};
+use crate::browser::is_visible;
+use crate::sync::inbox::{Inbox, Signal};
 
 const NETWORK: [&str; 2] = ["online", "offline"];
 
@@ -16,18 +16,18 @@ pub struct Listeners {
 }
 
 impl Listeners {
-    pub fn attach(wake: &UnboundedSender<Signal>) -> Option<Self> {
+    pub fn attach(wake: &Inbox) -> Option<Self> {
         let window = web_sys::window()?;
         let document = window.document()?;
         let tx = wake.clone();
         let on_visible = Closure::<dyn FnMut()>::new(move || {
             if is_visible() {
-                let _ = tx.unbounded_send(Signal::Poke);
+                tx.send(Signal::Poke);
             }
         });
         let tx = wake.clone();
         let on_online = Closure::<dyn FnMut()>::new(move || {
-            let _ = tx.unbounded_send(Signal::Poke);
+            tx.send(Signal::Poke);
         });
         document
             .add_event_listener_with_callback(
