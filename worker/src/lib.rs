@@ -12,6 +12,7 @@ pub mod log;
 pub mod memory_kv;
 pub mod rate_limit;
 pub mod recent;
+pub mod relay;
 
 #[cfg(target_arch = "wasm32")]
 mod cloudflare;

@@ -5,6 +5,8 @@ mod hibernation;
 mod ids;
 mod kv;
 mod object;
+mod registry;
+mod relay;
 mod sql;
 
 use std::cell::RefCell;
@@ -16,11 +18,39 @@ use worker::{event, Context, Env, Headers, Method, RequestInit, Stub};
 use crate::api::{self, Body, Config, Ctx, LogCallError, LogPort, Outcome};
 use crate::log::command::{Command, Reply};
 use crate::rate_limit::{Bucket, RateLimiter, Unlimited};
+use crate::relay::route;
 
 const KV_BINDING: &str = "COMMENTS_KV";
 const LOG_BINDING: &str = "COMMENT_LOG";
 /// The one log object of the stream.
 const LOG_NAME: &str = "stream";
+const RELAY_BINDING: &str = "RELAY";
+
+/// One request to relay `name` (`path`: `round` with a body, `info`, `close-sockets`), its
+/// JSON answer.
+async fn call_relay(
+    env: &Env,
+    name: &str,
+    path: &str,
+    body: Option<String>,
+) -> worker::Result<serde_json::Value> {
+    let stub = env
+        .durable_object(RELAY_BINDING)?
+        .id_from_name(name)?
+        .get_stub()?;
+    let headers = Headers::new();
+    headers.set(relay::RELAY_HEADER, name)?;
+    let mut init = RequestInit::new();
+    init.with_method(if body.is_some() {
+        Method::Post
+    } else {
+        Method::Get
+    })
+    .with_headers(headers)
+    .with_body(body.map(Into::into));
+    let req = worker::Request::new_with_init(&format!("https://relay/{path}"), &init)?;
+    stub.fetch_with_request(req).await?.json().await
+}
 
 /// The log object, reached with one request per command.
 struct ObjectLog {
@@ -233,20 +263,32 @@ async fn fetch(
         }
         Outcome::CloseSockets => operator(&log, &config, Method::Post, "close-sockets").await,
         Outcome::ObjectInfo => operator(&log, &config, Method::Get, "info").await,
-        // The object accepts the socket itself; its answer (101) goes straight back.
+        // A relay near the reader accepts the socket (`relay::route`); its answer (101) goes
+        // straight back.
         Outcome::Live(live) => {
+            let region = route::region(req.cf().and_then(|cf| cf.continent()).as_deref());
+            let per_region = var(&env, "RELAYS_PER_REGION")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(route::DEFAULT_PER_REGION);
+            let name = route::relay_name(region, live.network.as_deref(), per_region);
             let forward = Headers::new();
             forward.set("Upgrade", "websocket")?;
-            // Made here, never copied from the client: the object counts sockets by it.
+            forward.set(relay::RELAY_HEADER, &name)?;
+            // Made here, never copied from the client: the relay counts sockets by it.
             if let Some(network) = &live.network {
-                forward.set(object::NETWORK_HEADER, network)?;
+                forward.set(relay::NETWORK_HEADER, network)?;
             }
-            let q = live.query;
+            let relays = env.durable_object(RELAY_BINDING)?;
+            let namespace = relays.id_from_name(&name)?;
+            // The hint places a relay when it is first made; "any": where the Worker runs.
+            let stub = match region {
+                "any" => namespace.get_stub()?,
+                hint => namespace.get_stub_with_location_hint(hint)?,
+            };
             let mut init = RequestInit::new();
             init.with_method(Method::Get).with_headers(forward);
-            let url = format!("https://log/live?{}", q.to_query_string());
-            log.stub
-                .fetch_with_request(worker::Request::new_with_init(&url, &init)?)
+            let url = format!("https://relay/live?{}", live.query.to_query_string());
+            stub.fetch_with_request(worker::Request::new_with_init(&url, &init)?)
                 .await
         }
     }

@@ -1,49 +1,40 @@
 //! The log object: one SQLite-backed Durable Object (`CommentLog`, named "stream") that
-//! sequences, stores and serves the whole stream, and holds the readers' live sockets.
+//! sequences, stores and serves the whole stream. The readers' live sockets are held by relay
+//! objects (`relay.rs`); the log sends each round of commits once to each relay.
 //!
 //! Platform calls and why:
 //! - `state.storage().sql()`: synchronous SQLite in the object. A command runs start to end
 //!   without yielding, so two racing POSTs of one id cannot both insert, and the output gate
-//!   holds each answer until its write is durable.
-//! - `state.accept_web_socket`: the hibernation API. Sockets stay open while the object is
-//!   evicted from memory; no duration is billed for a sleeping object, and
-//!   `state.get_websockets()` finds them all again after a wake-up.
-//! - `set_websocket_auto_response("ping" → "pong")`: the runtime answers keep-alives itself,
-//!   without waking the object; `getWebSocketAutoResponseTimestamp` (see `hibernation.rs`) says
-//!   when it last did, so a commit can close the sockets that stopped pinging.
-//! - `serialize_attachment`: each socket's filter and opening time, kept through hibernation.
+//!   holds each answer until its write is durable. The relays that hold sockets are a small
+//!   table there (`registry.rs`), so a restarted log still knows where to send.
+//! - The relays are reached through their namespace binding, by name, one request per round
+//!   each. Commits that arrive while a round is on its way go out together in the next one,
+//!   so under load rounds grow instead of multiplying.
 //! - `storage().set_alarm`: coalesces rewrites of the KV recent view to one per
 //!   [`REFRESH_MS`] while the stream changes.
 
 use std::cell::{Cell, RefCell, RefMut};
 
-use saywhatwant_wire::{CommentsPage, CommentsQuery, ErrorBody};
+use saywhatwant_wire::ErrorBody;
 use worker::{
-    durable_object, wasm_bindgen, worker_sys::WebSocketRequestResponsePair, Date, DurableObject,
-    Env, Request, Response, ResponseBuilder, Result, State, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair,
+    durable_object, wasm_bindgen, Date, DurableObject, Env, Request, Response, Result, State,
 };
 
-use super::hibernation::last_ping;
 use super::ids::new_id;
 use super::kv::WorkersKv;
+use super::registry::Registry;
 use super::sql::SqlStore;
 use super::KV_BINDING;
 use crate::log::command::{serve, Command, Reply};
-use crate::log::live::{
-    self, Attachment, Opening, CLOSE_BEHIND, CLOSE_IDLE, CLOSE_UNKNOWN_CURSOR, IDLE_AFTER_MS,
-};
-use crate::log::{Change, Filter, Log, LogError, LogStore, StoreError, Usage};
+use crate::log::{Change, Log, LogError, LogStore, Usage};
 use crate::recent::{self, RecentView, REFRESH_MS};
-use saywhatwant_wire::live as contract;
+use crate::relay::{Item, Round};
 
 /// Comments retention deletes per alarm: about 2 500 rows written, a few milliseconds.
 const PRUNE_BATCH: usize = 500;
 
 /// The header that reports a command's storage rows (read by the benchmarks).
 pub const ROWS_HEADER: &str = "X-Log-Rows";
-/// The network a socket is counted under, set by the Worker (absent: a bot, exempt).
-pub const NETWORK_HEADER: &str = "X-Sww-Network";
 
 #[durable_object]
 pub struct CommentLog {
@@ -56,6 +47,12 @@ pub struct CommentLog {
     /// What retention deleted since this instance started: comments, and the rows that cost
     /// (read, written), as the object's SQLite counts them (`/info`, for the benchmarks).
     pruned: Cell<(u64, Usage)>,
+    /// The relays that hold sockets, read on first use.
+    relays: RefCell<Option<Registry>>,
+    /// What was committed since the round on its way left.
+    next_round: RefCell<Option<Round>>,
+    /// A round is on its way to the relays.
+    sending: Cell<bool>,
 }
 
 fn failure(status: u16, code: &str, error: String) -> Result<Response> {
@@ -68,34 +65,34 @@ fn failure(status: u16, code: &str, error: String) -> Result<Response> {
 
 impl DurableObject for CommentLog {
     fn new(state: State, env: Env) -> Self {
-        if let Ok(pair) = WebSocketRequestResponsePair::new(contract::PING, contract::PONG) {
-            state.set_websocket_auto_response(&pair);
-        }
         CommentLog {
             state,
             env,
             log: RefCell::new(None),
             view_scheduled: Cell::new(false),
             pruned: Cell::new((0, Usage::default())),
+            relays: RefCell::new(None),
+            next_round: RefCell::new(None),
+            sending: Cell::new(false),
         }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/command" => self.command(req).await,
-            "/live" => self.live(&req),
             "/close-sockets" => {
-                let sockets = self.state.get_websockets();
-                for ws in &sockets {
-                    // 1012: the service restarts; clients come back from their cursors.
-                    let _ = ws.close(Some(1012), Some("closed by the operator: reconnect"));
-                }
-                Response::from_json(&serde_json::json!({ "closed": sockets.len() }))
+                let closed = self.ask_relays("close-sockets", "closed").await;
+                Response::from_json(&serde_json::json!({
+                    "closed": closed.iter().sum::<u64>(),
+                    "relays": closed.len(),
+                }))
             }
             "/info" => {
+                let sockets = self.ask_relays("info", "sockets").await;
                 let log = self.log()?;
                 Response::from_json(&serde_json::json!({
-                    "sockets": self.state.get_websockets().len(),
+                    "sockets": sockets.iter().sum::<u64>(),
+                    "relays": sockets.len(),
                     "head": log.head(),
                     "tail": log.tail_len(),
                     "tailBytes": log.tail_bytes(),
@@ -145,36 +142,6 @@ impl DurableObject for CommentLog {
         }
         Response::ok("")
     }
-
-    async fn websocket_message(
-        &self,
-        _ws: WebSocket,
-        _msg: WebSocketIncomingMessage,
-    ) -> Result<()> {
-        // What a reader sends changes nothing (keep-alives are answered by the runtime).
-        Ok(())
-    }
-
-    async fn websocket_close(
-        &self,
-        ws: WebSocket,
-        code: usize,
-        reason: String,
-        _was_clean: bool,
-    ) -> Result<()> {
-        // Completes the closing handshake; the socket may already be gone.
-        let code = if (1000..5000).contains(&code) && code != 1005 && code != 1006 {
-            code as u16
-        } else {
-            1000
-        };
-        let _ = ws.close(Some(code), Some(reason));
-        Ok(())
-    }
-
-    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
-        Ok(())
-    }
 }
 
 impl CommentLog {
@@ -202,27 +169,31 @@ impl CommentLog {
             Err(e) => return failure(400, "invalid_command", format!("not a log command: {e}")),
         };
         let now = Date::now().as_millis();
+        // A relay asking for a socket's first frames gets rounds from now on: registered in
+        // the same turn as its frames are read, so no round falls between them.
+        if let Command::Join { relay, .. } = &command {
+            if let Err(e) = self.registry().map(|mut r| r.join(relay)) {
+                return failure(503, "storage_unavailable", e.to_string());
+            }
+        }
         // Runs without yielding: the borrow ends before anything below awaits.
         let served = match self.log() {
-            Ok(mut log) => serve(&mut log, command, new_id, now).map(|s| (s, log.head())),
+            Ok(mut log) => {
+                let before = log.head();
+                serve(&mut log, command, new_id, now).map(|s| (s, before, log.head()))
+            }
             Err(e) => return failure(503, "storage_unavailable", e.to_string()),
         };
-        let (mut served, head) = match served {
+        let (mut served, before, head) = match served {
             Ok(s) => s,
             Err(e @ LogError::CursorAhead { .. }) => {
                 return failure(410, "cursor_expired", e.to_string())
             }
             Err(LogError::Store(e)) => return failure(503, "storage_unavailable", e.to_string()),
         };
-        for change in &served.changed {
-            self.push(change, head);
-        }
-        if !served.changed.is_empty() {
-            self.schedule_view().await;
-        }
         if let Reply::Moderation { state } = &mut served.reply {
             let f = &mut state.figures;
-            f.sockets = self.state.get_websockets().len() as u64;
+            f.sockets = self.registry().map(|r| r.sockets()).unwrap_or(0);
             f.wasm_memory_bytes = (core::arch::wasm32::memory_size(0) * 65_536) as u64;
             f.storage_bytes = self.log().map(|l| l.store().size()).unwrap_or(0);
         }
@@ -232,48 +203,109 @@ impl CommentLog {
         );
         let response = Response::from_json(&served.reply)?;
         response.headers().set(ROWS_HEADER, &rows)?;
+        if !served.changed.is_empty() {
+            self.add_to_round(served.changed, before, head);
+            self.schedule_view().await;
+            self.send_rounds().await;
+        }
         Ok(response)
     }
 
-    /// Sends a committed change to every socket whose filter it passes (a takedown to all),
-    /// and closes the sockets that have been silent too long instead.
-    fn push(&self, change: &Change, head: u64) {
-        let mut frame: Option<String> = None;
-        let now = Date::now().as_millis();
-        let idle_after = self.idle_after_ms();
-        for ws in self.state.get_websockets() {
-            let socket: Attachment = match ws.deserialize_attachment() {
-                Ok(Some(a)) => a,
-                _ => Attachment::default(),
-            };
-            if live::is_idle(socket.opened, last_ping(&self.state, &ws), now, idle_after) {
-                let _ = ws.close(Some(CLOSE_IDLE), Some("no keep-alive heard: reconnect"));
-                continue;
+    /// Adds what a command committed to the next round: comments numbered above `before` are
+    /// new, the others changed.
+    fn add_to_round(&self, changed: Vec<Change>, before: u64, head: u64) {
+        let mut next = self.next_round.borrow_mut();
+        let round = next.get_or_insert_with(|| Round {
+            from: before,
+            to: head,
+            ..Round::default()
+        });
+        round.to = head;
+        for change in changed {
+            match change {
+                Change::Comment(e) => round.items.push(Item {
+                    update: e.seq <= before,
+                    seq: e.seq,
+                    comment: e.comment,
+                }),
+                Change::Removed(id) => round.removed.push(id),
             }
-            if let Change::Comment(entry) = change {
-                if !socket.filter.matches(&entry.comment) {
-                    continue;
-                }
-            }
-            let text = frame.get_or_insert_with(|| {
-                let page = match change {
-                    Change::Comment(entry) => live::change(entry, head),
-                    Change::Removed(id) => live::removal(id, head),
-                };
-                serde_json::to_string(&page).unwrap_or_default()
-            });
-            // A socket that is closing fails here; its close event cleans it up.
-            let _ = ws.send_with_str(text.as_str());
         }
     }
 
-    /// [`IDLE_AFTER_MS`], or `SOCKET_IDLE_SECONDS` (the live tests shorten it).
-    fn idle_after_ms(&self) -> u64 {
-        self.env
-            .var("SOCKET_IDLE_SECONDS")
-            .ok()
-            .and_then(|v| v.to_string().trim().parse::<u64>().ok())
-            .map_or(IDLE_AFTER_MS, |s| s * 1_000)
+    /// Sends the rounds to every relay, one round at a time; commits made meanwhile wait
+    /// for the next round (which is how rounds grow under load).
+    async fn send_rounds(&self) {
+        if self.sending.replace(true) {
+            return;
+        }
+        loop {
+            let Some(round) = self.next_round.borrow_mut().take() else {
+                break;
+            };
+            let (names, number) = match self.registry() {
+                Ok(mut r) => (r.names(), r.next_round()),
+                Err(e) => {
+                    worker::console_warn!("the relays: {e}");
+                    break;
+                }
+            };
+            let Ok(body) = serde_json::to_string(&round) else {
+                break;
+            };
+            let sent = futures::future::join_all(
+                names
+                    .iter()
+                    .map(|name| super::call_relay(&self.env, name, "round", Some(body.clone()))),
+            )
+            .await;
+            for (name, answer) in names.iter().zip(sent) {
+                match answer.map(|a| a.get("sockets").and_then(|n| n.as_u64())) {
+                    Ok(Some(sockets)) => {
+                        if let Err(e) = self
+                            .registry()
+                            .map(|mut r| r.answered(name, sockets, number))
+                        {
+                            worker::console_warn!("the relays: {e}");
+                        }
+                    }
+                    // It will see the gap in the next round and ask for what it missed.
+                    Ok(None) => worker::console_warn!("relay {name}: no socket count"),
+                    Err(e) => worker::console_warn!("relay {name}: {e}"),
+                }
+            }
+        }
+        self.sending.set(false);
+    }
+
+    /// Asks every relay `path` and sums the number each answers under `key`.
+    async fn ask_relays(&self, path: &str, key: &str) -> Vec<u64> {
+        let names = self.registry().map(|r| r.names()).unwrap_or_default();
+        futures::future::join_all(
+            names
+                .iter()
+                .map(|n| super::call_relay(&self.env, n, path, None)),
+        )
+        .await
+        .into_iter()
+        .map(|a| {
+            a.ok()
+                .and_then(|v| v.get(key).and_then(|n| n.as_u64()))
+                .unwrap_or(0)
+        })
+        .collect()
+    }
+
+    fn registry(&self) -> Result<RefMut<'_, Registry>> {
+        let mut slot = self.relays.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(
+                Registry::open(self.state.storage().sql())
+                    .map_err(|e| worker::Error::RustError(e.to_string()))?,
+            );
+        }
+        RefMut::filter_map(slot, Option::as_mut)
+            .map_err(|_| worker::Error::RustError("the relays did not load".into()))
     }
 
     async fn schedule_view(&self) {
@@ -290,79 +322,4 @@ impl CommentLog {
             worker::console_warn!("scheduling the recent view: {e}");
         }
     }
-
-    /// Accepts a socket (validated by the Worker) and sends it what follows its cursor, in
-    /// the same turn, so no commit can fall between the backlog and the live frames.
-    fn live(&self, req: &Request) -> Result<Response> {
-        let url = req.url()?;
-        let q = CommentsQuery::from_pairs(
-            url.query_pairs()
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
-        )
-        .map_err(|e| worker::Error::RustError(e.to_string()))?;
-        // Tags are how the runtime finds a network's sockets again after hibernation.
-        let tag = req
-            .headers()
-            .get(NETWORK_HEADER)?
-            .map(|network| format!("net:{network}"));
-        let pair = WebSocketPair::new()?;
-        let server = pair.server;
-        let admitted = live::admit(
-            tag.as_deref()
-                .map(|t| self.state.get_websockets_with_tag(t).len()),
-            self.state.get_websockets().len(),
-        );
-        match &tag {
-            Some(t) => self
-                .state
-                .accept_websocket_with_tags(&server, &[t.as_str()]),
-            None => self.state.accept_web_socket(&server),
-        }
-        if let Err(refusal) = admitted {
-            let (code, reason) = refusal.close();
-            server.close(Some(code), Some(reason))?;
-            return Ok(ResponseBuilder::new()
-                .with_status(101)
-                .with_websocket(pair.client)
-                .empty());
-        }
-        let opening = match self.log() {
-            Ok(mut log) => live::open(&mut log, &q),
-            Err(e) => Err(LogError::Store(StoreError(e.to_string()))),
-        };
-        match opening {
-            Ok(Opening::Frames(frames)) => {
-                server.serialize_attachment(Attachment {
-                    filter: Filter::of(&q),
-                    opened: Date::now().as_millis(),
-                })?;
-                for f in &frames {
-                    send(&server, f)?;
-                }
-            }
-            Ok(Opening::TooFarBehind) => server.close(
-                Some(CLOSE_BEHIND),
-                Some("too far behind: catch up by polling"),
-            )?,
-            Err(LogError::CursorAhead { .. }) => server.close(
-                Some(CLOSE_UNKNOWN_CURSOR),
-                Some("the cursor is not from this stream: load again"),
-            )?,
-            Err(LogError::Store(e)) => {
-                worker::console_warn!("opening a live socket: {e}");
-                server.close(Some(1011), Some("the log is unavailable"))?
-            }
-        }
-        Ok(ResponseBuilder::new()
-            .with_status(101)
-            .with_websocket(pair.client)
-            .empty())
-    }
-}
-
-fn send(ws: &WebSocket, frame: &CommentsPage) -> Result<()> {
-    ws.send_with_str(serde_json::to_string(frame)?)
 }

@@ -8,7 +8,9 @@ use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery, NewComment, Patch};
 use serde::{Deserialize, Serialize};
 
 use super::import::ImportReport;
+use super::live::{self, Opening};
 use super::{ActError, Appended, Change, Log, LogError, LogStore, Usage};
+use crate::relay::Round;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
@@ -43,6 +45,16 @@ pub enum Command {
     Stats,
     Import {
         comments: Vec<Comment>,
+    },
+    /// A relay's socket opened with `query`: what it is sent first. The relay is registered
+    /// for rounds by the object (`cloudflare/object.rs`) in the same turn.
+    Join {
+        relay: String,
+        query: CommentsQuery,
+    },
+    /// A relay missed rounds: every comment after `after` and what was taken down since.
+    Since {
+        after: u64,
     },
 }
 
@@ -81,6 +93,16 @@ pub enum Reply {
     },
     Imported {
         report: ImportReport,
+    },
+    /// The socket's first frames; the last one's cursor is `head`.
+    Joined {
+        frames: Vec<CommentsPage>,
+        head: u64,
+    },
+    /// Too far behind for a socket (or a relay): catch up by polling.
+    Behind,
+    Since {
+        round: Round,
     },
 }
 
@@ -193,6 +215,20 @@ pub fn serve<S: LogStore>(
             },
             None,
         ),
+        Command::Join { query, .. } => match live::open(log, &query)? {
+            Opening::Frames(frames) => (
+                Reply::Joined {
+                    frames,
+                    head: log.head(),
+                },
+                None,
+            ),
+            Opening::TooFarBehind => (Reply::Behind, None),
+        },
+        Command::Since { after } => match live::since(log, after)? {
+            Some(round) => (Reply::Since { round }, None),
+            None => (Reply::Behind, None),
+        },
     };
     Ok(Served {
         reply,

@@ -1,7 +1,7 @@
-//! The live channel's frames. A socket opened at a cursor first gets what follows the cursor,
-//! then every comment (and every change to one) as the log commits it. The object sends
-//! these synchronously, in the same turn as the commit or the accept, so nothing can come
-//! between the backlog and the first live frame, and frames leave in log order.
+//! The live channel's rules. A socket opened at a cursor first gets what follows the cursor,
+//! then every comment (and every change to one) as the log commits it, through its relay
+//! (`crate::relay`): the log reads a joining socket's backlog and registers the relay in one
+//! turn, so nothing can come between the backlog and the first live frame.
 //!
 //! A frame is a `GET /api/comments` answer (`comments`, `hasMore`, `cursor`): clients handle
 //! a push exactly like a poll, and keep the frame's cursor to resume from.
@@ -12,6 +12,7 @@ pub use saywhatwant_wire::live::{
 use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, Source};
 
 use super::{Budget, Entry, Filter, Log, LogError, LogStore};
+use crate::relay::{Item, Round};
 
 /// Comments per backlog frame (a poll's page).
 pub const FRAME_SIZE: usize = 200;
@@ -26,15 +27,6 @@ pub const MAX_BACKLOG_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_SOCKETS_PER_NETWORK: usize = 20;
 /// Sockets the object holds at most, under the platform's 32 768 hibernatable sockets.
 pub const MAX_SOCKETS: usize = 30_000;
-
-/// What the object keeps on each socket (it survives hibernation): what the socket reads, and
-/// since when, for the idle rule.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Attachment {
-    pub filter: Filter,
-    /// When the object accepted it (ms since the epoch).
-    pub opened: u64,
-}
 
 /// Whether a socket opened at `opened`, whose last keep-alive the runtime answered at
 /// `last_ping` (if any), has been silent for `idle_after` at `now`.
@@ -63,9 +55,9 @@ impl Refusal {
 }
 
 /// Whether one more socket may open, given what the network (`None`: exempt, the bots) and
-/// the object already hold.
-pub fn admit(from_network: Option<usize>, total: usize) -> Result<(), Refusal> {
-    if total >= MAX_SOCKETS {
+/// the relay already hold, and the relay's cap (under [`MAX_SOCKETS`]).
+pub fn admit(from_network: Option<usize>, total: usize, cap: usize) -> Result<(), Refusal> {
+    if total >= cap.min(MAX_SOCKETS) {
         Err(Refusal::Full)
     } else if from_network.is_some_and(|n| n >= MAX_SOCKETS_PER_NETWORK) {
         Err(Refusal::NetworkFull)
@@ -121,18 +113,34 @@ pub fn open<S: LogStore>(log: &mut Log<S>, q: &CommentsQuery) -> Result<Opening,
     Ok(Opening::Frames(frames))
 }
 
-/// The frame for a committed change, for sockets whose filter it passes.
-pub fn change(entry: &Entry, head: u64) -> CommentsPage {
-    frame(vec![entry.clone()], false, head)
-}
-
-/// The frame for a comment taken down, for every socket (its filter cannot say whether the
-/// reader holds it).
-pub fn removal(id: &str, head: u64) -> CommentsPage {
-    CommentsPage {
-        removed: vec![id.to_owned()],
-        ..frame(Vec::new(), false, head)
+/// What a relay that missed rounds is sent: every comment after `after` (the relay's head)
+/// and the takedowns since, as one round to the log's head; `None` when that is more than a
+/// socket could be sent (the relay's sockets then catch up by polling).
+pub fn since<S: LogStore>(log: &mut Log<S>, after: u64) -> Result<Option<Round>, LogError> {
+    if after > log.head() {
+        return Err(LogError::CursorAhead {
+            cursor: after,
+            head: log.head(),
+        });
     }
+    let mut budget = Budget::new(MAX_BACKLOG_BYTES);
+    let missed = log.after_within(after, &Filter::default(), MAX_BACKLOG + 1, &mut budget)?;
+    if missed.len() > MAX_BACKLOG || budget.hit {
+        return Ok(None);
+    }
+    Ok(Some(Round {
+        from: after,
+        to: log.head(),
+        items: missed
+            .into_iter()
+            .map(|e| Item {
+                seq: e.seq,
+                comment: e.comment,
+                update: false,
+            })
+            .collect(),
+        removed: log.removed_since(after)?,
+    }))
 }
 
 #[cfg(test)]
@@ -202,15 +210,27 @@ mod tests {
 
     #[test]
     fn sockets_are_capped_per_network_and_in_all() {
-        assert_eq!(admit(Some(0), 0), Ok(()));
-        assert_eq!(admit(Some(MAX_SOCKETS_PER_NETWORK - 1), 100), Ok(()));
+        assert_eq!(admit(Some(0), 0, MAX_SOCKETS), Ok(()));
         assert_eq!(
-            admit(Some(MAX_SOCKETS_PER_NETWORK), 100),
+            admit(Some(MAX_SOCKETS_PER_NETWORK - 1), 100, MAX_SOCKETS),
+            Ok(())
+        );
+        assert_eq!(
+            admit(Some(MAX_SOCKETS_PER_NETWORK), 100, MAX_SOCKETS),
             Err(Refusal::NetworkFull)
         );
-        assert_eq!(admit(None, MAX_SOCKETS - 1), Ok(()), "bots are exempt");
-        assert_eq!(admit(None, MAX_SOCKETS), Err(Refusal::Full));
-        assert_eq!(admit(Some(0), MAX_SOCKETS), Err(Refusal::Full));
+        assert_eq!(
+            admit(None, MAX_SOCKETS - 1, MAX_SOCKETS),
+            Ok(()),
+            "bots are exempt"
+        );
+        assert_eq!(admit(None, MAX_SOCKETS, MAX_SOCKETS), Err(Refusal::Full));
+        assert_eq!(admit(Some(0), MAX_SOCKETS, MAX_SOCKETS), Err(Refusal::Full));
+        assert_eq!(
+            admit(Some(0), 50, 50),
+            Err(Refusal::Full),
+            "a relay's own cap"
+        );
         let codes = [Refusal::NetworkFull.close().0, Refusal::Full.close().0];
         assert_eq!(codes, [CLOSE_NETWORK_FULL, CLOSE_FULL]);
     }
@@ -233,6 +253,24 @@ mod tests {
             !is_idle(5_000, None, 0, limit),
             "a clock behind the opening"
         );
+    }
+
+    #[test]
+    fn a_relay_that_missed_rounds_gets_everything_after_its_head() {
+        let mut short = log(30);
+        let r = since(&mut short, 25).expect("read").expect("near");
+        assert_eq!((r.from, r.to), (25, 30));
+        let seqs: Vec<u64> = r.items.iter().map(|i| i.seq).collect();
+        assert_eq!(seqs, [26, 27, 28, 29, 30]);
+        assert!(r.items.iter().all(|i| !i.update));
+        let current = since(&mut short, 30).expect("read").expect("near");
+        assert!(current.items.is_empty() && current.to == 30);
+        assert!(matches!(
+            since(&mut short, 31),
+            Err(LogError::CursorAhead { .. })
+        ));
+        let mut long = log(MAX_BACKLOG as u64 + 5);
+        assert!(since(&mut long, 1).expect("read").is_none(), "too far");
     }
 
     #[test]

@@ -1,0 +1,443 @@
+//! A relay object (`Relay`, named by `relay::route`): it holds readers' live sockets, gets
+//! each round of commits once from the log, and sends it on to every socket it concerns.
+//!
+//! Platform calls and why:
+//! - `state.accept_websocket_with_tags`: hibernation, as the log did before relays. Sockets
+//!   stay open while the relay is evicted; the tag (`net:<network>`) counts a network's
+//!   sockets after a wake-up. The Worker sends every socket of a network to the same relay,
+//!   so the per-network cap is exact.
+//! - `serialize_attachment`: each socket's filter, opening time and `at` (the head it joined
+//!   at); one socket also keeps the relay's head, so a relay woken from hibernation resumes
+//!   where it stood instead of sending anything twice.
+//! - `set_websocket_auto_response("ping" → "pong")`: keep-alives answered without waking it;
+//!   `getWebSocketAutoResponseTimestamp` tells the idle rule when.
+//! - The log is reached through its namespace binding, by name, one request per command.
+//!
+//! Work is done in arrival order, one job at a time (`drain`): a socket's first frames are
+//! fetched and sent before any later round is forwarded, so no round can fall between a
+//! socket's backlog and its live frames.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+
+use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, ErrorBody};
+use worker::{
+    durable_object, wasm_bindgen, worker_sys::WebSocketRequestResponsePair, Date, DurableObject,
+    Env, Headers, Method, Request, RequestInit, Response, ResponseBuilder, Result, State,
+    WebSocket, WebSocketIncomingMessage, WebSocketPair,
+};
+
+use super::hibernation::last_ping;
+use super::{LOG_BINDING, LOG_NAME};
+use crate::log::command::{Command, Reply};
+use crate::log::live::{self, CLOSE_BEHIND, CLOSE_IDLE, CLOSE_UNKNOWN_CURSOR, IDLE_AFTER_MS};
+use crate::log::Filter;
+use crate::relay::route::MAX_SOCKETS_PER_RELAY;
+use crate::relay::{self, frame_for, Arrival, Round, Seat};
+use saywhatwant_wire::live as contract;
+
+/// The header that names the relay (the Worker and the log set it: an object does not know
+/// its own name).
+pub const RELAY_HEADER: &str = "X-Sww-Relay";
+/// The network a socket is counted under, set by the Worker (absent: a bot, exempt).
+pub const NETWORK_HEADER: &str = "X-Sww-Network";
+
+enum Job {
+    Round(Round),
+    /// A socket accepted with this query, waiting for its first frames.
+    Join(WebSocket, CommentsQuery),
+}
+
+/// Why the log could not answer.
+enum Asked {
+    Reply(Reply),
+    /// 410: the cursor is not from this log.
+    CursorAhead,
+    Failed(String),
+}
+
+#[durable_object]
+pub struct Relay {
+    state: State,
+    env: Env,
+    name: RefCell<String>,
+    relay: RefCell<relay::Relay>,
+    jobs: RefCell<VecDeque<Job>>,
+    busy: Cell<bool>,
+    /// The log sends this relay rounds (it asked the log for a socket since it last had none).
+    registered: Cell<bool>,
+}
+
+impl DurableObject for Relay {
+    fn new(state: State, env: Env) -> Self {
+        if let Ok(pair) = WebSocketRequestResponsePair::new(contract::PING, contract::PONG) {
+            state.set_websocket_auto_response(&pair);
+        }
+        // A relay with sockets was registered when they joined (it survived hibernation).
+        let registered = !state.get_websockets().is_empty();
+        Relay {
+            state,
+            env,
+            name: RefCell::new(String::new()),
+            relay: RefCell::new(relay::Relay::default()),
+            jobs: RefCell::new(VecDeque::new()),
+            busy: Cell::new(false),
+            registered: Cell::new(registered),
+        }
+    }
+
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
+        if let Some(name) = req.headers().get(RELAY_HEADER)? {
+            self.name.replace(name);
+        }
+        match req.path().as_str() {
+            "/live" => self.live(&req).await,
+            "/round" => {
+                let round: Round = serde_json::from_slice(&req.bytes().await?)
+                    .map_err(|e| worker::Error::RustError(format!("not a round: {e}")))?;
+                self.restore();
+                self.jobs.borrow_mut().push_back(Job::Round(round));
+                self.drain().await;
+                let sockets = self.state.get_websockets().len();
+                if sockets == 0 {
+                    // The log stops sending rounds: the tail would go stale, so it goes now.
+                    self.registered.set(false);
+                    self.relay.borrow_mut().forget();
+                }
+                Response::from_json(&serde_json::json!({ "sockets": sockets }))
+            }
+            "/close-sockets" => {
+                let sockets = self.state.get_websockets();
+                for ws in &sockets {
+                    // 1012: the service restarts; clients come back from their cursors.
+                    let _ = ws.close(Some(1012), Some("closed by the operator: reconnect"));
+                }
+                Response::from_json(&serde_json::json!({ "closed": sockets.len() }))
+            }
+            "/info" => Response::from_json(&serde_json::json!({
+                "sockets": self.state.get_websockets().len(),
+                "head": self.relay.borrow().head(),
+            })),
+            other => Ok(Response::from_json(&ErrorBody {
+                error: format!("a relay has no {other}"),
+                code: "not_found".into(),
+            })?
+            .with_status(404)),
+        }
+    }
+
+    async fn websocket_message(
+        &self,
+        _ws: WebSocket,
+        _msg: WebSocketIncomingMessage,
+    ) -> Result<()> {
+        // What a reader sends changes nothing (keep-alives are answered by the runtime).
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        code: usize,
+        reason: String,
+        _was_clean: bool,
+    ) -> Result<()> {
+        // The socket that kept the relay's head is going: another one keeps it.
+        if seat(&ws).keeps.is_some() {
+            self.keep_head(Some(&ws));
+        }
+        let code = if (1000..5000).contains(&code) && code != 1005 && code != 1006 {
+            code as u16
+        } else {
+            1000
+        };
+        let _ = ws.close(Some(code), Some(reason));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        Ok(())
+    }
+}
+
+fn seat(ws: &WebSocket) -> Seat {
+    ws.deserialize_attachment()
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn send(ws: &WebSocket, frame: &CommentsPage) {
+    // A socket that is closing fails here; its close event cleans it up.
+    if let Ok(text) = serde_json::to_string(frame) {
+        let _ = ws.send_with_str(text);
+    }
+}
+
+impl Relay {
+    /// After a wake-up the relay's memory is empty: its sockets say where it stood.
+    fn restore(&self) {
+        if self.relay.borrow().head().is_some() {
+            return;
+        }
+        let seats: Vec<Seat> = self.state.get_websockets().iter().map(seat).collect();
+        if let Some(head) = relay::standing(&seats) {
+            self.relay.borrow_mut().start_at(head);
+        }
+    }
+
+    /// Accepts a socket (validated by the Worker); its first frames follow in [`Relay::drain`].
+    async fn live(&self, req: &Request) -> Result<Response> {
+        let url = req.url()?;
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let q = CommentsQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let tag = req
+            .headers()
+            .get(NETWORK_HEADER)?
+            .map(|network| format!("net:{network}"));
+        let pair = WebSocketPair::new()?;
+        let server = pair.server;
+        let admitted = live::admit(
+            tag.as_deref()
+                .map(|t| self.state.get_websockets_with_tag(t).len()),
+            self.state.get_websockets().len(),
+            MAX_SOCKETS_PER_RELAY,
+        );
+        match &tag {
+            Some(t) => self
+                .state
+                .accept_websocket_with_tags(&server, &[t.as_str()]),
+            None => self.state.accept_web_socket(&server),
+        }
+        match admitted {
+            Err(refusal) => {
+                let (code, reason) = refusal.close();
+                server.close(Some(code), Some(reason))?;
+            }
+            Ok(()) => {
+                server.serialize_attachment(Seat {
+                    filter: Filter::of(&q),
+                    opened: Date::now().as_millis(),
+                    at: None,
+                    keeps: None,
+                })?;
+                self.restore();
+                self.jobs.borrow_mut().push_back(Job::Join(server, q));
+                self.drain().await;
+            }
+        }
+        Ok(ResponseBuilder::new()
+            .with_status(101)
+            .with_websocket(pair.client)
+            .empty())
+    }
+
+    /// Does the queued jobs in order; a call while another is at work leaves them to it.
+    async fn drain(&self) {
+        if self.busy.replace(true) {
+            return;
+        }
+        loop {
+            let job = self.jobs.borrow_mut().pop_front();
+            match job {
+                None => break,
+                Some(Job::Round(round)) => self.round(round).await,
+                Some(Job::Join(ws, q)) => self.join(ws, q).await,
+            }
+        }
+        self.busy.set(false);
+    }
+
+    async fn round(&self, round: Round) {
+        let arrival = self.relay.borrow_mut().arrive(round.clone());
+        let after = match arrival {
+            Arrival::Forward(r) => return self.forward(&r),
+            Arrival::Gap { after } => after,
+        };
+        // A round went missing (the log restarted, a delivery failed): what follows the
+        // relay's head comes from the log before anything else is sent.
+        match self.ask(Command::Since { after }).await {
+            Asked::Reply(Reply::Since { round: missed }) => {
+                let missed = self.relay.borrow_mut().recovered(missed);
+                self.forward(&missed);
+                if let Arrival::Forward(rest) = self.relay.borrow_mut().arrive(round) {
+                    self.forward(&rest);
+                }
+            }
+            other => {
+                let why = match other {
+                    Asked::Failed(e) => e,
+                    _ => "the log could not say what was missed".into(),
+                };
+                worker::console_warn!("relay {}: recovering a round: {why}", self.name.borrow());
+                // The sockets come back from their own cursors, which is exact.
+                self.close_all(1012, "the relay restarts: reconnect");
+            }
+        }
+    }
+
+    /// The first frames of a socket: from the relay's own tail when it covers the cursor,
+    /// else from the log (which registers the relay for rounds).
+    async fn join(&self, ws: WebSocket, q: CommentsQuery) {
+        let filter = Filter::of(&q);
+        let cursor: Option<Cursor> = q.after.clone();
+        let from_tail = if self.registered.get() {
+            let r = self.relay.borrow();
+            r.resume(cursor.as_ref(), &filter).zip(r.head())
+        } else {
+            None
+        };
+        let (frames, at) = match from_tail {
+            Some(found) => found,
+            None => {
+                let name = self.name.borrow().clone();
+                match self
+                    .ask(Command::Join {
+                        relay: name,
+                        query: q,
+                    })
+                    .await
+                {
+                    Asked::Reply(Reply::Joined { frames, head }) => {
+                        self.registered.set(true);
+                        if self.relay.borrow().head().is_none() {
+                            self.relay.borrow_mut().start_at(head);
+                        }
+                        (frames, head)
+                    }
+                    Asked::Reply(_) => {
+                        let _ = ws.close(
+                            Some(CLOSE_BEHIND),
+                            Some("too far behind: catch up by polling"),
+                        );
+                        return;
+                    }
+                    Asked::CursorAhead => {
+                        let _ = ws.close(
+                            Some(CLOSE_UNKNOWN_CURSOR),
+                            Some("the cursor is not from this stream: load again"),
+                        );
+                        return;
+                    }
+                    Asked::Failed(e) => {
+                        worker::console_warn!("relay: opening a live socket: {e}");
+                        let _ = ws.close(Some(1011), Some("the log is unavailable"));
+                        return;
+                    }
+                }
+            }
+        };
+        for f in &frames {
+            send(&ws, f);
+        }
+        let _ = ws.serialize_attachment(Seat {
+            at: Some(at),
+            ..seat(&ws)
+        });
+    }
+
+    /// Sends a round to every socket it concerns, closes the sockets silent too long, and
+    /// keeps the relay's head on one socket.
+    fn forward(&self, round: &Round) {
+        let now = Date::now().as_millis();
+        let idle_after = self.idle_after_ms();
+        let mut keeper: Option<(WebSocket, Seat)> = None;
+        for ws in self.state.get_websockets() {
+            let s = seat(&ws);
+            let Some(at) = s.at else {
+                continue;
+            };
+            if live::is_idle(s.opened, last_ping(&self.state, &ws), now, idle_after) {
+                let _ = ws.close(Some(CLOSE_IDLE), Some("no keep-alive heard: reconnect"));
+                continue;
+            }
+            if let Some(frame) = frame_for(round, &s.filter, at) {
+                send(&ws, &frame);
+            }
+            if keeper.is_none() {
+                keeper = Some((ws, s));
+            }
+        }
+        if let (Some((ws, s)), Some(head)) = (keeper, self.relay.borrow().head()) {
+            if s.keeps != Some(head) {
+                let _ = ws.serialize_attachment(Seat {
+                    keeps: Some(head),
+                    ..s
+                });
+            }
+        }
+    }
+
+    /// Puts the relay's head on a socket other than `leaving`.
+    fn keep_head(&self, leaving: Option<&WebSocket>) {
+        let Some(head) = self.relay.borrow().head() else {
+            return;
+        };
+        for ws in self.state.get_websockets() {
+            if leaving.is_some_and(|l| l == &ws) {
+                continue;
+            }
+            let s = seat(&ws);
+            if s.at.is_some() {
+                let _ = ws.serialize_attachment(Seat {
+                    keeps: Some(head),
+                    ..s
+                });
+                return;
+            }
+        }
+    }
+
+    fn close_all(&self, code: u16, reason: &str) {
+        for ws in self.state.get_websockets() {
+            let _ = ws.close(Some(code), Some(reason));
+        }
+        self.relay.borrow_mut().forget();
+        self.registered.set(false);
+    }
+
+    /// [`IDLE_AFTER_MS`], or `SOCKET_IDLE_SECONDS` (the live tests shorten it).
+    fn idle_after_ms(&self) -> u64 {
+        self.env
+            .var("SOCKET_IDLE_SECONDS")
+            .ok()
+            .and_then(|v| v.to_string().trim().parse::<u64>().ok())
+            .map_or(IDLE_AFTER_MS, |s| s * 1_000)
+    }
+
+    /// One command to the log.
+    async fn ask(&self, command: Command) -> Asked {
+        match self.call(&command).await {
+            Ok(a) => a,
+            Err(e) => Asked::Failed(e.to_string()),
+        }
+    }
+
+    async fn call(&self, command: &Command) -> Result<Asked> {
+        let stub = self
+            .env
+            .durable_object(LOG_BINDING)?
+            .id_from_name(LOG_NAME)?
+            .get_stub()?;
+        let headers = Headers::new();
+        headers.set("Content-Type", "application/json")?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post)
+            .with_headers(headers)
+            .with_body(Some(serde_json::to_string(command)?.into()));
+        let req = Request::new_with_init("https://log/command", &init)?;
+        let mut resp = stub.fetch_with_request(req).await?;
+        Ok(match resp.status_code() {
+            200 => match serde_json::from_slice::<Reply>(&resp.bytes().await?) {
+                Ok(reply) => Asked::Reply(reply),
+                Err(e) => Asked::Failed(format!("the log's answer: {e}")),
+            },
+            410 => Asked::CursorAhead,
+            status => Asked::Failed(format!("the log answered {status}")),
+        })
+    }
+}
