@@ -97,6 +97,54 @@ pub enum Outcome {
     /// The log object's own figures (`GET /api/admin/object`, with the operator credential):
     /// open sockets, the tail in memory, its Wasm memory.
     ObjectInfo,
+    /// Something for one relay (`POST /api/admin/relays/{name}/{act}`, with the operator
+    /// credential).
+    Relay {
+        name: String,
+        act: RelayAct,
+    },
+}
+
+/// What the operator can ask of one relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayAct {
+    /// Close its sockets (they come back from their cursors).
+    CloseSockets,
+    /// Faults for the live tests, refused unless the relay runs with `FAULTS = "on"`: lose
+    /// the relay's memory as an eviction does (its sockets stay)…
+    Forget,
+    /// …or drop the next round it is sent, as a failed delivery does.
+    SkipRound,
+}
+
+impl RelayAct {
+    pub fn path(self) -> &'static str {
+        match self {
+            RelayAct::CloseSockets => "close-sockets",
+            RelayAct::Forget => "fault/forget",
+            RelayAct::SkipRound => "fault/skip-round",
+        }
+    }
+}
+
+/// `relay-<region>-<n>` and an act of `/api/admin/relays/{name}/{act}`.
+fn relay_target(path: &str) -> Option<(String, RelayAct)> {
+    let (name, act) = path.strip_prefix(RELAYS_PATH)?.split_once('/')?;
+    let mut parts = name.splitn(3, '-');
+    let named = parts.next() == Some("relay")
+        && parts
+            .next()
+            .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .next()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    let act = match act {
+        "close-sockets" => RelayAct::CloseSockets,
+        "forget" => RelayAct::Forget,
+        "skip-round" => RelayAct::SkipRound,
+        _ => return None,
+    };
+    named.then(|| (name.to_owned(), act))
 }
 
 /// A socket for the log object to accept.
@@ -139,6 +187,7 @@ impl<L, K, R> Ctx<'_, L, K, R> {
 use saywhatwant_wire::live::LIVE_PATH;
 const CLOSE_SOCKETS_PATH: &str = "/api/admin/sockets/close";
 const OBJECT_INFO_PATH: &str = "/api/admin/object";
+const RELAYS_PATH: &str = "/api/admin/relays/";
 
 pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
     ctx: &Ctx<'_, L, K, R>,
@@ -147,7 +196,7 @@ pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
     let result = route(ctx, req).await;
     let mut response = match result {
         Ok(Outcome::Live(q)) => return Outcome::Live(q),
-        Ok(o @ (Outcome::CloseSockets | Outcome::ObjectInfo)) => return o,
+        Ok(o @ (Outcome::CloseSockets | Outcome::ObjectInfo | Outcome::Relay { .. })) => return o,
         Ok(Outcome::Respond(r)) => r,
         Err(e) => error_response(&e),
     };
@@ -196,7 +245,7 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
         "/api/comments" => "GET, POST, OPTIONS",
         "/api/admin/import" | CLOSE_SOCKETS_PATH | ADMIN_ACTIONS_PATH => "POST, OPTIONS",
         ADMIN_STATE_PATH => "GET, OPTIONS",
-        p if report_target(p).is_some() => "POST, OPTIONS",
+        p if report_target(p).is_some() || relay_target(p).is_some() => "POST, OPTIONS",
         p if p
             .strip_prefix("/api/comments/")
             .is_some_and(|id| !id.contains('/')) =>
@@ -250,6 +299,12 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
         }
         ("GET", OBJECT_INFO_PATH) => {
             moderation::require_admin(credential).map(|()| Outcome::ObjectInfo)
+        }
+        ("POST", p) if relay_target(p).is_some() => {
+            moderation::require_admin(credential)?;
+            relay_target(p)
+                .map(|(name, act)| Outcome::Relay { name, act })
+                .ok_or_else(|| ApiError::NoRoute(p.to_owned()))
         }
         ("POST", p) => {
             let id = report_target(p).unwrap_or_default();

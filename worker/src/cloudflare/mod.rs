@@ -34,6 +34,15 @@ async fn call_relay(
     path: &str,
     body: Option<String>,
 ) -> worker::Result<serde_json::Value> {
+    relay_response(env, name, path, body).await?.json().await
+}
+
+async fn relay_response(
+    env: &Env,
+    name: &str,
+    path: &str,
+    body: Option<String>,
+) -> worker::Result<worker::Response> {
     let stub = env
         .durable_object(RELAY_BINDING)?
         .id_from_name(name)?
@@ -49,7 +58,7 @@ async fn call_relay(
     .with_headers(headers)
     .with_body(body.map(Into::into));
     let req = worker::Request::new_with_init(&format!("https://relay/{path}"), &init)?;
-    stub.fetch_with_request(req).await?.json().await
+    stub.fetch_with_request(req).await
 }
 
 /// The log object, reached with one request per command.
@@ -263,6 +272,19 @@ async fn fetch(
         }
         Outcome::CloseSockets => operator(&log, &config, Method::Post, "close-sockets").await,
         Outcome::ObjectInfo => operator(&log, &config, Method::Get, "info").await,
+        Outcome::Relay { name, act } => {
+            let mut answer = relay_response(&env, &name, act.path(), None).await?;
+            let out = Headers::new();
+            for (name, value) in api::cors(&config) {
+                out.set(name, &value)?;
+            }
+            out.set("Content-Type", "application/json; charset=utf-8")?;
+            out.set("Cache-Control", "no-store")?;
+            let status = answer.status_code();
+            Ok(worker::Response::ok(answer.text().await?)?
+                .with_status(status)
+                .with_headers(out))
+        }
         // A relay near the reader accepts the socket (`relay::route`); its answer (101) goes
         // straight back.
         Outcome::Live(live) => {

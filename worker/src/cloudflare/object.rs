@@ -83,7 +83,7 @@ impl DurableObject for CommentLog {
             "/close-sockets" => {
                 let closed = self.ask_relays("close-sockets", "closed").await;
                 Response::from_json(&serde_json::json!({
-                    "closed": closed.iter().sum::<u64>(),
+                    "closed": closed.iter().map(|(_, n)| n).sum::<u64>(),
                     "relays": closed.len(),
                 }))
             }
@@ -91,8 +91,11 @@ impl DurableObject for CommentLog {
                 let sockets = self.ask_relays("info", "sockets").await;
                 let log = self.log()?;
                 Response::from_json(&serde_json::json!({
-                    "sockets": sockets.iter().sum::<u64>(),
-                    "relays": sockets.len(),
+                    "sockets": sockets.iter().map(|(_, n)| n).sum::<u64>(),
+                    "relays": sockets
+                        .iter()
+                        .map(|(name, n)| serde_json::json!({ "name": name, "sockets": n }))
+                        .collect::<Vec<_>>(),
                     "head": log.head(),
                     "tail": log.tail_len(),
                     "tailBytes": log.tail_bytes(),
@@ -278,22 +281,23 @@ impl CommentLog {
         self.sending.set(false);
     }
 
-    /// Asks every relay `path` and sums the number each answers under `key`.
-    async fn ask_relays(&self, path: &str, key: &str) -> Vec<u64> {
+    /// Asks every relay `path`: the number each answers under `key`.
+    async fn ask_relays(&self, path: &str, key: &str) -> Vec<(String, u64)> {
         let names = self.registry().map(|r| r.names()).unwrap_or_default();
-        futures::future::join_all(
+        let answers = futures::future::join_all(
             names
                 .iter()
                 .map(|n| super::call_relay(&self.env, n, path, None)),
         )
-        .await
-        .into_iter()
-        .map(|a| {
-            a.ok()
-                .and_then(|v| v.get(key).and_then(|n| n.as_u64()))
-                .unwrap_or(0)
-        })
-        .collect()
+        .await;
+        names
+            .into_iter()
+            .zip(answers)
+            .map(|(name, a)| {
+                let n = a.ok().and_then(|v| v.get(key).and_then(|n| n.as_u64()));
+                (name, n.unwrap_or(0))
+            })
+            .collect()
     }
 
     fn registry(&self) -> Result<RefMut<'_, Registry>> {

@@ -66,6 +66,8 @@ pub struct Relay {
     busy: Cell<bool>,
     /// The log sends this relay rounds (it asked the log for a socket since it last had none).
     registered: Cell<bool>,
+    /// A fault asked for by a live test (`FAULTS = "on"`): drop the next round.
+    skip_round: Cell<bool>,
 }
 
 impl DurableObject for Relay {
@@ -83,6 +85,7 @@ impl DurableObject for Relay {
             jobs: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             registered: Cell::new(registered),
+            skip_round: Cell::new(false),
         }
     }
 
@@ -95,9 +98,11 @@ impl DurableObject for Relay {
             "/round" => {
                 let round: Round = serde_json::from_slice(&req.bytes().await?)
                     .map_err(|e| worker::Error::RustError(format!("not a round: {e}")))?;
-                self.restore();
-                self.jobs.borrow_mut().push_back(Job::Round(round));
-                self.drain().await;
+                if !self.skip_round.replace(false) {
+                    self.restore();
+                    self.jobs.borrow_mut().push_back(Job::Round(round));
+                    self.drain().await;
+                }
                 let sockets = self.state.get_websockets().len();
                 if sockets == 0 {
                     // The log stops sending rounds: the tail would go stale, so it goes now.
@@ -113,6 +118,16 @@ impl DurableObject for Relay {
                     let _ = ws.close(Some(1012), Some("closed by the operator: reconnect"));
                 }
                 Response::from_json(&serde_json::json!({ "closed": sockets.len() }))
+            }
+            "/fault/forget" | "/fault/skip-round" if self.faults() => {
+                if req.path() == "/fault/forget" {
+                    // What an eviction leaves: the sockets, and nothing in memory.
+                    self.relay.borrow_mut().forget();
+                    self.registered.set(!self.state.get_websockets().is_empty());
+                } else {
+                    self.skip_round.set(true);
+                }
+                Response::from_json(&serde_json::json!({ "done": req.path() }))
             }
             "/info" => Response::from_json(&serde_json::json!({
                 "sockets": self.state.get_websockets().len(),
@@ -264,7 +279,8 @@ impl Relay {
             Asked::Reply(Reply::Since { round: missed }) => {
                 let missed = self.relay.borrow_mut().recovered(missed);
                 self.forward(&missed);
-                if let Arrival::Forward(rest) = self.relay.borrow_mut().arrive(round) {
+                let rest = self.relay.borrow_mut().arrive(round);
+                if let Arrival::Forward(rest) = rest {
                     self.forward(&rest);
                 }
             }
@@ -398,6 +414,13 @@ impl Relay {
         }
         self.relay.borrow_mut().forget();
         self.registered.set(false);
+    }
+
+    /// Whether the live tests' faults are on (`FAULTS = "on"`; never in a deployment).
+    fn faults(&self) -> bool {
+        self.env
+            .var("FAULTS")
+            .is_ok_and(|v| v.to_string().trim() == "on")
     }
 
     /// [`IDLE_AFTER_MS`], or `SOCKET_IDLE_SECONDS` (the live tests shorten it).
