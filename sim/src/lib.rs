@@ -52,6 +52,7 @@ pub mod old_sim;
 pub mod original;
 pub mod outcome;
 pub mod prices;
+pub mod relays;
 pub mod report;
 pub mod request_ops;
 pub mod rng;

@@ -14,10 +14,11 @@
 //!   [`REFRESH_MS`] while the stream changes.
 
 use std::cell::{Cell, RefCell, RefMut};
+use std::time::Duration;
 
 use saywhatwant_wire::ErrorBody;
 use worker::{
-    durable_object, wasm_bindgen, Date, DurableObject, Env, Request, Response, Result, State,
+    durable_object, wasm_bindgen, Date, Delay, DurableObject, Env, Request, Response, Result, State,
 };
 
 use super::ids::new_id;
@@ -28,7 +29,7 @@ use super::KV_BINDING;
 use crate::log::command::{serve, Command, Reply};
 use crate::log::{Change, Log, LogError, LogStore, Usage};
 use crate::recent::{self, RecentView, REFRESH_MS};
-use crate::relay::{Item, Round};
+use crate::relay::{Item, Round, ROUND_MS};
 
 /// Comments retention deletes per alarm: about 2 500 rows written, a few milliseconds.
 const PRUNE_BATCH: usize = 500;
@@ -53,6 +54,8 @@ pub struct CommentLog {
     next_round: RefCell<Option<Round>>,
     /// A round is on its way to the relays.
     sending: Cell<bool>,
+    /// When the last round left (ms since the epoch).
+    last_round: Cell<u64>,
 }
 
 fn failure(status: u16, code: &str, error: String) -> Result<Response> {
@@ -74,6 +77,7 @@ impl DurableObject for CommentLog {
             relays: RefCell::new(None),
             next_round: RefCell::new(None),
             sending: Cell::new(false),
+            last_round: Cell::new(0),
         }
     }
 
@@ -243,9 +247,17 @@ impl CommentLog {
             return;
         }
         loop {
+            // One round per ROUND_MS at most: what commits meanwhile joins the next. The
+            // commit that waits answers its POST that much later (the page shows a post as
+            // sent before the answer); a commit after a quiet spell goes at once.
+            let wait = (self.last_round.get() + ROUND_MS).saturating_sub(Date::now().as_millis());
+            if wait > 0 {
+                Delay::from(Duration::from_millis(wait)).await;
+            }
             let Some(round) = self.next_round.borrow_mut().take() else {
                 break;
             };
+            self.last_round.set(Date::now().as_millis());
             let (names, number) = match self.registry() {
                 Ok(mut r) => (r.names(), r.next_round()),
                 Err(e) => {

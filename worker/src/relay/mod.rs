@@ -41,6 +41,11 @@ pub struct Item {
     pub update: bool,
 }
 
+/// Rounds leave the log at most this often: a burst of commits goes out together, so a
+/// relay's work (and the requests the log makes) follow the clock, not the comment rate. The
+/// first commit after a quiet spell goes at once; under load a comment waits 50 ms on average.
+pub const ROUND_MS: u64 = 100;
+
 /// How many new comments a relay keeps for resuming sockets, and their text's bytes at most.
 pub const TAIL_ITEMS: usize = 2_000;
 pub const TAIL_BYTES: usize = 4 * 1024 * 1024;

@@ -11,9 +11,10 @@
 
 use sha2::{Digest, Sha256};
 
-/// Sockets one relay holds: each round is one send per socket, and 2 000 sends a round keep
-/// a relay under half busy at ten rounds a second (docs/benchmarks.md, relays).
-pub const MAX_SOCKETS_PER_RELAY: usize = 2_000;
+/// Sockets one relay holds: each round is one send per socket (0.05 ms each, measured), so 900
+/// sockets keep a relay under half busy at a round every [`super::ROUND_MS`] (docs/benchmarks.md,
+/// relays).
+pub const MAX_SOCKETS_PER_RELAY: usize = 900;
 /// Relays per region unless the deployment says otherwise.
 pub const DEFAULT_PER_REGION: u32 = 4;
 

@@ -1,0 +1,190 @@
+//! A month of the relay design (what is built: `worker/src/relay/`, `cloudflare/relay.rs`),
+//! counted operation by operation and priced by [`crate::prices`], with each object's busy
+//! share. Corrects the earlier model ([`crate::costs`], design 4) where it fell short:
+//!
+//! - **Hidden tabs** keep their socket (the page does not poll when hidden) and ping once a
+//!   minute (browsers throttle a hidden tab's timers to that); visible ones every 30 s.
+//! - **Duration is wall-clock per object**, billed while an object runs or awaits I/O inside
+//!   a handler (Cloudflare: "idle and eligible for hibernation are not billed"). The log awaits
+//!   each round's delivery (the slowest relay's work); a relay runs for each round it sends
+//!   on ([`Model::round_fixed_ms`] plus [`Model::send_ms_per_socket`] a socket).
+//! - **Rounds**: at most one per [`ROUND_MS`]; a relay request per round per relay, whatever
+//!   the comment rate. Poisson commits at rate λ with a window τ leave λ / (1 + λτ) rounds a
+//!   second.
+//! - **Storage**: rows written per comment as the real SQLite counts them today (5: the row
+//!   and its four index entries), SQLite storage at $0.20 a GB-month beyond 5 GB, and when
+//!   the one log (10 GB at most) fills at the month's rate, since nothing archives yet.
+//! - **Worker CPU** (Standard: 30 M CPU-ms a month included, $0.02 a million beyond) and the
+//!   alarm that rewrites the recent view (a DO request, a KV write and the alarm's own row).
+//! - Sockets open at each of 4 sessions a day and once an hour more (deploys, evictions);
+//!   every open is counted as also asking the log for its first frames (an upper bound: a
+//!   relay answers from its own tail when it can).
+//! - The measured send time, 0.05 ms a socket (docs/benchmarks.md), not the 0.15 ms of the
+//!   first reading.
+
+use saywhatwant_api::relay::route::MAX_SOCKETS_PER_RELAY;
+use saywhatwant_api::relay::ROUND_MS;
+
+use crate::prices::{Bill, Usage, OBJECT_GB, SECONDS_PER_MONTH};
+
+/// SQLite storage beyond the included 5 GB, per GB-month.
+pub const STORAGE_DOLLARS_PER_GB_MONTH: f64 = 0.20;
+pub const STORAGE_INCLUDED_GB: f64 = 5.0;
+/// What one Durable Object may store.
+pub const OBJECT_STORAGE_LIMIT_GB: f64 = 10.0;
+/// Workers Standard CPU time.
+pub const CPU_MS_INCLUDED: f64 = 30e6;
+pub const CPU_DOLLARS_PER_MILLION_MS: f64 = 0.02;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Model {
+    pub readers: f64,
+    pub hidden_share: f64,
+    /// Human comments a minute; each gets a bot reply, which closes it in its own commit.
+    pub comments_per_min: f64,
+    /// Regions the readers are spread over (a relay group each).
+    pub regions: f64,
+    pub sockets_per_relay: f64,
+    pub round_ms: f64,
+    pub send_ms_per_socket: f64,
+    pub round_fixed_ms: f64,
+    /// The log's time per commit, and per request that commits nothing.
+    pub commit_ms: f64,
+    pub handler_ms: f64,
+    /// One region to another, one way (the log's round to a far relay).
+    pub hop_ms: f64,
+    pub rows_written_per_post: f64,
+    /// Stored bytes per comment, its indexes included.
+    pub bytes_per_comment: f64,
+    pub sessions_per_day: f64,
+    pub reconnects_per_day: f64,
+    pub visible_ping_s: f64,
+    pub hidden_ping_s: f64,
+    pub worker_cpu_ms_per_request: f64,
+}
+
+impl Model {
+    pub fn new(readers: f64, comments_per_min: f64, regions: f64) -> Model {
+        Model {
+            readers,
+            hidden_share: 0.2,
+            comments_per_min,
+            regions,
+            sockets_per_relay: MAX_SOCKETS_PER_RELAY as f64,
+            round_ms: ROUND_MS as f64,
+            send_ms_per_socket: 0.05,
+            round_fixed_ms: 1.0,
+            commit_ms: 2.0,
+            handler_ms: 1.0,
+            hop_ms: 40.0,
+            rows_written_per_post: 5.0,
+            bytes_per_comment: 600.0,
+            sessions_per_day: 4.0,
+            reconnects_per_day: 24.0,
+            visible_ping_s: 30.0,
+            hidden_ping_s: 60.0,
+            worker_cpu_ms_per_request: 1.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Month {
+    pub relays: f64,
+    pub rounds_per_s: f64,
+    /// The share of the month the log works (its capacity: target ≤ 50 %), and the share it
+    /// is billed for (working, or awaiting a round's delivery).
+    pub log_busy: f64,
+    pub log_billed: f64,
+    /// The share each relay works (and is billed for).
+    pub relay_busy: f64,
+    pub usage: Usage,
+    pub bill: Bill,
+    pub storage_gb_per_month: f64,
+    pub storage_dollars: f64,
+    pub cpu_dollars: f64,
+    /// Days until the one log holds 10 GB at this rate (nothing archives yet).
+    pub days_to_full: f64,
+}
+
+impl Month {
+    pub fn total(&self) -> f64 {
+        self.bill.total() + self.storage_dollars + self.cpu_dollars
+    }
+
+    /// Dollars per human comment, end to end (its reply included).
+    pub fn per_comment(&self, m: &Model) -> f64 {
+        self.total() / (m.comments_per_min * 60.0 * 24.0 * 30.0)
+    }
+}
+
+pub fn month(m: &Model) -> Month {
+    let s = SECONDS_PER_MONTH;
+    let commits_per_s = 2.0 * m.comments_per_min / 60.0;
+    let tau = m.round_ms / 1000.0;
+    let rounds_per_s = commits_per_s / (1.0 + commits_per_s * tau);
+    let per_region = m.readers / m.regions;
+    let relays = m.regions * (per_region / m.sockets_per_relay).ceil().max(1.0);
+    let sockets_per_relay = m.readers / relays;
+    let relay_round_ms = m.round_fixed_ms + sockets_per_relay * m.send_ms_per_socket;
+    let opens = m.readers * (m.sessions_per_day + m.reconnects_per_day) * 30.0;
+    let first_loads = m.readers * m.sessions_per_day * 30.0;
+    let posts = commits_per_s * s;
+    let pings = m.readers
+        * s
+        * ((1.0 - m.hidden_share) / m.visible_ping_s + m.hidden_share / m.hidden_ping_s);
+    // The view alarm: one every 10 s while the stream changes.
+    let alarms = if commits_per_s > 0.0 {
+        s / (10.0 + 1.0 / commits_per_s)
+    } else {
+        0.0
+    };
+    let round_requests = rounds_per_s * s * relays;
+    // The log works for its commits, the first frames of opening sockets and the alarms; it
+    // is billed also while it awaits each round's slowest relay (there and back).
+    let log_ms = posts * m.commit_ms + opens * m.handler_ms + alarms * 5.0;
+    let log_busy = (log_ms / 1000.0 / s).min(1.0);
+    let awaiting_ms = rounds_per_s * s * (relay_round_ms + 2.0 * m.hop_ms);
+    let log_billed = ((log_ms + awaiting_ms) / 1000.0 / s).min(1.0);
+    let relay_ms_each = rounds_per_s * s * relay_round_ms + opens / relays * m.handler_ms;
+    let relay_busy = (relay_ms_each / 1000.0 / s).min(1.0);
+    let usage = Usage {
+        worker_requests: posts + opens + first_loads,
+        do_requests: posts + opens * 2.0 + round_requests + alarms,
+        ws_messages_in: pings,
+        busy_ms: (log_billed + relay_busy * relays) * s * 1000.0,
+        rows_read: opens + posts,
+        rows_written: posts * m.rows_written_per_post + alarms,
+        kv_reads: first_loads,
+        kv_writes: alarms,
+        kv_lists: 0.0,
+    };
+    let storage_gb_per_month = posts * m.bytes_per_comment / 1e9;
+    let storage_dollars =
+        (storage_gb_per_month - STORAGE_INCLUDED_GB).max(0.0) * STORAGE_DOLLARS_PER_GB_MONTH;
+    let cpu_ms = usage.worker_requests * m.worker_cpu_ms_per_request;
+    let cpu_dollars = (cpu_ms - CPU_MS_INCLUDED).max(0.0) / 1e6 * CPU_DOLLARS_PER_MILLION_MS;
+    let days_to_full = if storage_gb_per_month > 0.0 {
+        OBJECT_STORAGE_LIMIT_GB / storage_gb_per_month * 30.0
+    } else {
+        f64::INFINITY
+    };
+    Month {
+        relays,
+        rounds_per_s,
+        log_busy,
+        log_billed,
+        relay_busy,
+        bill: Bill::of(&usage),
+        usage,
+        storage_gb_per_month,
+        storage_dollars,
+        cpu_dollars,
+        days_to_full,
+    }
+}
+
+/// The duration the month bills, in GB-s (for the report).
+pub fn gb_s(month: &Month) -> f64 {
+    month.usage.busy_ms / 1000.0 * OBJECT_GB
+}
