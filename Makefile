@@ -73,6 +73,7 @@ bench: tools-browser app
 	cargo bench -p saywhatwant-api
 	cargo bench -p saywhatwant-sim
 	scripts/with-worker.sh --rate-limit 0 cargo bench -p saywhatwant-e2e --bench live
+	scripts/with-worker.sh --rate-limit 0 cargo bench -p saywhatwant-e2e --bench relays
 	scripts/with-worker.sh --rate-limit 0 --browser cargo bench -p saywhatwant-e2e --bench browser
 	scripts/with-worker.sh --rate-limit 0 scripts/bench-model.sh
 

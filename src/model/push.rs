@@ -1,7 +1,7 @@
 //! When the page holds the live channel, and what it does when the channel fails.
 //!
-//! The channel is a WebSocket to the log object: it sends what follows the page's cursor and
-//! then every comment as it is committed. While it is open the page does not poll. When it
+//! The channel is a WebSocket to a relay near the reader: it sends what follows the page's
+//! cursor and then every round of comments as the log commits them. While it is open the page does not poll. When it
 //! cannot open, drops, or goes silent, the page falls back at once to the 5 s polls from the
 //! same cursor and tries the channel again later, with back-off and jitter: a cursor only
 //! moves on what arrived, so no switch loses or repeats a comment.
@@ -13,7 +13,9 @@
 //! close) leave room for that.
 
 use saywhatwant_wire::backoff_ms;
-pub use saywhatwant_wire::live::{CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR, PING_EVERY_MS, SILENT_MS};
+pub use saywhatwant_wire::live::{
+    CLOSE_BEHIND, CLOSE_RESTART, CLOSE_UNKNOWN_CURSOR, PING_EVERY_MS, RESTART_SPREAD_MS, SILENT_MS,
+};
 
 /// How often a long-hidden tab's timers run at worst (Chromium's intensive throttling).
 const THROTTLED_TICK_MS: u64 = 60_000;
@@ -52,6 +54,9 @@ pub enum AfterClose {
     CatchUp,
     /// The cursor is not from this stream (it was reset): load the newest again.
     Reload,
+    /// The service restarted: reconnect after the spread wait, polling only if that fails
+    /// (every page at once on the log would be a storm; the relay resumes from the cursor).
+    Reconnect,
 }
 
 /// What the open channel needs at a tick.
@@ -112,6 +117,8 @@ impl Push {
         match code {
             // Behind: catch up by polling (which pages), then come straight back.
             CLOSE_BEHIND => self.retry_at = now,
+            // Not a failure of the channel: each page comes back at its own moment.
+            CLOSE_RESTART => self.retry_at = now + (jitter * RESTART_SPREAD_MS as f64) as u64,
             _ => {
                 self.failures = self.failures.saturating_add(1);
                 self.retry_at =
@@ -121,6 +128,7 @@ impl Push {
         match code {
             CLOSE_UNKNOWN_CURSOR => AfterClose::Reload,
             CLOSE_BEHIND => AfterClose::CatchUp,
+            CLOSE_RESTART => AfterClose::Reconnect,
             _ => AfterClose::Poll,
         }
     }
@@ -180,6 +188,24 @@ mod tests {
         p.heard(50_001);
         p.closed(60_000, 1006, 1.0);
         assert_eq!(p.retry_at, 62_000);
+    }
+
+    #[test]
+    fn after_a_restart_pages_come_back_spread_out_and_without_a_poll() {
+        let mut p = Push::new(true);
+        p.opened(0);
+        p.heard(1);
+        let at: Vec<u64> = [0.0, 0.5, 0.999]
+            .iter()
+            .map(|&j| {
+                assert_eq!(p.closed(10_000, CLOSE_RESTART, j), AfterClose::Reconnect);
+                p.retry_at - 10_000
+            })
+            .collect();
+        assert_eq!(at, [0, 2_500, 4_995]);
+        // Not counted as a failure: a later drop starts its back-off small.
+        assert_eq!(p.closed(20_000, 1006, 1.0), AfterClose::Poll);
+        assert_eq!(p.retry_at, 22_000);
     }
 
     #[test]

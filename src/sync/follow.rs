@@ -200,6 +200,8 @@ impl Stream {
     fn channel_lost(&self, push: &mut Push, poller: &mut Poller, clock: &mut Clock, code: u16) {
         match push.closed(now_ms(), code, random()) {
             AfterClose::Poll => {}
+            // The next poll is an interval away; the socket comes back well before it.
+            AfterClose::Reconnect => clock.polled(now_ms(), random()),
             AfterClose::CatchUp => clock.poll_now(),
             AfterClose::Reload => {
                 poller.on_cursor_expired();

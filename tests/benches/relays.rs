@@ -2,8 +2,8 @@
 //! sockets (3 000) from as many networks, so they spread over the relays, and comments at
 //! `SWW_RATE` a second (17) for `SWW_LOAD_SECONDS` (60). Post → socket latency, frames per
 //! socket, comments lost and doubled; then the same with every socket dropped at once halfway
-//! (the operator's close), each reader coming back from its cursor after a random 0-3 s, as
-//! pages spread their reconnects.
+//! (the operator's close), each reader coming back from its cursor after a random part of
+//! 5 s, as pages spread their reconnects (`RESTART_SPREAD_MS`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -50,7 +50,7 @@ fn ip(i: usize) -> String {
 }
 
 /// A reader as the page is one: follows from its cursor, and after a close comes back from
-/// it after a random wait of up to 3 s.
+/// it after a random wait of up to 5 s.
 async fn read(i: usize, mut cursor: String, r: Arc<Mutex<Reader>>, stop: Arc<Mutex<bool>>) {
     let ws_base = base_url().replacen("http://", "ws://", 1);
     while !*stop.lock().expect("lock") {
@@ -102,7 +102,7 @@ async fn read(i: usize, mut cursor: String, r: Arc<Mutex<Reader>>, stop: Arc<Mut
             return;
         }
         r.lock().expect("lock").reconnects += 1;
-        let wait = (i as u64 * 7_919) % 3_000;
+        let wait = (i as u64 * 7_919) % saywhatwant_wire::live::RESTART_SPREAD_MS;
         tokio::time::sleep(Duration::from_millis(wait)).await;
     }
 }
@@ -141,35 +141,58 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
     }
     let gap = Duration::from_micros(1_000_000 / rate.max(1));
     let total = (rate * seconds) as usize;
-    let mut sent: Vec<(String, f64)> = Vec::new();
-    let mut failed: Vec<String> = Vec::new();
+    // Posters are many people: each comment is sent at its moment, whatever the others wait.
+    let posted: Arc<Mutex<Vec<(String, f64)>>> = Arc::default();
+    let failures: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut posts = Vec::new();
     let start = tokio::time::Instant::now();
     for k in 0..total {
+        tokio::time::sleep_until(start + gap * k as u32).await;
         if drop_halfway && k == total / 2 {
             let closed = api
                 .send_as_admin("POST", "/api/admin/sockets/close", None, "10.250.0.1")
                 .await;
             eprintln!("closed: {}", closed.body);
         }
+        let (posted, failures) = (posted.clone(), failures.clone());
         let text = format!("{label} {k}");
-        let t = now_ms();
         let poster = format!("10.251.{}.{}", k / 250 % 250, 1 + k % 250);
-        let answer = api
-            .try_send(
-                "POST",
-                "/api/comments",
-                Some(json!({"text": text, "domain": "relays.bench"}).to_string()),
-                &poster,
-            )
-            .await;
-        match answer {
-            Ok(a) if a.status < 300 => sent.push((text, t)),
-            Ok(a) => failed.push(format!("{} {}", a.status, a.body)),
-            Err(e) => failed.push(e.to_string()),
-        }
-        tokio::time::sleep_until(start + gap * (k as u32 + 1)).await;
+        posts.push(tokio::spawn(async move {
+            let api = Api::new();
+            let t = now_ms();
+            let body = json!({"text": text, "domain": "relays.bench"}).to_string();
+            match api
+                .try_send("POST", "/api/comments", Some(body), &poster)
+                .await
+            {
+                Ok(a) if a.status < 300 => posted.lock().expect("lock").push((text, t)),
+                Ok(a) => failures
+                    .lock()
+                    .expect("lock")
+                    .push(format!("{} {}", a.status, a.body)),
+                Err(e) => failures.lock().expect("lock").push(e.to_string()),
+            }
+        }));
     }
-    tokio::time::sleep(Duration::from_secs(8)).await;
+    for p in posts {
+        let _ = p.await;
+    }
+    let sent = posted.lock().expect("lock").clone();
+    let mut failed = failures.lock().expect("lock").clone();
+    // Until every reader has every comment (a reader that came back late catches up from its
+    // cursor), for a minute at most.
+    let waited = tokio::time::Instant::now();
+    while waited.elapsed() < Duration::from_secs(60) {
+        let behind = readers
+            .iter()
+            .filter(|r| r.lock().expect("lock").first.len() < sent.len())
+            .count();
+        if behind == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let caught_up = waited.elapsed();
     *stop.lock().expect("lock") = true;
     for t in &tasks {
         t.abort();
@@ -221,6 +244,10 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
     );
     println!("| lost / doubled (all sockets) | {lost} / {doubled} |");
     println!("| reconnects | {reconnects} |");
+    println!(
+        "| every reader had every comment | {:.1} s after the last post |",
+        caught_up.as_secs_f64()
+    );
     let spread: Vec<String> = relays
         .iter()
         .map(|r| format!("{} {}", r["name"].as_str().unwrap_or("?"), r["sockets"]))

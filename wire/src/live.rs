@@ -21,6 +21,11 @@ pub const IDLE_AFTER_MS: u64 = 120_000;
 // The server's idle rule leaves room for three missed pings, the client's for two.
 const _: () = assert!(IDLE_AFTER_MS >= 3 * PING_EVERY_MS && SILENT_MS > 2 * PING_EVERY_MS);
 
+/// The service restarts (the operator closed the sockets, a relay lost track of the log): the
+/// relay resumes every cursor, so clients reconnect, each after a random part of
+/// [`RESTART_SPREAD_MS`], rather than all at once or by polling the log.
+pub const CLOSE_RESTART: u16 = 1012;
+pub const RESTART_SPREAD_MS: u64 = 5_000;
 /// Nothing heard from the socket for [`IDLE_AFTER_MS`]: a live client reconnects.
 pub const CLOSE_IDLE: u16 = 4408;
 /// The cursor is not from this stream (it was reset): load again without one.

@@ -304,6 +304,41 @@ fn closing_the_live_sockets_is_for_the_operator_only() {
 }
 
 #[test]
+fn one_relay_is_reached_by_name_for_the_operator_only() {
+    use saywhatwant_api::api::{Outcome, RelayAct};
+    let h = Harness::new();
+    let path = "/api/admin/relays/relay-weur-2/close-sockets";
+    assert_eq!(h.request("POST", path, "").status, 401);
+    assert_eq!(h.call(Req::new("POST", path, "").bot()).status, 403);
+    match h.send(Req::new("POST", path, "").admin()) {
+        Outcome::Relay { name, act } => {
+            assert_eq!(
+                (name.as_str(), act),
+                ("relay-weur-2", RelayAct::CloseSockets)
+            )
+        }
+        other => panic!("not handed to the relay: {other:?}"),
+    }
+    match h.send(Req::new("POST", "/api/admin/relays/relay-any-0/skip-round", "").admin()) {
+        Outcome::Relay { act, .. } => assert_eq!(act, RelayAct::SkipRound),
+        other => panic!("not handed to the relay: {other:?}"),
+    }
+    // Not a relay's name, or not something a relay does: a 404 that names the path.
+    for bad in [
+        "/api/admin/relays/stream/forget",
+        "/api/admin/relays/relay-weur-x/forget",
+        "/api/admin/relays/relay-weur-1/explode",
+    ] {
+        let r = h.call(Req::new("POST", bad, "").admin());
+        assert_eq!(r.status, 404, "{bad}");
+        assert!(
+            json(&r)["error"].as_str().is_some_and(|e| e.contains(bad)),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
 fn with_an_allowed_origin_only_its_pages_and_originless_clients_open_the_live_channel() {
     let mut h = Harness::new();
     h.config.allowed_origin = "https://saywhatwant.app".into();

@@ -114,8 +114,11 @@ impl DurableObject for Relay {
             "/close-sockets" => {
                 let sockets = self.state.get_websockets();
                 for ws in &sockets {
-                    // 1012: the service restarts; clients come back from their cursors.
-                    let _ = ws.close(Some(1012), Some("closed by the operator: reconnect"));
+                    // The service restarts; clients come back from their cursors, spread out.
+                    let _ = ws.close(
+                        Some(contract::CLOSE_RESTART),
+                        Some("closed by the operator: reconnect"),
+                    );
                 }
                 Response::from_json(&serde_json::json!({ "closed": sockets.len() }))
             }
@@ -291,7 +294,7 @@ impl Relay {
                 };
                 worker::console_warn!("relay {}: recovering a round: {why}", self.name.borrow());
                 // The sockets come back from their own cursors, which is exact.
-                self.close_all(1012, "the relay restarts: reconnect");
+                self.close_all(contract::CLOSE_RESTART, "the relay restarts: reconnect");
             }
         }
     }
@@ -362,6 +365,9 @@ impl Relay {
         let now = Date::now().as_millis();
         let idle_after = self.idle_after_ms();
         let mut keeper: Option<(WebSocket, Seat)> = None;
+        // Sockets that read the same filter and joined before the round get the same frame:
+        // it is made and serialized once (most sockets read the whole stream).
+        let mut made: Vec<(Filter, Option<u64>, Option<String>)> = Vec::new();
         for ws in self.state.get_websockets() {
             let s = seat(&ws);
             let Some(at) = s.at else {
@@ -371,8 +377,22 @@ impl Relay {
                 let _ = ws.close(Some(CLOSE_IDLE), Some("no keep-alive heard: reconnect"));
                 continue;
             }
-            if let Some(frame) = frame_for(round, &s.filter, at) {
-                send(&ws, &frame);
+            let own = (at > round.from).then_some(at);
+            let i = match made
+                .iter()
+                .position(|(f, a, _)| *a == own && f == &s.filter)
+            {
+                Some(i) => i,
+                None => {
+                    let text = frame_for(round, &s.filter, at)
+                        .and_then(|f| serde_json::to_string(&f).ok());
+                    made.push((s.filter.clone(), own, text));
+                    made.len() - 1
+                }
+            };
+            if let Some(text) = &made[i].2 {
+                // A socket that is closing fails here; its close event cleans it up.
+                let _ = ws.send_with_str(text);
             }
             if keeper.is_none() {
                 keeper = Some((ws, s));
