@@ -61,11 +61,23 @@ async fn relay_response(
     stub.fetch_with_request(req).await
 }
 
-/// The log object, reached with one request per command.
+/// The log object, reached with one request per command (by the Worker and by the relays).
 struct ObjectLog {
     stub: Stub,
     /// The storage rows of the last command, as the object reported them.
     rows: RefCell<Option<String>>,
+}
+
+impl ObjectLog {
+    fn of(env: &Env) -> worker::Result<ObjectLog> {
+        Ok(ObjectLog {
+            stub: env
+                .durable_object(LOG_BINDING)?
+                .id_from_name(LOG_NAME)?
+                .get_stub()?,
+            rows: RefCell::new(None),
+        })
+    }
 }
 
 fn unavailable(e: impl std::fmt::Display) -> LogCallError {
@@ -237,14 +249,7 @@ async fn fetch(
         websocket: header("Upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")),
         body: body.as_deref().map_or(Body::TooLarge, Body::Read),
     };
-    let stub = env
-        .durable_object(LOG_BINDING)?
-        .id_from_name(LOG_NAME)?
-        .get_stub()?;
-    let log = ObjectLog {
-        stub,
-        rows: RefCell::new(None),
-    };
+    let log = ObjectLog::of(&env)?;
     let kv = kv::WorkersKv(env.kv(KV_BINDING)?);
     let limiter = Limiters {
         posts: env.rate_limiter("POST_LIMITER").ok(),

@@ -23,12 +23,13 @@ use std::collections::VecDeque;
 use saywhatwant_wire::{CommentsPage, CommentsQuery, Cursor, ErrorBody};
 use worker::{
     durable_object, wasm_bindgen, worker_sys::WebSocketRequestResponsePair, Date, DurableObject,
-    Env, Headers, Method, Request, RequestInit, Response, ResponseBuilder, Result, State,
-    WebSocket, WebSocketIncomingMessage, WebSocketPair,
+    Env, Request, Response, ResponseBuilder, Result, State, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
 };
 
 use super::hibernation::last_ping;
-use super::{LOG_BINDING, LOG_NAME};
+use super::ObjectLog;
+use crate::api::{LogCallError, LogPort};
 use crate::log::command::{Command, Reply};
 use crate::log::live::{self, CLOSE_BEHIND, CLOSE_IDLE, CLOSE_UNKNOWN_CURSOR, IDLE_AFTER_MS};
 use crate::log::Filter;
@@ -46,14 +47,6 @@ enum Job {
     Round(Round),
     /// A socket accepted with this query, waiting for its first frames.
     Join(WebSocket, CommentsQuery),
-}
-
-/// Why the log could not answer.
-enum Asked {
-    Reply(Reply),
-    /// 410: the cursor is not from this log.
-    CursorAhead,
-    Failed(String),
 }
 
 #[durable_object]
@@ -279,7 +272,7 @@ impl Relay {
         // A round went missing (the log restarted, a delivery failed): what follows the
         // relay's head comes from the log before anything else is sent.
         match self.ask(Command::Since { after }).await {
-            Asked::Reply(Reply::Since { round: missed }) => {
+            Ok(Reply::Since { round: missed }) => {
                 let missed = self.relay.borrow_mut().recovered(missed);
                 self.forward(&missed);
                 let rest = self.relay.borrow_mut().arrive(round);
@@ -289,7 +282,7 @@ impl Relay {
             }
             other => {
                 let why = match other {
-                    Asked::Failed(e) => e,
+                    Err(LogCallError::Unavailable(e)) => e,
                     _ => "the log could not say what was missed".into(),
                 };
                 worker::console_warn!("relay {}: recovering a round: {why}", self.name.borrow());
@@ -321,28 +314,28 @@ impl Relay {
                     })
                     .await
                 {
-                    Asked::Reply(Reply::Joined { frames, head }) => {
+                    Ok(Reply::Joined { frames, head }) => {
                         self.registered.set(true);
                         if self.relay.borrow().head().is_none() {
                             self.relay.borrow_mut().start_at(head);
                         }
                         (frames, head)
                     }
-                    Asked::Reply(_) => {
+                    Ok(_) => {
                         let _ = ws.close(
                             Some(CLOSE_BEHIND),
                             Some("too far behind: catch up by polling"),
                         );
                         return;
                     }
-                    Asked::CursorAhead => {
+                    Err(LogCallError::CursorAhead(_)) => {
                         let _ = ws.close(
                             Some(CLOSE_UNKNOWN_CURSOR),
                             Some("the cursor is not from this stream: load again"),
                         );
                         return;
                     }
-                    Asked::Failed(e) => {
+                    Err(LogCallError::Unavailable(e)) => {
                         worker::console_warn!("relay: opening a live socket: {e}");
                         let _ = ws.close(Some(1011), Some("the log is unavailable"));
                         return;
@@ -452,35 +445,9 @@ impl Relay {
             .map_or(IDLE_AFTER_MS, |s| s * 1_000)
     }
 
-    /// One command to the log.
-    async fn ask(&self, command: Command) -> Asked {
-        match self.call(&command).await {
-            Ok(a) => a,
-            Err(e) => Asked::Failed(e.to_string()),
-        }
-    }
-
-    async fn call(&self, command: &Command) -> Result<Asked> {
-        let stub = self
-            .env
-            .durable_object(LOG_BINDING)?
-            .id_from_name(LOG_NAME)?
-            .get_stub()?;
-        let headers = Headers::new();
-        headers.set("Content-Type", "application/json")?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post)
-            .with_headers(headers)
-            .with_body(Some(serde_json::to_string(command)?.into()));
-        let req = Request::new_with_init("https://log/command", &init)?;
-        let mut resp = stub.fetch_with_request(req).await?;
-        Ok(match resp.status_code() {
-            200 => match serde_json::from_slice::<Reply>(&resp.bytes().await?) {
-                Ok(reply) => Asked::Reply(reply),
-                Err(e) => Asked::Failed(format!("the log's answer: {e}")),
-            },
-            410 => Asked::CursorAhead,
-            status => Asked::Failed(format!("the log answered {status}")),
-        })
+    /// One command to the log, through the same port the Worker uses.
+    async fn ask(&self, command: Command) -> std::result::Result<Reply, LogCallError> {
+        let log = ObjectLog::of(&self.env).map_err(|e| LogCallError::Unavailable(e.to_string()))?;
+        log.call(command).await
     }
 }
