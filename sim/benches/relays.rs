@@ -20,14 +20,14 @@ fn main() {
         ),
     ];
     println!("## The relay design, a month (`cargo bench -p saywhatwant-sim --bench relays`)\n");
-    println!("A fifth of the readers hidden (their sockets kept, a ping a minute), every comment answered by a bot, rounds at most every {} ms, {} sockets a relay at most, {} ms a socket sent, {} rows written a post.\n",
-        scales[0].1.round_ms, scales[0].1.sockets_per_relay, scales[0].1.send_ms_per_socket, scales[0].1.rows_written_per_post);
-    println!("| scale | relays | rounds/s | log busy (billed) | a relay busy | GB-s | requests (Worker / DO billed) | rows written | storage / month | days to 10 GB | total / month | per comment |");
+    println!("A fifth of the readers hidden (their sockets kept, a ping a minute), every other message a bot's reply, rounds at most every {} ms, {} sockets a relay at most, {} ms a socket sent, {} row written a comment (and one more for the comment a reply closes), the newest {} comments in the log and the rest in the R2 archive.\n",
+        scales[0].1.round_ms, scales[0].1.sockets_per_relay, scales[0].1.send_ms_per_socket, scales[0].1.rows_written_per_post, scales[0].1.hot_comments);
+    println!("| scale | relays | rounds/s | log busy (billed) | a relay busy | GB-s | requests (Worker / DO billed) | rows written | log SQLite | archive / month | total / month | per comment |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (name, m) in &scales {
         let mo = month(m);
         println!(
-            "| {name} | {:.0} | {:.1} | {:.1} % ({:.0} %) | {:.1} % | {:.2} M | {:.1} M / {:.1} M | {:.1} M | {:.1} GB | {:.0} | ${:.2} | ${:.6} |",
+            "| {name} | {:.0} | {:.1} | {:.1} % ({:.0} %) | {:.1} % | {:.2} M | {:.1} M / {:.1} M | {:.1} M | {:.3} GB | {:.1} GB | ${:.2} | ${:.6} |",
             mo.relays,
             mo.rounds_per_s,
             mo.log_busy * 100.0,
@@ -37,8 +37,8 @@ fn main() {
             mo.usage.worker_requests / 1e6,
             mo.usage.billed_do_requests() / 1e6,
             mo.usage.rows_written / 1e6,
-            mo.storage_gb_per_month,
-            mo.days_to_full.min(99_999.0),
+            mo.log_gb,
+            mo.archive_gb_per_month,
             mo.total(),
             mo.per_comment(m),
         );
@@ -61,8 +61,12 @@ fn main() {
             }
         }
         println!(
-            "| SQLite storage | {:.1} GB a month | ${:.2} |",
-            mo.storage_gb_per_month, mo.storage_dollars
+            "| SQLite storage | {:.3} GB | ${:.2} |",
+            mo.log_gb, mo.storage_dollars
+        );
+        println!(
+            "| R2 archive (storage at the month's end, writes) | {:.1} GB | ${:.2} |",
+            mo.archive_gb_per_month, mo.archive_dollars
         );
         println!(
             "| Worker CPU | {:.1} M ms | ${:.2} |",
@@ -71,10 +75,24 @@ fn main() {
         );
         println!("| base (Workers Paid) | | $5.00 |");
         println!("| **total** | | **${:.2}** |\n", mo.total());
-        let one_row = month(&Model {
-            rows_written_per_post: 1.0,
+        let five_rows = month(&Model {
+            rows_written_per_post: 5.0,
             ..*m
         });
-        println!("With one row written a comment: ${:.2}.\n", one_row.total());
+        let sockets = month(&Model {
+            rounds_over_sockets: true,
+            ..*m
+        });
+        let both = month(&Model {
+            rounds_over_sockets: true,
+            posts_over_socket: true,
+            ..*m
+        });
+        println!(
+            "Before (five rows a comment, as at the first stop): ${:.2}. Not built yet: rounds over sockets the log holds to each relay ${:.2}; with posts over the readers' sockets too ${:.2}.\n",
+            five_rows.total(),
+            sockets.total(),
+            both.total()
+        );
     }
 }

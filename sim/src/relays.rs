@@ -11,9 +11,17 @@
 //! - **Rounds**: at most one per [`ROUND_MS`]; a relay request per round per relay, whatever
 //!   the comment rate. Poisson commits at rate λ with a window τ leave λ / (1 + λτ) rounds a
 //!   second.
-//! - **Storage**: rows written per comment as the real SQLite counts them today (5: the row
-//!   and its four index entries), SQLite storage at $0.20 a GB-month beyond 5 GB, and when
-//!   the one log (10 GB at most) fills at the month's rate, since nothing archives yet.
+//! - **Messages**: `messages_per_min` counts every comment in the stream; every other one is a
+//!   bot's reply, which closes the comment it answers in its own commit (one more row).
+//!   (Until issue 16's second stop the model read the scale as people's comments, each
+//!   answered besides: twice the messages of the write-up's case.)
+//! - **Rows**: one row written per comment, as the real SQLite counts it (no SQL index:
+//!   `worker/src/cloudflare/sql.rs`), plus a hot table's 2 schema rows and the archive's row
+//!   per block of 1 000.
+//! - **Storage**: the log keeps its newest `hot_comments` (SQLite at $0.20 a GB-month beyond
+//!   5 GB, 10 GB an object at most); older comments go to R2, a block of 1 000 an object
+//!   ($0.015 a GB-month beyond 10 GB, $4.50 a million writes beyond 1 M, $0.36 a million reads
+//!   beyond 10 M). The archive's storage is priced at the month's end, the worst day.
 //! - **Worker CPU** (Standard: 30 M CPU-ms a month included, $0.02 a million beyond) and the
 //!   alarm that rewrites the recent view (a DO request, a KV write and the alarm's own row).
 //! - Sockets open at each of 4 sessions a day and once an hour more (deploys, evictions);
@@ -35,13 +43,22 @@ pub const OBJECT_STORAGE_LIMIT_GB: f64 = 10.0;
 /// Workers Standard CPU time.
 pub const CPU_MS_INCLUDED: f64 = 30e6;
 pub const CPU_DOLLARS_PER_MILLION_MS: f64 = 0.02;
+/// R2 (Standard): storage beyond 10 GB per GB-month, Class A (writes) beyond 1 M a month per
+/// million.
+pub const R2_DOLLARS_PER_GB_MONTH: f64 = 0.015;
+pub const R2_INCLUDED_GB: f64 = 10.0;
+pub const R2_CLASS_A_DOLLARS_PER_MILLION: f64 = 4.50;
+pub const R2_CLASS_A_INCLUDED: f64 = 1e6;
+/// Comments a hot table and an archived block hold (`worker/src/log/archive.rs`).
+pub const BLOCK: f64 = 1000.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Model {
     pub readers: f64,
     pub hidden_share: f64,
-    /// Human comments a minute; each gets a bot reply, which closes it in its own commit.
-    pub comments_per_min: f64,
+    /// Comments a minute, replies included: every other one a bot's reply, which closes the
+    /// comment it answers in the same commit.
+    pub messages_per_min: f64,
     /// Regions the readers are spread over (a relay group each).
     pub regions: f64,
     pub sockets_per_relay: f64,
@@ -54,8 +71,16 @@ pub struct Model {
     /// One region to another, one way (the log's round to a far relay).
     pub hop_ms: f64,
     pub rows_written_per_post: f64,
-    /// Stored bytes per comment, its indexes included.
+    /// Stored bytes per comment.
     pub bytes_per_comment: f64,
+    /// Comments the log keeps in its SQLite; older ones are archived.
+    pub hot_comments: f64,
+    /// Rounds reach relays as messages on a socket the log holds open (billed 1 in 20 at the
+    /// relay) instead of one request each (not built: a what-if of the bench).
+    pub rounds_over_sockets: bool,
+    /// Readers post over their relay socket (a message in, then the relay's request to the
+    /// log) instead of a Worker request (not built: a what-if).
+    pub posts_over_socket: bool,
     pub sessions_per_day: f64,
     pub reconnects_per_day: f64,
     pub visible_ping_s: f64,
@@ -64,11 +89,11 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn new(readers: f64, comments_per_min: f64, regions: f64) -> Model {
+    pub fn new(readers: f64, messages_per_min: f64, regions: f64) -> Model {
         Model {
             readers,
             hidden_share: 0.2,
-            comments_per_min,
+            messages_per_min,
             regions,
             sockets_per_relay: MAX_SOCKETS_PER_RELAY as f64,
             round_ms: ROUND_MS as f64,
@@ -77,8 +102,11 @@ impl Model {
             commit_ms: 2.0,
             handler_ms: 1.0,
             hop_ms: 40.0,
-            rows_written_per_post: 5.0,
+            rows_written_per_post: 1.0,
             bytes_per_comment: 600.0,
+            hot_comments: 50_000.0,
+            rounds_over_sockets: false,
+            posts_over_socket: false,
             sessions_per_day: 4.0,
             reconnects_per_day: 24.0,
             visible_ping_s: 30.0,
@@ -100,27 +128,31 @@ pub struct Month {
     pub relay_busy: f64,
     pub usage: Usage,
     pub bill: Bill,
-    pub storage_gb_per_month: f64,
+    /// What the log's SQLite holds (its hot rows), and what its storage costs.
+    pub log_gb: f64,
     pub storage_dollars: f64,
+    /// What the archive gains a month, and what it costs at the month's end (storage and
+    /// writes).
+    pub archive_gb_per_month: f64,
+    pub archive_dollars: f64,
     pub cpu_dollars: f64,
-    /// Days until the one log holds 10 GB at this rate (nothing archives yet).
-    pub days_to_full: f64,
 }
 
 impl Month {
     pub fn total(&self) -> f64 {
-        self.bill.total() + self.storage_dollars + self.cpu_dollars
+        self.bill.total() + self.storage_dollars + self.archive_dollars + self.cpu_dollars
     }
 
-    /// Dollars per human comment, end to end (its reply included).
+    /// Dollars per comment, end to end.
     pub fn per_comment(&self, m: &Model) -> f64 {
-        self.total() / (m.comments_per_min * 60.0 * 24.0 * 30.0)
+        self.total() / (m.messages_per_min * 60.0 * 24.0 * 30.0)
     }
 }
 
 pub fn month(m: &Model) -> Month {
     let s = SECONDS_PER_MONTH;
-    let commits_per_s = 2.0 * m.comments_per_min / 60.0;
+    let commits_per_s = m.messages_per_min / 60.0;
+    let replies = commits_per_s / 2.0 * s;
     let tau = m.round_ms / 1000.0;
     let rounds_per_s = commits_per_s / (1.0 + commits_per_s * tau);
     let per_region = m.readers / m.regions;
@@ -139,36 +171,47 @@ pub fn month(m: &Model) -> Month {
     } else {
         0.0
     };
-    let round_requests = rounds_per_s * s * relays;
+    let rounds = rounds_per_s * s * relays;
+    let (round_requests, round_messages) = if m.rounds_over_sockets {
+        (0.0, rounds)
+    } else {
+        (rounds, 0.0)
+    };
+    // Human posts over a socket skip the Worker; the relay still asks the log.
+    let socket_posts = if m.posts_over_socket {
+        posts / 2.0
+    } else {
+        0.0
+    };
     // The log works for its commits, the first frames of opening sockets and the alarms; it
     // is billed also while it awaits each round's slowest relay (there and back).
     let log_ms = posts * m.commit_ms + opens * m.handler_ms + alarms * 5.0;
     let log_busy = (log_ms / 1000.0 / s).min(1.0);
     let awaiting_ms = rounds_per_s * s * (relay_round_ms + 2.0 * m.hop_ms);
     let log_billed = ((log_ms + awaiting_ms) / 1000.0 / s).min(1.0);
-    let relay_ms_each = rounds_per_s * s * relay_round_ms + opens / relays * m.handler_ms;
+    let relay_ms_each =
+        rounds_per_s * s * relay_round_ms + (opens + socket_posts) / relays * m.handler_ms;
     let relay_busy = (relay_ms_each / 1000.0 / s).min(1.0);
+    let blocks = posts / BLOCK;
     let usage = Usage {
-        worker_requests: posts + opens + first_loads,
+        worker_requests: posts - socket_posts + opens + first_loads,
         do_requests: posts + opens * 2.0 + round_requests + alarms,
-        ws_messages_in: pings,
+        ws_messages_in: pings + round_messages + socket_posts,
         busy_ms: (log_billed + relay_busy * relays) * s * 1000.0,
-        rows_read: opens + posts,
-        rows_written: posts * m.rows_written_per_post + alarms,
+        rows_read: opens + posts + blocks * BLOCK,
+        rows_written: posts * m.rows_written_per_post + replies + alarms + blocks * 3.0,
         kv_reads: first_loads,
         kv_writes: alarms,
         kv_lists: 0.0,
     };
-    let storage_gb_per_month = posts * m.bytes_per_comment / 1e9;
-    let storage_dollars =
-        (storage_gb_per_month - STORAGE_INCLUDED_GB).max(0.0) * STORAGE_DOLLARS_PER_GB_MONTH;
+    let log_gb = posts.min(m.hot_comments) * m.bytes_per_comment / 1e9;
+    let storage_dollars = (log_gb - STORAGE_INCLUDED_GB).max(0.0) * STORAGE_DOLLARS_PER_GB_MONTH;
+    let archive_gb_per_month = (posts - m.hot_comments).max(0.0) * m.bytes_per_comment / 1e9;
+    let archive_dollars = (archive_gb_per_month - R2_INCLUDED_GB).max(0.0)
+        * R2_DOLLARS_PER_GB_MONTH
+        + (blocks - R2_CLASS_A_INCLUDED).max(0.0) / 1e6 * R2_CLASS_A_DOLLARS_PER_MILLION;
     let cpu_ms = usage.worker_requests * m.worker_cpu_ms_per_request;
     let cpu_dollars = (cpu_ms - CPU_MS_INCLUDED).max(0.0) / 1e6 * CPU_DOLLARS_PER_MILLION_MS;
-    let days_to_full = if storage_gb_per_month > 0.0 {
-        OBJECT_STORAGE_LIMIT_GB / storage_gb_per_month * 30.0
-    } else {
-        f64::INFINITY
-    };
     Month {
         relays,
         rounds_per_s,
@@ -177,10 +220,11 @@ pub fn month(m: &Model) -> Month {
         relay_busy,
         bill: Bill::of(&usage),
         usage,
-        storage_gb_per_month,
+        log_gb,
         storage_dollars,
+        archive_gb_per_month,
+        archive_dollars,
         cpu_dollars,
-        days_to_full,
     }
 }
 

@@ -38,22 +38,38 @@ fn ten_thousand_readers_keep_every_object_under_half_busy() {
         month.rounds_per_s <= 10.0 && month.rounds_per_s > 5.0,
         "{month:?}"
     );
-    // What is not built yet shows in the bill: five rows written a comment, and a log that
-    // fills its 10 GB in days.
-    assert!(month.days_to_full < 30.0, "{month:?}");
+    // The log keeps only its hot rows: far below an object's 10 GB, whatever the month.
+    assert!(month.log_gb < 0.1, "{month:?}");
+    assert!(month.archive_gb_per_month > 20.0, "{month:?}");
+}
+
+#[test]
+fn ten_thousand_readers_cost_at_most_a_hundred_dollars() {
+    let month = month(&Model::new(10_000.0, 1_000.0, 5.0));
+    assert!(
+        month.total() <= 100.0,
+        "{:.2} a month: {month:?}",
+        month.total()
+    );
 }
 
 #[test]
 fn rows_per_comment_and_the_rate_move_the_bill_as_priced() {
     let base = Model::new(10_000.0, 1_000.0, 5.0);
-    let one_row = Model {
-        rows_written_per_post: 1.0,
+    let five_rows = Model {
+        rows_written_per_post: 5.0,
         ..base
     };
-    let (five, one) = (month(&base), month(&one_row));
-    // 86.4 M posts a month (comments and replies): four rows less each, at $1 a million.
+    let (five, one) = (month(&five_rows), month(&base));
+    // 43.2 M comments a month: four rows less each, at $1 a million.
     let saved = five.total() - one.total();
-    assert!((saved - 4.0 * 86.4).abs() < 1.0, "saved {saved:.2}");
+    assert!((saved - 4.0 * 43.2).abs() < 1.0, "saved {saved:.2}");
+    // Rounds as socket messages: 1 in 20 billed instead of a request each.
+    let sockets = month(&Model {
+        rounds_over_sockets: true,
+        ..base
+    });
+    assert!(sockets.total() < one.total() - 20.0, "{sockets:?}");
     let quiet = month(&Model::new(10_000.0, 10.0, 5.0));
     assert!(quiet.total() < five.total());
     assert!(

@@ -25,6 +25,7 @@ impl From<LogError> for LogCallError {
         match e {
             LogError::CursorAhead { .. } => LogCallError::CursorAhead(e.to_string()),
             LogError::Store(s) => LogCallError::Unavailable(s.to_string()),
+            LogError::InArchive(_) => LogCallError::Unavailable(e.to_string()),
         }
     }
 }

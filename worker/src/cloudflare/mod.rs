@@ -1,6 +1,7 @@
 //! The Workers runtime binding: turns a `worker::Request` into an [`api::Request`], runs it,
 //! and reaches the log object for what needs it. No logic lives here.
 
+mod archive;
 mod hibernation;
 mod ids;
 mod kv;

@@ -16,20 +16,32 @@
 use std::cell::{Cell, RefCell, RefMut};
 use std::time::Duration;
 
-use saywhatwant_wire::ErrorBody;
+use saywhatwant_wire::{CommentsQuery, ErrorBody};
 use worker::{
     durable_object, wasm_bindgen, Date, Delay, DurableObject, Env, Request, Response, Result, State,
 };
 
+use super::archive::R2Archive;
 use super::ids::new_id;
 use super::kv::WorkersKv;
 use super::registry::Registry;
 use super::sql::SqlStore;
 use super::KV_BINDING;
+use crate::log::archive::{BlockRef, Plan, DEFAULT_HOT_COMMENTS};
 use crate::log::command::{serve, Command, Reply};
 use crate::log::{Change, Log, LogError, LogStore, Usage};
 use crate::recent::{self, RecentView, REFRESH_MS};
 use crate::relay::{Item, Round, ROUND_MS};
+
+/// A log error as the API answers it.
+fn log_failure(e: LogError) -> Result<Response> {
+    match e {
+        LogError::CursorAhead { .. } => failure(410, "cursor_expired", e.to_string()),
+        LogError::Store(_) | LogError::InArchive(_) => {
+            failure(503, "storage_unavailable", e.to_string())
+        }
+    }
+}
 
 /// Comments retention deletes per alarm: about 2 500 rows written, a few milliseconds.
 const PRUNE_BATCH: usize = 500;
@@ -101,6 +113,7 @@ impl DurableObject for CommentLog {
                         .map(|(name, n)| serde_json::json!({ "name": name, "sockets": n }))
                         .collect::<Vec<_>>(),
                     "head": log.head(),
+                    "hotFloor": log.store().hot_floor().unwrap_or(1),
                     "tail": log.tail_len(),
                     "tailBytes": log.tail_bytes(),
                     // The object's Wasm linear memory: its heap, tail included.
@@ -134,6 +147,8 @@ impl DurableObject for CommentLog {
                 pruned == PRUNE_BATCH as u64,
             )
         };
+        // History out of the one object, a block per alarm while blocks are due.
+        let more = self.archive_step().await || more;
         if more {
             self.schedule_view().await;
         }
@@ -183,6 +198,21 @@ impl CommentLog {
                 return failure(503, "storage_unavailable", e.to_string());
             }
         }
+        // A read below the hot rows needs blocks from the archive, fetched before the log
+        // answers from them.
+        if let Command::Read { query } = &command {
+            let plan = match self.log() {
+                Ok(mut log) => log.plan(query),
+                Err(e) => return failure(503, "storage_unavailable", e.to_string()),
+            };
+            match plan {
+                Ok(Plan::Hot) => {}
+                Ok(Plan::Archive { from, blocks }) => {
+                    return self.read_archive(query, from, blocks).await
+                }
+                Err(e) => return log_failure(e),
+            }
+        }
         // Runs without yielding: the borrow ends before anything below awaits.
         let served = match self.log() {
             Ok(mut log) => {
@@ -193,10 +223,7 @@ impl CommentLog {
         };
         let (mut served, before, head) = match served {
             Ok(s) => s,
-            Err(e @ LogError::CursorAhead { .. }) => {
-                return failure(410, "cursor_expired", e.to_string())
-            }
-            Err(LogError::Store(e)) => return failure(503, "storage_unavailable", e.to_string()),
+            Err(e) => return log_failure(e),
         };
         if let Reply::Moderation { state } = &mut served.reply {
             let f = &mut state.figures;
@@ -210,12 +237,105 @@ impl CommentLog {
         );
         let response = Response::from_json(&served.reply)?;
         response.headers().set(ROWS_HEADER, &rows)?;
+        // An import changes the history but pushes nothing: the view and the archive still
+        // have to hear of it.
+        if matches!(&served.reply, Reply::Imported { report } if report.imported > 0) {
+            self.schedule_view().await;
+        }
         if !served.changed.is_empty() {
             self.add_to_round(served.changed, before, head);
             self.schedule_view().await;
             self.send_rounds().await;
         }
         Ok(response)
+    }
+
+    /// Answers a read from archived blocks (`log/archive.rs`): at most `BLOCKS_PER_READ` gets.
+    async fn read_archive(
+        &self,
+        query: &CommentsQuery,
+        from: u64,
+        refs: Vec<BlockRef>,
+    ) -> Result<Response> {
+        let Some(archive) = R2Archive::of(&self.env) else {
+            return failure(
+                503,
+                "storage_unavailable",
+                "the log has archived comments but no ARCHIVE bucket is bound".into(),
+            );
+        };
+        let fetched = futures::future::join_all(refs.iter().map(|r| archive.get(r.block))).await;
+        let mut blocks = Vec::with_capacity(fetched.len());
+        for b in fetched {
+            match b {
+                Ok(b) => blocks.push(b),
+                Err(e) => return failure(503, "storage_unavailable", e.to_string()),
+            }
+        }
+        let served = match self.log() {
+            Ok(mut log) => {
+                let before = log.store().usage();
+                log.read_archived(query, from, blocks)
+                    .map(|page| (page, log.store().usage() - before))
+            }
+            Err(e) => return failure(503, "storage_unavailable", e.to_string()),
+        };
+        let (page, usage) = match served {
+            Ok(s) => s,
+            Err(e) => return log_failure(e),
+        };
+        let response = Response::from_json(&Reply::Page { page })?;
+        response.headers().set(
+            ROWS_HEADER,
+            &format!("read={}, written={}", usage.rows_read, usage.rows_written),
+        )?;
+        Ok(response)
+    }
+
+    /// Moves the oldest hot block to the archive when the hot rows hold more than
+    /// `HOT_COMMENTS` past it: one block per alarm. Whether one moved.
+    async fn archive_step(&self) -> bool {
+        let Some(archive) = R2Archive::of(&self.env) else {
+            return false;
+        };
+        let hot = self
+            .env
+            .var("HOT_COMMENTS")
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(DEFAULT_HOT_COMMENTS);
+        let due = match self.log().map(|mut log| log.archive_due(hot)) {
+            Ok(Ok(Some(block))) => block,
+            Ok(Ok(None)) => return false,
+            Ok(Err(e)) => {
+                worker::console_warn!("archiving: {e}");
+                return false;
+            }
+            Err(e) => {
+                worker::console_warn!("archiving: {e}");
+                return false;
+            }
+        };
+        if let Err(e) = archive.put(&due).await {
+            worker::console_warn!("archiving block {}: {e}", due.block);
+            return false;
+        }
+        match self.log().map(|mut log| log.archived(&due)) {
+            Ok(Ok(moved)) => {
+                if !moved {
+                    worker::console_log!("block {} changed while archived: again", due.block);
+                }
+                true
+            }
+            Ok(Err(e)) => {
+                worker::console_warn!("archiving block {}: {e}", due.block);
+                false
+            }
+            Err(e) => {
+                worker::console_warn!("archiving block {}: {e}", due.block);
+                false
+            }
+        }
     }
 
     /// Adds what a command committed to the next round: comments numbered above `before` are

@@ -1,32 +1,28 @@
 //! The log's storage in production: the Durable Object's own SQLite database
-//! (`state.storage().sql()`). One table, the sequence as its primary key, and an index for
-//! each way a read filters, so every statement reads only the rows it returns. The counts of
-//! rows read and written come from SQLite itself (`rowsRead`/`rowsWritten`), as billed.
+//! (`state.storage().sql()`). The counts of rows read and written come from SQLite itself
+//! (`rowsRead`/`rowsWritten`), as billed.
+//!
+//! One row per comment and nothing more (issue 16): Cloudflare bills every index entry as a row
+//! written, so the tables have no index but the sequence, and lookups by id, by time and by
+//! filter go through [`Index`], kept in memory. The hot rows are split into one table per
+//! [`BLOCK`] of seqs (`seg_<n>`), so moving a block to the archive is a `DROP TABLE`, billed as
+//! no row written (measured in workerd: a `DELETE` of the same rows bills one each).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 
-use saywhatwant_wire::{Comment, MAX_SEQ};
+use saywhatwant_wire::{Comment, MessageType, MAX_SEQ};
 use serde::Deserialize;
 use worker::{SqlCursor, SqlStorage, SqlStorageValue};
 
+use crate::log::archive::{block_end, block_of, BlockRef, BLOCK};
+use crate::log::index::Index;
 use crate::log::{Direction, Entry, Filter, LogStore, Removal, StoreError, Usage};
 
 /// Run when the object starts; every statement is idempotent.
 const SCHEMA: &[&str] = &[
-    "CREATE TABLE IF NOT EXISTS comments (
-        seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        ts INTEGER NOT NULL,
-        type TEXT NOT NULL,
-        domain TEXT NOT NULL,
-        body TEXT NOT NULL
-    )",
-    // Legacy `<ms>` cursors: the last comment at or before a time.
-    "CREATE INDEX IF NOT EXISTS comments_by_ts ON comments (ts)",
-    "CREATE INDEX IF NOT EXISTS comments_by_type ON comments (type, seq)",
-    "CREATE INDEX IF NOT EXISTS comments_by_domain ON comments (domain, seq)",
     // What the operator took down: hidden ones keep their body for a restore, deleted ones
-    // keep only the id (readers still need to hear of it).
+    // keep only the id (readers still need to hear of it). Rare, so it keeps its index.
     "CREATE TABLE IF NOT EXISTS removals (
         id TEXT PRIMARY KEY,
         seq INTEGER NOT NULL,
@@ -36,15 +32,33 @@ const SCHEMA: &[&str] = &[
     )",
     "CREATE INDEX IF NOT EXISTS removals_by_head ON removals (at_head)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    // One row per archived block (`log/archive.rs`).
+    "CREATE TABLE IF NOT EXISTS archive (
+        block INTEGER PRIMARY KEY,
+        count INTEGER NOT NULL,
+        first_ts INTEGER NOT NULL,
+        last_ts INTEGER NOT NULL
+    )",
 ];
 
-/// Added after the first release: the network label of each comment (never served; bans by
-/// author read it). In the same row, so an insert writes no more rows.
-const ADD_NETWORK: &str = "ALTER TABLE comments ADD COLUMN network TEXT";
+/// The columns of a hot table; `network` is the sender's label (never served; bans by author
+/// read it).
+const SEGMENT_COLUMNS: &str = "seq INTEGER PRIMARY KEY, id TEXT NOT NULL, ts INTEGER NOT NULL,
+    type TEXT NOT NULL, domain TEXT NOT NULL, body TEXT NOT NULL, network TEXT";
+
+fn segment(n: u64) -> String {
+    format!("seg_{n}")
+}
 
 pub struct SqlStore {
     sql: SqlStorage,
     usage: Cell<Usage>,
+    /// The hot tables there are, by block number.
+    segments: RefCell<BTreeSet<u64>>,
+    /// Built on the first lookup that needs it (`None` until then).
+    index: RefCell<Option<Index>>,
+    /// 1 past the newest archived block: read at open, moved by each archiving.
+    hot_floor: Cell<u64>,
 }
 
 fn store_error(e: impl std::fmt::Display) -> StoreError {
@@ -54,6 +68,14 @@ fn store_error(e: impl std::fmt::Display) -> StoreError {
 /// Sequence numbers and times are whole numbers below 2^53, so JavaScript carries them exactly.
 fn int(n: u64) -> SqlStorageValue {
     SqlStorageValue::Integer(n.min(MAX_SEQ) as i64)
+}
+
+fn kind(s: &str) -> MessageType {
+    if s == MessageType::Ai.as_str() {
+        MessageType::Ai
+    } else {
+        MessageType::Human
+    }
 }
 
 #[derive(Deserialize)]
@@ -71,6 +93,12 @@ impl Row {
             comment,
         })
     }
+}
+
+/// `SELECT MAX(…) AS n`: one row, `NULL` on an empty table.
+#[derive(Deserialize)]
+struct Max {
+    n: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +128,14 @@ impl RemovalRow {
     }
 }
 
+#[derive(Deserialize)]
+struct BlockRow {
+    block: u64,
+    count: u64,
+    first_ts: u64,
+    last_ts: u64,
+}
+
 impl SqlStore {
     /// The database's size in bytes, as billed for storage.
     pub fn size(&self) -> u64 {
@@ -110,16 +146,88 @@ impl SqlStore {
         for statement in SCHEMA {
             sql.exec(statement, None).map_err(store_error)?;
         }
-        // SQLite has no ADD COLUMN IF NOT EXISTS: a "duplicate column" error means it is there.
-        if let Err(e) = sql.exec(ADD_NETWORK, None) {
+        #[derive(Deserialize)]
+        struct Name {
+            name: String,
+        }
+        let names: Vec<Name> = sql
+            .exec(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'seg_*'",
+                None,
+            )
+            .and_then(|c| c.to_array())
+            .map_err(store_error)?;
+        let segments = names
+            .iter()
+            .filter_map(|n| n.name.strip_prefix("seg_")?.parse().ok())
+            .collect();
+        let store = SqlStore {
+            sql,
+            usage: Cell::new(Usage::default()),
+            segments: RefCell::new(segments),
+            index: RefCell::new(None),
+            hot_floor: Cell::new(1),
+        };
+        store.migrate()?;
+        let archived = store.number("SELECT MAX(block) AS n FROM archive")?;
+        store
+            .hot_floor
+            .set(archived.map_or(1, |b| block_end(b) + 1));
+        Ok(store)
+    }
+
+    /// A log written before issue 16 keeps its comments in one `comments` table with four
+    /// indexes: they move into hot tables once, and the old table is dropped.
+    fn migrate(&self) -> Result<(), StoreError> {
+        let old = self.number(
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'comments'",
+        )?;
+        if old.unwrap_or(0) == 0 {
+            return Ok(());
+        }
+        // The first release had no `network` column: "duplicate column" means it is there.
+        if let Err(e) = self
+            .sql
+            .exec("ALTER TABLE comments ADD COLUMN network TEXT", None)
+        {
             if !e.to_string().contains("duplicate column") {
                 return Err(store_error(e));
             }
         }
-        Ok(SqlStore {
-            sql,
-            usage: Cell::new(Usage::default()),
-        })
+        #[derive(Deserialize)]
+        struct Span {
+            low: Option<u64>,
+            high: Option<u64>,
+        }
+        let span = self.rows::<Span>(
+            "SELECT MIN(seq) AS low, MAX(seq) AS high FROM comments",
+            vec![],
+        )?;
+        if let Some(Span {
+            low: Some(low),
+            high: Some(high),
+        }) = span.into_iter().next()
+        {
+            for n in block_of(low)..=block_of(high) {
+                let table = self.ensure_segment(n)?;
+                let cursor = self.exec(
+                    &format!(
+                        "INSERT INTO {table} (seq, id, ts, type, domain, body, network)
+                         SELECT seq, id, ts, type, domain, body, network FROM comments
+                         WHERE seq > ? AND seq <= ?"
+                    ),
+                    vec![int(n * BLOCK), int(block_end(n))],
+                )?;
+                self.count(&cursor);
+            }
+        }
+        let cursor = self.exec("DROP TABLE comments", vec![])?;
+        self.count(&cursor);
+        Ok(())
+    }
+
+    fn number(&self, query: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self.rows::<Max>(query, vec![])?.pop().and_then(|m| m.n))
     }
 
     fn exec(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<SqlCursor, StoreError> {
@@ -132,6 +240,12 @@ impl SqlStore {
         u.rows_read += cursor.rows_read() as u64;
         u.rows_written += cursor.rows_written() as u64;
         self.usage.set(u);
+    }
+
+    fn run(&self, query: &str, bindings: Vec<SqlStorageValue>) -> Result<(), StoreError> {
+        let cursor = self.exec(query, bindings)?;
+        self.count(&cursor);
+        Ok(())
     }
 
     fn rows<T: serde::de::DeserializeOwned>(
@@ -155,6 +269,115 @@ impl SqlStore {
             .map(Row::entry)
             .collect()
     }
+
+    /// The hot table of block `n`, made when its first comment comes (2 rows of SQLite's
+    /// schema per 1 000 comments).
+    fn ensure_segment(&self, n: u64) -> Result<String, StoreError> {
+        let table = segment(n);
+        if !self.segments.borrow().contains(&n) {
+            self.run(
+                &format!("CREATE TABLE IF NOT EXISTS {table} ({SEGMENT_COLUMNS})"),
+                vec![],
+            )?;
+            self.segments.borrow_mut().insert(n);
+        }
+        Ok(table)
+    }
+
+    fn has_segment(&self, seq: u64) -> Option<String> {
+        let n = block_of(seq);
+        self.segments.borrow().contains(&n).then(|| segment(n))
+    }
+
+    /// Runs `f` on the index, building it first from every hot row's small columns.
+    fn with_index<T>(&self, f: impl FnOnce(&Index) -> T) -> Result<T, StoreError> {
+        if self.index.borrow().is_none() {
+            #[derive(Deserialize)]
+            struct Small {
+                seq: u64,
+                id: String,
+                ts: u64,
+                r#type: String,
+                domain: String,
+            }
+            let mut index = Index::default();
+            let segments: Vec<u64> = self.segments.borrow().iter().copied().collect();
+            for n in segments {
+                for r in self.rows::<Small>(
+                    &format!("SELECT seq, id, ts, type, domain FROM {}", segment(n)),
+                    vec![],
+                )? {
+                    index.add(r.seq, &r.id, r.ts, kind(&r.r#type), &r.domain);
+                }
+            }
+            *self.index.borrow_mut() = Some(index);
+        }
+        let index = self.index.borrow();
+        let index = index
+            .as_ref()
+            .ok_or_else(|| StoreError("the index was not built".into()))?;
+        Ok(f(index))
+    }
+
+    /// Keeps a built index current (an unbuilt one will read the rows as they are).
+    fn indexed(&self, f: impl FnOnce(&mut Index)) {
+        if let Some(index) = self.index.borrow_mut().as_mut() {
+            f(index);
+        }
+    }
+
+    fn seq_of(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        self.with_index(|ix| ix.seq_of(id))
+    }
+
+    /// The entries of `seqs` (all in hot tables), in the order given.
+    fn fetch(&self, seqs: &[u64]) -> Result<Vec<Entry>, StoreError> {
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut start = 0;
+        while start < seqs.len() {
+            // One statement per run of seqs in the same table, at most 100 bound at once.
+            let n = block_of(seqs[start]);
+            let mut end = start;
+            while end < seqs.len() && block_of(seqs[end]) == n && end - start < 100 {
+                end += 1;
+            }
+            let run = &seqs[start..end];
+            let marks = vec!["?"; run.len()].join(", ");
+            let mut found = self.entries(
+                &format!(
+                    "SELECT seq, body FROM {} WHERE seq IN ({marks})",
+                    segment(n)
+                ),
+                run.iter().map(|s| int(*s)).collect(),
+            )?;
+            found.sort_by_key(|e| run.iter().position(|s| *s == e.seq));
+            out.extend(found);
+            start = end;
+        }
+        Ok(out)
+    }
+
+    fn insert_row(&self, entry: &Entry, network: Option<&str>) -> Result<(), StoreError> {
+        let c = &entry.comment;
+        let table = self.ensure_segment(block_of(entry.seq))?;
+        self.run(
+            &format!(
+                "INSERT INTO {table} (seq, id, ts, type, domain, body, network)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ),
+            vec![
+                int(entry.seq),
+                c.id.as_str().into(),
+                int(c.timestamp),
+                c.message_type.as_str().into(),
+                c.domain.as_str().into(),
+                body(c)?,
+                network.map_or(SqlStorageValue::Null, SqlStorageValue::from),
+            ],
+        )?;
+        self.indexed(|ix| ix.add(entry.seq, &c.id, c.timestamp, c.message_type, &c.domain));
+        Ok(())
+    }
 }
 
 fn body(comment: &Comment) -> Result<SqlStorageValue, StoreError> {
@@ -170,44 +393,36 @@ impl LogStore for SqlStore {
             seq: u64,
             ts: u64,
         }
-        let row = self
-            .rows::<Head>(
-                "SELECT seq, ts FROM comments ORDER BY seq DESC LIMIT 1",
-                vec![],
-            )?
-            .first()
-            .map(|h| (h.seq, h.ts));
-        // A taken-down comment may have been the newest: its seq is still used.
-        let removed = self
-            .rows::<Head>(
-                "SELECT seq, at AS ts FROM removals ORDER BY seq DESC LIMIT 1",
-                vec![],
-            )?
-            .first()
-            .map(|h| h.seq);
-        Ok(match (row, removed) {
-            (Some((seq, ts)), Some(r)) => Some((seq.max(r), ts)),
-            (None, Some(r)) => Some((r, 0)),
-            (row, None) => row,
+        let mut row = None;
+        let segments: Vec<u64> = self.segments.borrow().iter().rev().copied().collect();
+        for n in segments {
+            if let Some(h) = self
+                .rows::<Head>(
+                    &format!(
+                        "SELECT seq, ts FROM {} ORDER BY seq DESC LIMIT 1",
+                        segment(n)
+                    ),
+                    vec![],
+                )?
+                .first()
+            {
+                row = Some((h.seq, h.ts));
+                break;
+            }
+        }
+        // A taken-down or archived comment may have been the newest: its seq is still used.
+        let removed = self.number("SELECT MAX(seq) AS n FROM removals")?;
+        let archived = self.hot_floor.get() - 1;
+        let used = removed.unwrap_or(0).max(archived);
+        Ok(match row {
+            Some((seq, ts)) => Some((seq.max(used), ts)),
+            None if used > 0 => Some((used, 0)),
+            None => None,
         })
     }
 
     fn insert(&self, entry: &Entry, network: Option<&str>) -> Result<(), StoreError> {
-        let c = &entry.comment;
-        let cursor = self.exec(
-            "INSERT INTO comments (seq, id, ts, type, domain, body, network) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                int(entry.seq),
-                c.id.as_str().into(),
-                int(c.timestamp),
-                c.message_type.as_str().into(),
-                c.domain.as_str().into(),
-                body(c)?,
-                network.map_or(SqlStorageValue::Null, SqlStorageValue::from),
-            ],
-        )?;
-        self.count(&cursor);
-        Ok(())
+        self.insert_row(entry, network)
     }
 
     fn network_of(&self, id: &str) -> Result<Option<String>, StoreError> {
@@ -215,8 +430,17 @@ impl LogStore for SqlStore {
         struct Net {
             network: Option<String>,
         }
+        let Some(seq) = self.seq_of(id)? else {
+            return Ok(None);
+        };
+        let Some(table) = self.has_segment(seq) else {
+            return Ok(None);
+        };
         Ok(self
-            .rows::<Net>("SELECT network FROM comments WHERE id = ?", vec![id.into()])?
+            .rows::<Net>(
+                &format!("SELECT network FROM {table} WHERE seq = ?"),
+                vec![int(seq)],
+            )?
             .pop()
             .and_then(|n| n.network))
     }
@@ -226,7 +450,7 @@ impl LogStore for SqlStore {
             Some(c) => body(c)?,
             None => SqlStorageValue::Null,
         };
-        let cursor = self.exec(
+        self.run(
             "INSERT OR REPLACE INTO removals (id, seq, at_head, at, body) VALUES (?, ?, ?, ?, ?)",
             vec![
                 removal.id.as_str().into(),
@@ -236,9 +460,13 @@ impl LogStore for SqlStore {
                 kept,
             ],
         )?;
-        self.count(&cursor);
-        let cursor = self.exec("DELETE FROM comments WHERE seq = ?", vec![int(entry.seq)])?;
-        self.count(&cursor);
+        if let Some(table) = self.has_segment(entry.seq) {
+            self.run(
+                &format!("DELETE FROM {table} WHERE seq = ?"),
+                vec![int(entry.seq)],
+            )?;
+        }
+        self.indexed(|ix| ix.remove(entry.seq, &entry.comment.id));
         Ok(())
     }
 
@@ -254,22 +482,18 @@ impl LogStore for SqlStore {
 
     fn put_back(&self, entry: &Entry) -> Result<(), StoreError> {
         // The network label is not kept with a removal: a restored comment has none.
-        self.insert(entry, None)?;
-        let cursor = self.exec(
+        self.insert_row(entry, None)?;
+        self.run(
             "DELETE FROM removals WHERE id = ?",
             vec![entry.comment.id.as_str().into()],
-        )?;
-        self.count(&cursor);
-        Ok(())
+        )
     }
 
     fn forget(&self, id: &str) -> Result<(), StoreError> {
-        let cursor = self.exec(
+        self.run(
             "UPDATE removals SET body = NULL WHERE id = ?",
             vec![id.into()],
-        )?;
-        self.count(&cursor);
-        Ok(())
+        )
     }
 
     fn removals(&self, from: u64, limit: usize) -> Result<Vec<Removal>, StoreError> {
@@ -291,15 +515,37 @@ impl LogStore for SqlStore {
 
     fn prune(&self, before: u64, limit: usize) -> Result<u64, StoreError> {
         #[derive(Deserialize)]
-        struct Seq {
-            #[allow(dead_code)]
+        struct Gone {
             seq: u64,
+            id: String,
         }
-        let gone = self.rows::<Seq>(
-            "DELETE FROM comments WHERE seq IN (SELECT seq FROM comments WHERE seq < ? ORDER BY seq LIMIT ?) RETURNING seq",
-            vec![int(before), int(limit as u64)],
-        )?;
-        Ok(gone.len() as u64)
+        let mut gone = 0u64;
+        let segments: Vec<u64> = self.segments.borrow().iter().copied().collect();
+        for n in segments.into_iter().take_while(|n| n * BLOCK + 1 < before) {
+            if gone as usize >= limit {
+                break;
+            }
+            let table = segment(n);
+            let rows = if block_end(n) < before {
+                // A whole table past retention goes at once: no row written.
+                let rows = self.rows::<Gone>(&format!("SELECT seq, id FROM {table}"), vec![])?;
+                self.run(&format!("DROP TABLE {table}"), vec![])?;
+                self.segments.borrow_mut().remove(&n);
+                rows
+            } else {
+                self.rows::<Gone>(
+                    &format!(
+                        "DELETE FROM {table} WHERE seq IN
+                         (SELECT seq FROM {table} WHERE seq < ? ORDER BY seq LIMIT ?)
+                         RETURNING seq, id"
+                    ),
+                    vec![int(before), int((limit - gone as usize) as u64)],
+                )?
+            };
+            gone += rows.len() as u64;
+            self.indexed(|ix| rows.iter().for_each(|r| ix.remove(r.seq, &r.id)));
+        }
+        Ok(gone)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -314,30 +560,27 @@ impl LogStore for SqlStore {
     }
 
     fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let cursor = self.exec(
+        self.run(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
             vec![key.into(), value.into()],
-        )?;
-        self.count(&cursor);
-        Ok(())
+        )
     }
 
     fn update(&self, entry: &Entry) -> Result<(), StoreError> {
-        let cursor = self.exec(
-            "UPDATE comments SET body = ? WHERE seq = ?",
+        let table = self
+            .has_segment(entry.seq)
+            .ok_or_else(|| StoreError(format!("no row {}", entry.seq)))?;
+        self.run(
+            &format!("UPDATE {table} SET body = ? WHERE seq = ?"),
             vec![body(&entry.comment)?, int(entry.seq)],
-        )?;
-        self.count(&cursor);
-        Ok(())
+        )
     }
 
     fn by_id(&self, id: &str) -> Result<Option<Entry>, StoreError> {
-        Ok(self
-            .entries(
-                "SELECT seq, body FROM comments WHERE id = ?",
-                vec![id.into()],
-            )?
-            .pop())
+        match self.seq_of(id)? {
+            Some(seq) => Ok(self.fetch(&[seq])?.pop()),
+            None => Ok(None),
+        }
     }
 
     fn range(
@@ -351,41 +594,126 @@ impl LogStore for SqlStore {
         if after.saturating_add(1) >= before || limit == 0 {
             return Ok(Vec::new());
         }
-        let mut query = String::from("SELECT seq, body FROM comments WHERE seq > ? AND seq < ?");
-        let mut bindings = vec![int(after), int(before)];
-        if let Some(t) = filter.message_type {
-            query.push_str(" AND type = ?");
-            bindings.push(t.as_str().into());
+        if filter != &Filter::default() {
+            let seqs = self.with_index(|ix| ix.seqs(filter, after, before, direction, limit))?;
+            return self.fetch(&seqs);
         }
-        if let Some(d) = &filter.domain {
-            query.push_str(" AND domain = ?");
-            bindings.push(d.as_str().into());
+        // Unfiltered: the sequence itself, table by table, no index needed.
+        let mut blocks: Vec<u64> = self
+            .segments
+            .borrow()
+            .range(block_of(after + 1)..=block_of(before - 1))
+            .copied()
+            .collect();
+        if direction == Direction::NewestFirst {
+            blocks.reverse();
         }
-        query.push_str(match direction {
-            Direction::OldestFirst => " ORDER BY seq ASC LIMIT ?",
-            Direction::NewestFirst => " ORDER BY seq DESC LIMIT ?",
-        });
-        bindings.push(int(limit as u64));
-        self.entries(&query, bindings)
+        let order = match direction {
+            Direction::OldestFirst => "ASC",
+            Direction::NewestFirst => "DESC",
+        };
+        let mut out = Vec::new();
+        for n in blocks {
+            if out.len() == limit {
+                break;
+            }
+            out.extend(self.entries(
+                &format!(
+                    "SELECT seq, body FROM {} WHERE seq > ? AND seq < ? ORDER BY seq {order} LIMIT ?",
+                    segment(n)
+                ),
+                vec![int(after), int(before), int((limit - out.len()) as u64)],
+            )?);
+        }
+        Ok(out)
     }
 
     fn last_stamped(&self, ts: u64, strict: bool) -> Result<u64, StoreError> {
-        #[derive(Deserialize)]
-        struct Seq {
-            seq: u64,
+        let seq = self.with_index(|ix| ix.last_stamped(ts, strict))?;
+        if seq > 0 {
+            return Ok(seq);
         }
-        let query = if strict {
-            "SELECT seq FROM comments WHERE ts < ? ORDER BY ts DESC, seq DESC LIMIT 1"
-        } else {
-            "SELECT seq FROM comments WHERE ts <= ? ORDER BY ts DESC, seq DESC LIMIT 1"
-        };
+        // Older than every hot row: the archived block that starts at or before it. The cursor
+        // lands at the block's start (a few repeats, merged by id, never a comment skipped).
+        #[derive(Deserialize)]
+        struct Block {
+            block: u64,
+        }
         Ok(self
-            .rows::<Seq>(query, vec![int(ts)])?
+            .rows::<Block>(
+                "SELECT block FROM archive WHERE count > 0 AND first_ts <= ? ORDER BY block DESC LIMIT 1",
+                vec![int(ts)],
+            )?
             .first()
-            .map_or(0, |s| s.seq))
+            .map_or(0, |b| b.block * BLOCK))
     }
 
     fn usage(&self) -> Usage {
         self.usage.get()
+    }
+
+    fn hot_floor(&self) -> Result<u64, StoreError> {
+        Ok(self.hot_floor.get())
+    }
+
+    fn oldest_block(&self) -> Result<Option<u64>, StoreError> {
+        Ok(self.segments.borrow().first().copied())
+    }
+
+    fn block_entries(&self, n: u64) -> Result<Vec<Entry>, StoreError> {
+        if !self.segments.borrow().contains(&n) {
+            return Ok(Vec::new());
+        }
+        self.entries(
+            &format!("SELECT seq, body FROM {} ORDER BY seq", segment(n)),
+            vec![],
+        )
+    }
+
+    fn archive_block(&self, summary: &BlockRef) -> Result<(), StoreError> {
+        let n = summary.block;
+        self.run(
+            "INSERT OR REPLACE INTO archive (block, count, first_ts, last_ts) VALUES (?, ?, ?, ?)",
+            vec![
+                int(n),
+                int(summary.count),
+                int(summary.first_ts),
+                int(summary.last_ts),
+            ],
+        )?;
+        if self.segments.borrow().contains(&n) {
+            #[derive(Deserialize)]
+            struct Gone {
+                seq: u64,
+                id: String,
+            }
+            let rows = if self.index.borrow().is_some() {
+                self.rows::<Gone>(&format!("SELECT seq, id FROM {}", segment(n)), vec![])?
+            } else {
+                Vec::new()
+            };
+            self.run(&format!("DROP TABLE {}", segment(n)), vec![])?;
+            self.segments.borrow_mut().remove(&n);
+            self.indexed(|ix| rows.iter().for_each(|r| ix.remove(r.seq, &r.id)));
+        }
+        self.hot_floor
+            .set(self.hot_floor.get().max(block_end(n) + 1));
+        Ok(())
+    }
+
+    fn archived_after(&self, after: u64, limit: usize) -> Result<Vec<BlockRef>, StoreError> {
+        Ok(self
+            .rows::<BlockRow>(
+                "SELECT block, count, first_ts, last_ts FROM archive WHERE block >= ? ORDER BY block LIMIT ?",
+                vec![int(block_of(after + 1)), int(limit as u64)],
+            )?
+            .into_iter()
+            .map(|r| BlockRef {
+                block: r.block,
+                count: r.count,
+                first_ts: r.first_ts,
+                last_ts: r.last_ts,
+            })
+            .collect())
     }
 }

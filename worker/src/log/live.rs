@@ -90,6 +90,10 @@ pub fn open<S: LogStore>(log: &mut Log<S>, q: &CommentsQuery) -> Result<Opening,
         Some(c) => log.position(c)?,
         None => log.head(),
     };
+    // Archived history is read by polling, a bounded page at a time.
+    if !log.is_hot(start)? {
+        return Ok(Opening::TooFarBehind);
+    }
     let mut budget = Budget::new(MAX_BACKLOG_BYTES);
     let backlog = log.after_within(start, &filter, MAX_BACKLOG + 1, &mut budget)?;
     if backlog.len() > MAX_BACKLOG || budget.hit {
@@ -122,6 +126,9 @@ pub fn since<S: LogStore>(log: &mut Log<S>, after: u64) -> Result<Option<Round>,
             cursor: after,
             head: log.head(),
         });
+    }
+    if !log.is_hot(after)? {
+        return Ok(None);
     }
     let mut budget = Budget::new(MAX_BACKLOG_BYTES);
     let missed = log.after_within(after, &Filter::default(), MAX_BACKLOG + 1, &mut budget)?;

@@ -3,16 +3,19 @@
 //! schema it models, and docs/benchmarks.md for the counts checked against the real object).
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
+use super::archive::{block_end, block_of, BlockRef};
 use super::store::{Direction, Entry, Filter, LogStore, Removal, StoreError, Usage};
 
-/// Rows an insert writes: the table row plus one per index (`id`, `ts`, `type`, `domain`).
-pub const ROWS_PER_INSERT: u64 = 5;
-/// Rows an insert reads: SQLite checks the `id` index for the UNIQUE constraint.
-pub const ROWS_READ_PER_INSERT: u64 = 1;
+/// Rows an insert writes: the table row, nothing else (no SQL index; issue 16).
+pub const ROWS_PER_INSERT: u64 = 1;
+/// Rows an insert reads: none (no UNIQUE constraint to check; the index in memory does).
+pub const ROWS_READ_PER_INSERT: u64 = 0;
 /// Rows a removal record writes: its row and its `at_head` index entry.
 pub const ROWS_PER_REMOVAL: u64 = 2;
+/// What making a hot table costs (SQLite's schema rows, measured in workerd).
+pub const ROWS_PER_NEW_TABLE: u64 = 2;
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -23,6 +26,11 @@ pub struct MemoryStore {
     /// In the order they were taken down.
     removals: RefCell<Vec<Removal>>,
     meta: RefCell<HashMap<String, String>>,
+    /// The hot tables made and not yet dropped, by block.
+    tables: RefCell<BTreeSet<u64>>,
+    archived: RefCell<Vec<BlockRef>>,
+    /// Whether the in-memory index is built (building it reads every hot row once).
+    indexed: Cell<bool>,
     usage: Cell<Usage>,
     /// When set, every call fails (an unavailable storage, for error-path tests).
     pub broken: Cell<bool>,
@@ -71,7 +79,18 @@ impl MemoryStore {
             .and_then(|i| self.rows.borrow().get(i).cloned())
     }
 
+    /// The first lookup after a start reads every hot row's small columns once.
+    fn index(&self) {
+        if !self.indexed.replace(true) {
+            self.read(self.len());
+        }
+    }
+
     fn add(&self, entry: &Entry) -> Result<(), StoreError> {
+        if self.tables.borrow_mut().insert(block_of(entry.seq)) {
+            self.read(1);
+            self.wrote(ROWS_PER_NEW_TABLE);
+        }
         let mut ids = self.ids.borrow_mut();
         let at = match self.index_of(entry.seq) {
             Err(at) if !ids.contains_key(&entry.comment.id) => at,
@@ -93,8 +112,24 @@ impl MemoryStore {
         if let Ok(i) = self.index_of(seq) {
             let e = self.rows.borrow_mut().remove(i);
             self.ids.borrow_mut().remove(&e.comment.id);
-            self.wrote(ROWS_PER_INSERT);
+            self.networks.borrow_mut().remove(&e.comment.id);
+            self.wrote(1);
         }
+    }
+
+    /// Drops hot block `n` as `DROP TABLE` does: no row written. The rows go without a
+    /// count; what reads them first counts its own reads.
+    fn drop_table(&self, n: u64) -> usize {
+        self.tables.borrow_mut().remove(&n);
+        let mut rows = self.rows.borrow_mut();
+        let start = rows.partition_point(|e| block_of(e.seq) < n);
+        let end = rows.partition_point(|e| block_of(e.seq) <= n);
+        let gone: Vec<Entry> = rows.drain(start..end).collect();
+        for e in &gone {
+            self.ids.borrow_mut().remove(&e.comment.id);
+            self.networks.borrow_mut().remove(&e.comment.id);
+        }
+        gone.len()
     }
 }
 
@@ -108,11 +143,12 @@ impl LogStore for MemoryStore {
             .map(|e| (e.seq, e.comment.timestamp));
         let removed = self.removals.borrow().iter().map(|r| r.seq).max();
         self.read(row.iter().count() + removed.iter().count());
-        Ok(match (row, removed) {
-            (Some((seq, ts)), Some(r)) if r < seq => Some((seq, ts)),
-            (Some((_, ts)), Some(r)) => Some((r, ts)),
-            (None, Some(r)) => Some((r, 0)),
-            (row, None) => row,
+        // A taken-down or archived comment may have been the newest: its seq is still used.
+        let used = removed.unwrap_or(0).max(self.hot_floor()? - 1);
+        Ok(match row {
+            Some((seq, ts)) => Some((seq.max(used), ts)),
+            None if used > 0 => Some((used, 0)),
+            None => None,
         })
     }
 
@@ -140,6 +176,7 @@ impl LogStore for MemoryStore {
 
     fn network_of(&self, id: &str) -> Result<Option<String>, StoreError> {
         self.check()?;
+        self.index();
         self.read(1);
         Ok(self.networks.borrow().get(id).cloned())
     }
@@ -216,22 +253,38 @@ impl LogStore for MemoryStore {
 
     fn prune(&self, before: u64, limit: usize) -> Result<u64, StoreError> {
         self.check()?;
-        let seqs: Vec<u64> = self
-            .rows
-            .borrow()
-            .iter()
-            .take_while(|e| e.seq < before)
-            .take(limit)
-            .map(|e| e.seq)
-            .collect();
-        self.read(seqs.len());
-        for seq in &seqs {
-            if let Some(e) = self.get(*seq) {
-                self.networks.borrow_mut().remove(&e.comment.id);
+        let mut gone = 0usize;
+        let tables: Vec<u64> = self.tables.borrow().iter().copied().collect();
+        for n in tables
+            .into_iter()
+            .take_while(|n| n * super::archive::BLOCK + 1 < before)
+        {
+            if gone >= limit {
+                break;
             }
-            self.drop_row(*seq);
+            if block_end(n) < before {
+                // A whole table: its ids read, then `DROP TABLE`.
+                let dropped = self.drop_table(n);
+                self.read(dropped);
+                gone += dropped;
+                continue;
+            }
+            let seqs: Vec<u64> = self
+                .rows
+                .borrow()
+                .iter()
+                .filter(|e| block_of(e.seq) == n)
+                .take_while(|e| e.seq < before)
+                .take(limit - gone)
+                .map(|e| e.seq)
+                .collect();
+            self.read(seqs.len());
+            for seq in &seqs {
+                self.drop_row(*seq);
+            }
+            gone += seqs.len();
         }
-        Ok(seqs.len() as u64)
+        Ok(gone as u64)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -262,6 +315,7 @@ impl LogStore for MemoryStore {
 
     fn by_id(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         self.check()?;
+        self.index();
         let seq = self.ids.borrow().get(id).copied();
         let found = seq.and_then(|seq| self.get(seq));
         self.read(found.iter().count());
@@ -288,31 +342,24 @@ impl LogStore for MemoryStore {
             Direction::OldestFirst => Box::new(span.iter()),
             Direction::NewestFirst => Box::new(span.iter().rev()),
         };
-        // SQLite walks the index of one filtered column (or the table itself) and checks the
-        // other filter on each row it reads; those rows count too.
-        let indexed = |e: &Entry| match (&filter.domain, filter.message_type) {
-            (Some(d), _) => e.comment.domain == *d,
-            (None, Some(t)) => e.comment.message_type == t,
-            (None, None) => true,
-        };
-        let mut scanned = 0;
-        let mut out = Vec::new();
-        for e in walk.filter(|e| indexed(e)) {
-            scanned += 1;
-            if filter.matches(&e.comment) {
-                out.push(e.clone());
-                if out.len() == limit {
-                    break;
-                }
-            }
+        // Unfiltered, SQLite walks the table by seq; filtered, the index in memory names the
+        // rows and only those are read.
+        if filter != &Filter::default() {
+            self.index();
         }
-        self.read(scanned);
+        let out: Vec<Entry> = walk
+            .filter(|e| filter.matches(&e.comment))
+            .take(limit)
+            .cloned()
+            .collect();
+        self.read(out.len());
         Ok(out)
     }
 
     fn last_stamped(&self, ts: u64, strict: bool) -> Result<u64, StoreError> {
         self.check()?;
-        // Timestamps never decrease along the log, so this is one step down the `ts` index.
+        self.index();
+        // Timestamps never decrease along the log: a search in the index, no row read.
         let rows = self.rows.borrow();
         let n = rows.partition_point(|e| {
             if strict {
@@ -321,12 +368,77 @@ impl LogStore for MemoryStore {
                 e.comment.timestamp <= ts
             }
         });
-        // SQLite reports one row for the index step, found or not.
+        if let Some(i) = n.checked_sub(1) {
+            return Ok(rows[i].seq);
+        }
+        // Older than the hot rows: the archived block starting at or before it.
         self.read(1);
-        Ok(n.checked_sub(1).map_or(0, |i| rows[i].seq))
+        Ok(self
+            .archived
+            .borrow()
+            .iter()
+            .rev()
+            .find(|b| b.count > 0 && b.first_ts <= ts)
+            .map_or(0, |b| b.block * super::archive::BLOCK))
     }
 
     fn usage(&self) -> Usage {
         self.usage.get()
+    }
+
+    fn hot_floor(&self) -> Result<u64, StoreError> {
+        self.check()?;
+        Ok(self
+            .archived
+            .borrow()
+            .last()
+            .map_or(1, |b| block_end(b.block) + 1))
+    }
+
+    fn oldest_block(&self) -> Result<Option<u64>, StoreError> {
+        self.check()?;
+        Ok(self.tables.borrow().first().copied())
+    }
+
+    fn block_entries(&self, n: u64) -> Result<Vec<Entry>, StoreError> {
+        self.check()?;
+        let found: Vec<Entry> = self
+            .rows
+            .borrow()
+            .iter()
+            .filter(|e| block_of(e.seq) == n)
+            .cloned()
+            .collect();
+        self.read(found.len());
+        Ok(found)
+    }
+
+    fn archive_block(&self, summary: &BlockRef) -> Result<(), StoreError> {
+        self.check()?;
+        let dropped = self.drop_table(summary.block);
+        if self.indexed.get() {
+            // The ids leave the index: read before the table goes.
+            self.read(dropped);
+        }
+        let mut archived = self.archived.borrow_mut();
+        archived.retain(|b| b.block != summary.block);
+        archived.push(*summary);
+        archived.sort_by_key(|b| b.block);
+        self.wrote(1);
+        Ok(())
+    }
+
+    fn archived_after(&self, after: u64, limit: usize) -> Result<Vec<BlockRef>, StoreError> {
+        self.check()?;
+        let found: Vec<BlockRef> = self
+            .archived
+            .borrow()
+            .iter()
+            .filter(|b| b.block >= block_of(after + 1))
+            .take(limit)
+            .copied()
+            .collect();
+        self.read(found.len());
+        Ok(found)
     }
 }

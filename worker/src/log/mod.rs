@@ -5,11 +5,14 @@
 //! the stream's order is that sequence, so a reader who sends back `s<n>` gets exactly the
 //! comments numbered above `n`, with no clock and no settle window in the rule. The newest
 //! [`TAIL_CAP`] comments stay in memory: polls read no storage rows, and older history is read
-//! through indexes, only the rows returned. The logic is plain Rust over [`LogStore`], tested
-//! natively on [`MemoryStore`].
+//! through the store's in-memory index, only the rows returned; the oldest history is in the
+//! archive ([`archive`]). The logic is plain Rust over [`LogStore`], tested natively on
+//! [`MemoryStore`].
 
+pub mod archive;
 pub mod command;
 pub mod import;
+pub mod index;
 pub mod live;
 pub mod memory;
 pub mod moderation;
@@ -42,6 +45,9 @@ pub enum LogError {
     /// A sequence cursor past the newest comment: it came from another log (a reset one).
     #[error("the cursor s{cursor} is ahead of the log, which ends at s{head}")]
     CursorAhead { cursor: u64, head: u64 },
+    /// A read below the hot rows reached [`Log::read`] instead of [`Log::read_archived`].
+    #[error("the comments after s{0} are in the archive: plan the read first")]
+    InArchive(u64),
 }
 
 pub enum Appended {
@@ -133,6 +139,8 @@ impl<S: LogStore> Log<S> {
                 }
             }
             newest.reverse();
+            // "Whole" means storage holds nothing older, which the archive does not change:
+            // reads below the hot rows are planned apart (`archive.rs`).
             self.tail = Some(Tail::new(self.tail_cap, newest, whole));
         }
         Ok(self.tail.get_or_insert_with(Tail::default))
@@ -315,6 +323,9 @@ impl<S: LogStore> Log<S> {
         let (mut entries, cursor) = match &q.after {
             Some(after) => {
                 let after = self.position(after)?;
+                if !self.is_hot(after)? {
+                    return Err(LogError::InArchive(after));
+                }
                 from = Some(after);
                 let found = self.after_within(after, &filter, want, &mut budget)?;
                 let cursor = if budget.hit {
@@ -334,7 +345,9 @@ impl<S: LogStore> Log<S> {
                 (found, self.head)
             }
         };
-        let has_more = entries.len() > q.limit || budget.hit;
+        // A filter rarer than the hot rows may still match in the archive.
+        let archived = q.after.is_none() && self.store.hot_floor()? > 1;
+        let has_more = entries.len() > q.limit || budget.hit || archived;
         match q.after {
             Some(_) => entries.truncate(q.limit),
             None => {

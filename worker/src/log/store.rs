@@ -8,6 +8,8 @@
 
 use saywhatwant_wire::{Comment, CommentsQuery, MessageType};
 
+use super::archive::BlockRef;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("log storage: {0}")]
 pub struct StoreError(pub String);
@@ -36,7 +38,8 @@ pub struct Removal {
     pub kept: Option<Comment>,
 }
 
-/// The `type` and `domain` filters of a read. Each has an index `(column, seq)`.
+/// The `type` and `domain` filters of a read (the store's in-memory index serves each, and
+/// both together, reading only the rows they return).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Filter {
     pub message_type: Option<MessageType>,
@@ -94,7 +97,7 @@ pub trait LogStore {
     /// The newest seq ever given and its timestamp (a taken-down comment's included, so a
     /// seq is never reused); `None` for an empty log.
     fn head(&self) -> Result<Option<(u64, u64)>, StoreError>;
-    /// Adds an entry (one statement: the row and its index entries), with the opaque label of
+    /// Adds an entry (one statement, one row), with the opaque label of
     /// the network it came from (never served; bans by author use it).
     fn insert(&self, entry: &Entry, network: Option<&str>) -> Result<(), StoreError>;
     fn network_of(&self, id: &str) -> Result<Option<String>, StoreError>;
@@ -132,6 +135,17 @@ pub trait LogStore {
     fn last_stamped(&self, ts: u64, strict: bool) -> Result<u64, StoreError>;
     /// What this store has read and written so far.
     fn usage(&self) -> Usage;
+    /// The lowest seq the hot rows may hold: 1 past the newest archived block (1 when none is).
+    fn hot_floor(&self) -> Result<u64, StoreError>;
+    /// The oldest block still in the hot rows (`None` for an empty log).
+    fn oldest_block(&self) -> Result<Option<u64>, StoreError>;
+    /// Every entry of hot block `n`, in seq order.
+    fn block_entries(&self, n: u64) -> Result<Vec<Entry>, StoreError>;
+    /// Hot block `summary.block` is in the archive: drops its rows (and their networks) and
+    /// remembers it.
+    fn archive_block(&self, summary: &BlockRef) -> Result<(), StoreError>;
+    /// Archived blocks that may hold seqs after `after`, in order, at most `limit`.
+    fn archived_after(&self, after: u64, limit: usize) -> Result<Vec<BlockRef>, StoreError>;
 }
 
 /// A log over a borrowed store (tests reopen a log on the same rows, as a woken object does).
@@ -193,5 +207,20 @@ impl<T: LogStore + ?Sized> LogStore for &T {
     }
     fn usage(&self) -> Usage {
         (**self).usage()
+    }
+    fn hot_floor(&self) -> Result<u64, StoreError> {
+        (**self).hot_floor()
+    }
+    fn oldest_block(&self) -> Result<Option<u64>, StoreError> {
+        (**self).oldest_block()
+    }
+    fn block_entries(&self, n: u64) -> Result<Vec<Entry>, StoreError> {
+        (**self).block_entries(n)
+    }
+    fn archive_block(&self, summary: &BlockRef) -> Result<(), StoreError> {
+        (**self).archive_block(summary)
+    }
+    fn archived_after(&self, after: u64, limit: usize) -> Result<Vec<BlockRef>, StoreError> {
+        (**self).archived_after(after, limit)
     }
 }
