@@ -8,6 +8,8 @@
 //! - `bucket.get`: one Class B operation per block a history read needs (at most
 //!   `BLOCKS_PER_READ`), from the object that owns the log; no listing, since the log's own
 //!   `archive` table names the blocks.
+//! - `bucket.delete`: retention, a whole block at a time (Class A operations are free for
+//!   deletes).
 
 use worker::{Bucket, Env};
 
@@ -46,6 +48,11 @@ impl R2Archive {
             .await
             .map_err(bucket_error)?;
         Ok(())
+    }
+
+    /// Retention: the block is past the operator's rule.
+    pub async fn delete(&self, n: u64) -> Result<(), ArchiveError> {
+        self.0.delete(key(n)).await.map_err(bucket_error)
     }
 
     pub async fn get(&self, n: u64) -> Result<Block, ArchiveError> {

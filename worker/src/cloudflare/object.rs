@@ -33,6 +33,9 @@ use crate::log::{Change, Log, LogError, LogStore, Usage};
 use crate::recent::{self, RecentView, REFRESH_MS};
 use crate::relay::{Item, Round, ROUND_MS};
 
+/// Archived blocks retention deletes per alarm.
+const EXPIRE_BATCH: usize = 10;
+
 /// A log error as the API answers it.
 fn log_failure(e: LogError) -> Result<Response> {
     match e {
@@ -148,6 +151,7 @@ impl DurableObject for CommentLog {
             )
         };
         // History out of the one object, a block per alarm while blocks are due.
+        self.expire_blocks().await;
         let more = self.archive_step().await || more;
         if more {
             self.schedule_view().await;
@@ -335,6 +339,32 @@ impl CommentLog {
                 worker::console_warn!("archiving block {}: {e}", due.block);
                 false
             }
+        }
+    }
+
+    /// Retention past the hot rows: archived blocks wholly older than the rule keeps leave
+    /// the bucket, a few per alarm.
+    async fn expire_blocks(&self) {
+        let Some(archive) = R2Archive::of(&self.env) else {
+            return;
+        };
+        let expired = match self.log().map(|mut log| log.expired_blocks(EXPIRE_BATCH)) {
+            Ok(Ok(blocks)) => blocks,
+            Ok(Err(e)) => return worker::console_warn!("retention of the archive: {e}"),
+            Err(e) => return worker::console_warn!("retention of the archive: {e}"),
+        };
+        let mut gone = Vec::with_capacity(expired.len());
+        for b in expired {
+            match archive.delete(b.block).await {
+                Ok(()) => gone.push(b),
+                Err(e) => {
+                    worker::console_warn!("retention of block {}: {e}", b.block);
+                    break;
+                }
+            }
+        }
+        if let Ok(Err(e)) = self.log().map(|mut log| log.forget_blocks(&gone)) {
+            worker::console_warn!("retention of the archive: {e}");
         }
     }
 

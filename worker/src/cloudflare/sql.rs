@@ -704,7 +704,7 @@ impl LogStore for SqlStore {
     fn archived_after(&self, after: u64, limit: usize) -> Result<Vec<BlockRef>, StoreError> {
         Ok(self
             .rows::<BlockRow>(
-                "SELECT block, count, first_ts, last_ts FROM archive WHERE block >= ? ORDER BY block LIMIT ?",
+                "SELECT block, count, first_ts, last_ts FROM archive WHERE block >= ? AND count > 0 ORDER BY block LIMIT ?",
                 vec![int(block_of(after + 1)), int(limit as u64)],
             )?
             .into_iter()
@@ -715,5 +715,12 @@ impl LogStore for SqlStore {
                 last_ts: r.last_ts,
             })
             .collect())
+    }
+
+    fn forget_block(&self, n: u64) -> Result<(), StoreError> {
+        self.run(
+            "UPDATE archive SET count = 0, first_ts = 0, last_ts = 0 WHERE block = ?",
+            vec![int(n)],
+        )
     }
 }

@@ -168,6 +168,31 @@ impl<S: LogStore> Log<S> {
         })
     }
 
+    /// Archived blocks wholly older than the operator's retention rule keeps, oldest first,
+    /// at most `limit`: to delete from the bucket, then [`Log::forget_blocks`].
+    pub fn expired_blocks(&mut self, limit: usize) -> Result<Vec<BlockRef>, StoreError> {
+        let keep = self.moderation()?.rules.keep_comments;
+        let before = self.head.saturating_sub(keep) + 1;
+        Ok(self
+            .store
+            .archived_after(0, limit)?
+            .into_iter()
+            .take_while(|b| block_end(b.block) < before)
+            .collect())
+    }
+
+    /// The bucket no longer holds these blocks.
+    pub fn forget_blocks(&mut self, blocks: &[BlockRef]) -> Result<(), StoreError> {
+        for b in blocks {
+            self.store.forget_block(b.block)?;
+            self.moderation()?.pruned += b.count;
+        }
+        if !blocks.is_empty() {
+            self.save_moderation()?;
+        }
+        Ok(())
+    }
+
     /// The oldest hot block when the hot rows hold more than `hot` seqs past it: its
     /// comments, to be written to the archive before [`Log::archived`] drops them.
     pub fn archive_due(&mut self, hot: u64) -> Result<Option<Block>, StoreError> {

@@ -434,11 +434,30 @@ impl LogStore for MemoryStore {
             .archived
             .borrow()
             .iter()
-            .filter(|b| b.block >= block_of(after + 1))
+            .filter(|b| b.block >= block_of(after + 1) && b.count > 0)
             .take(limit)
             .copied()
             .collect();
         self.read(found.len());
         Ok(found)
+    }
+
+    fn forget_block(&self, n: u64) -> Result<(), StoreError> {
+        self.check()?;
+        for b in self
+            .archived
+            .borrow_mut()
+            .iter_mut()
+            .filter(|b| b.block == n)
+        {
+            *b = BlockRef {
+                block: n,
+                count: 0,
+                first_ts: 0,
+                last_ts: 0,
+            };
+            self.wrote(1);
+        }
+        Ok(())
     }
 }

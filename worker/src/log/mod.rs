@@ -322,9 +322,13 @@ impl<S: LogStore> Log<S> {
         let mut from = None;
         let (mut entries, cursor) = match &q.after {
             Some(after) => {
-                let after = self.position(after)?;
+                let mut after = self.position(after)?;
                 if !self.is_hot(after)? {
-                    return Err(LogError::InArchive(after));
+                    if !self.store.archived_after(after, 1)?.is_empty() {
+                        return Err(LogError::InArchive(after));
+                    }
+                    // Retention deleted what the archive held past this cursor.
+                    after = self.store.hot_floor()? - 1;
                 }
                 from = Some(after);
                 let found = self.after_within(after, &filter, want, &mut budget)?;

@@ -144,8 +144,12 @@ pub trait LogStore {
     /// Hot block `summary.block` is in the archive: drops its rows (and their networks) and
     /// remembers it.
     fn archive_block(&self, summary: &BlockRef) -> Result<(), StoreError>;
-    /// Archived blocks that may hold seqs after `after`, in order, at most `limit`.
+    /// Archived blocks that may hold seqs after `after`, in order, at most `limit` (blocks
+    /// retention deleted are not among them).
     fn archived_after(&self, after: u64, limit: usize) -> Result<Vec<BlockRef>, StoreError>;
+    /// Retention deleted archived block `n` from the bucket: its row stays, emptied, so the
+    /// hot rows' floor never moves back.
+    fn forget_block(&self, n: u64) -> Result<(), StoreError>;
 }
 
 /// A log over a borrowed store (tests reopen a log on the same rows, as a woken object does).
@@ -222,5 +226,8 @@ impl<T: LogStore + ?Sized> LogStore for &T {
     }
     fn archived_after(&self, after: u64, limit: usize) -> Result<Vec<BlockRef>, StoreError> {
         (**self).archived_after(after, limit)
+    }
+    fn forget_block(&self, n: u64) -> Result<(), StoreError> {
+        (**self).forget_block(n)
     }
 }

@@ -41,11 +41,11 @@ struct Done {
 }
 
 impl<S: LogStore> Log<S> {
-    fn moderation(&mut self) -> Result<&mut Moderation, StoreError> {
+    pub(super) fn moderation(&mut self) -> Result<&mut Moderation, StoreError> {
         Ok(&mut self.moderation)
     }
 
-    fn save_moderation(&mut self) -> Result<(), StoreError> {
+    pub(super) fn save_moderation(&mut self) -> Result<(), StoreError> {
         self.moderation.save(&self.store)
     }
 

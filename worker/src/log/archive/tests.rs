@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use saywhatwant_wire::{parse_new_comment, CommentsQuery, Cursor, MessageType, NewComment};
+use saywhatwant_wire::{parse_new_comment, CommentsQuery, Cursor, NewComment};
 
 use super::*;
 use crate::log::{live, MemoryStore};
@@ -112,7 +112,6 @@ fn a_rare_filter_reads_at_most_two_blocks_a_request() {
     assert_eq!(texts, want);
     // Two archive reads of two blocks each, then the hot rows.
     assert_eq!(reads, 3);
-    let _ = MessageType::Ai;
 }
 
 #[test]
@@ -149,8 +148,10 @@ fn archiving_writes_one_row_a_block_and_a_comment_costs_one_row() {
 
     let store = MemoryStore::new();
     let (mut log, _) = archived_log(&store, 2000, 1000);
-    let block = log.archive_due(1000).expect("due");
-    assert!(block.is_none(), "block 1 is not due at head 2000");
+    assert!(
+        log.archive_due(1000).expect("due").is_none(),
+        "block 1 is not due at head 2000"
+    );
     let store2 = MemoryStore::new();
     let mut log2 = Log::open(&store2).expect("open");
     for i in 0..2100u64 {
@@ -162,7 +163,6 @@ fn archiving_writes_one_row_a_block_and_a_comment_costs_one_row() {
     let before = store2.usage();
     assert!(log2.archived(&block).expect("archived"));
     assert_eq!((store2.usage() - before).rows_written, 1);
-    let _ = log.head();
 }
 
 #[test]
@@ -217,4 +217,40 @@ fn a_woken_log_keeps_its_head_and_sends_archived_cursors_to_the_archive() {
     let page = log.read(&query("limit=5")).expect("read");
     assert!(page.has_more);
     assert_eq!(page.comments.last().map(|c| c.text.as_str()), Some("c3500"));
+}
+
+#[test]
+fn retention_deletes_whole_archived_blocks_and_readers_go_on_from_what_is_left() {
+    let store = MemoryStore::new();
+    let (mut log, mut bucket) = archived_log(&store, 5500, 1000);
+    assert_eq!(bucket.len(), 4);
+    log.act(
+        saywhatwant_wire::moderation::AdminAction::Retention { keep: 2500 },
+        "operator",
+        T0,
+    )
+    .expect("rule");
+    // Seqs up to 3 000 are past the rule: blocks 0, 1 and 2, whole.
+    let expired = log.expired_blocks(10).expect("expired");
+    assert_eq!(
+        expired.iter().map(|b| b.block).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
+    for b in &expired {
+        bucket.remove(&b.block);
+    }
+    log.forget_blocks(&expired).expect("forgotten");
+    assert!(log.expired_blocks(10).expect("none").is_empty());
+    assert_eq!(log.total(), 2500);
+    assert_eq!(
+        store.hot_floor().expect("floor"),
+        4001,
+        "the floor never moves back"
+    );
+    let (texts, _) = follow(&mut log, &bucket, "after=s0&limit=500");
+    assert_eq!(texts.first().map(String::as_str), Some("c3001"));
+    assert_eq!(texts.len(), 2500);
+    // Once the archive holds nothing past a cursor, the hot rows answer from their floor.
+    let (texts, _) = follow(&mut log, &bucket, "after=s3500&limit=500");
+    assert_eq!(texts.first().map(String::as_str), Some("c3501"));
 }
