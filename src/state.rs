@@ -46,6 +46,8 @@ pub struct StreamState {
     places: StoredValue<[(Viewport, Option<Anchor>); 3]>,
     /// Comments in this browser's IndexedDB, and in the whole stream (from the cursor).
     pub counts: RwSignal<(Option<u32>, Option<u64>)>,
+    /// Pages open on the stream, as the live channel last said (`None` without it).
+    pub online: RwSignal<Option<u64>>,
     /// Whom the link says the reader talks with (`entity`, `ais`, ...), kept in the hash.
     pub conversation: RwSignal<Option<Conversation>>,
     /// The reader's colour (`RRRGGGBBB`): their posts' and the page's tint.
@@ -80,6 +82,7 @@ impl StreamState {
             anchor: StoredValue::new(None),
             places: StoredValue::new(Default::default()),
             counts: RwSignal::new((None, None)),
+            online: RwSignal::new(None),
             conversation: RwSignal::new(None),
             me: RwSignal::new(String::new()),
             drawer_open: RwSignal::new(false),

@@ -312,15 +312,15 @@ async fn the_message_menu_blocks_copies_and_saves() {
 }
 
 #[tokio::test]
-async fn the_header_counts_comments_here_and_in_all() {
+async fn the_header_counts_comments_here_and_in_all_and_readers_online() {
     let api = Api::new();
     api.post(json!({"text": token("counted")}), IP).await;
     let b = open().await;
     let (label, _) = b
         .wait_for(
-            "both counts, after the first write to IndexedDB",
+            "the counts, after the first write to IndexedDB and the live channel's first frames",
             "const t = document.querySelector('[data-testid=counts]').textContent;
-             return /^[1-9][0-9\\u2009]* here · [0-9\\u2009]+ in all$/.test(t) ? t : null;",
+             return /^[1-9][0-9\\u2009]* here · [0-9\\u2009]+ in all · [1-9][0-9\\u2009]* online$/.test(t) ? t : null;",
             json!([]),
             POLL_BOUND,
         )
@@ -342,6 +342,8 @@ async fn the_header_counts_comments_here_and_in_all() {
     // The stats view is rebuilt by reads every 10–30 s, so it may trail what this page holds.
     assert!(numbers[0] >= 1, "{label}");
     assert!(numbers[1] >= 1 && numbers[1] <= all, "{label} vs {total}");
+    // This page is one of the pages open on the stream.
+    assert!(numbers[2] >= 1, "{label}");
     b.quit().await;
 }
 

@@ -86,7 +86,8 @@ impl Channel {
             if silent.is_zero() {
                 return Err(LiveError::Silent);
             }
-            let ping_in = PING_EVERY.saturating_sub(self.pinged.elapsed());
+            // A keep-alive only after silence: frames are proof enough that the socket lives.
+            let ping_in = PING_EVERY.saturating_sub(self.pinged.max(self.heard).elapsed());
             if ping_in.is_zero() {
                 self.pinged = Instant::now();
                 self.ws
@@ -109,6 +110,9 @@ impl Channel {
                     self.heard = Instant::now();
                     match msg {
                         Message::Text(text) if text.as_str() == live::PONG => {}
+                        // Readers online: not for a bot.
+                        Message::Text(text)
+                            if serde_json::from_str::<live::Presence>(text.as_str()).is_ok() => {}
                         Message::Text(text) => {
                             return serde_json::from_str(text.as_str()).map_err(|e| {
                                 LiveError::Broken(format!("an unreadable frame: {e}"))

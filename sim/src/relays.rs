@@ -27,11 +27,14 @@
 //! - Sockets open at each of 4 sessions a day and once an hour more (deploys, evictions);
 //!   every open is counted as also asking the log for its first frames (an upper bound: a
 //!   relay answers from its own tail when it can).
+//! - **Pings only after silence** (a page that hears frames sends none), and readers online
+//!   (relays' reports and the log's pushes, at most every 5 s each).
 //! - The measured send time, 0.05 ms a socket (docs/benchmarks.md), not the 0.15 ms of the
 //!   first reading.
 
 use saywhatwant_api::relay::route::MAX_SOCKETS_PER_RELAY;
 use saywhatwant_api::relay::ROUND_MS;
+use saywhatwant_wire::live::ONLINE_EVERY_MS;
 
 use crate::prices::{Bill, Usage, OBJECT_GB, SECONDS_PER_MONTH};
 
@@ -162,9 +165,21 @@ pub fn month(m: &Model) -> Month {
     let opens = m.readers * (m.sessions_per_day + m.reconnects_per_day) * 30.0;
     let first_loads = m.readers * m.sessions_per_day * 30.0;
     let posts = commits_per_s * s;
+    // Pings only after silence: a page pings when no frame came for its interval, which
+    // Poisson rounds leave with probability e^(-rate × interval). (Every socket is counted as
+    // getting every round: a filtered one hears less, and pings a little more.)
+    let quiet = |interval: f64| (-rounds_per_s * interval).exp();
     let pings = m.readers
         * s
-        * ((1.0 - m.hidden_share) / m.visible_ping_s + m.hidden_share / m.hidden_ping_s);
+        * ((1.0 - m.hidden_share) * quiet(m.visible_ping_s) / m.visible_ping_s
+            + m.hidden_share * quiet(m.hidden_ping_s) / m.hidden_ping_s);
+    // Readers online: a relay whose sockets changed reports 5 s later (its alarm and a request
+    // to the log), at most every 5 s; the log's push rides on a round while rounds flow, else
+    // is an empty round to every relay, at most every 5 s.
+    let every = ONLINE_EVERY_MS as f64 / 1000.0;
+    let changes_per_relay = opens * 2.0 / s / relays;
+    let reports = relays * s * changes_per_relay.min(1.0 / every);
+    let pushes_alone = (reports / relays).min(s / every) * quiet(every) * relays;
     // The view alarm: one every 10 s while the stream changes.
     let alarms = if commits_per_s > 0.0 {
         s / (10.0 + 1.0 / commits_per_s)
@@ -195,7 +210,7 @@ pub fn month(m: &Model) -> Month {
     let blocks = posts / BLOCK;
     let usage = Usage {
         worker_requests: posts - socket_posts + opens + first_loads,
-        do_requests: posts + opens * 2.0 + round_requests + alarms,
+        do_requests: posts + opens * 2.0 + round_requests + alarms + reports * 2.0 + pushes_alone,
         ws_messages_in: pings + round_messages + socket_posts,
         busy_ms: (log_billed + relay_busy * relays) * s * 1000.0,
         rows_read: opens + posts + blocks * BLOCK,

@@ -139,3 +139,15 @@ fn a_post_body_is_what_the_worker_accepts() {
         ("hi \"there\"\n<b>", Some("ann"))
     );
 }
+
+#[wasm_bindgen_test]
+fn readers_online_is_told_apart_from_a_frame() {
+    let presence = serde_json::to_string(&saywhatwant_wire::live::Presence { online: 12 }).unwrap();
+    let json = codec::parse(&presence).expect("json");
+    assert_eq!(codec::presence(&json), Some(12));
+    assert!(codec::page(&json).is_none(), "not a page");
+    let frame = codec::parse(r#"{"comments":[],"hasMore":false,"cursor":"s3","source":"fresh"}"#)
+        .expect("json");
+    assert_eq!(codec::presence(&frame), None);
+    assert!(codec::page(&frame).is_some());
+}

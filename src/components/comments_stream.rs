@@ -112,7 +112,10 @@ pub fn CommentsStream(#[prop(optional)] settings: Option<Settings>) -> impl Into
                     </button>
                 </div>
                 <span class="counts" data-testid="counts">
-                    {Signal::derive(move || state.counts.with(|c| counts::label(c.0, c.1)))}
+                    {Signal::derive(move || {
+                        let online = state.online.get();
+                        state.counts.with(|c| counts::label(c.0, c.1, online))
+                    })}
                 </span>
                 <ConnectionStatus status=state.status via=state.via />
                 <button

@@ -137,7 +137,8 @@ impl Push {
         if now.saturating_sub(self.heard) >= SILENT_MS {
             return Tick::Dead;
         }
-        if now.saturating_sub(self.pinged) >= PING_EVERY_MS {
+        // Only after silence: while frames flow the socket is plainly alive (issue 16).
+        if now.saturating_sub(self.pinged.max(self.heard)) >= PING_EVERY_MS {
             self.pinged = now;
             return Tick::Ping;
         }
@@ -147,7 +148,7 @@ impl Push {
     /// How long until the next tick is worth making.
     pub fn next_tick_ms(&self, now: u64) -> u32 {
         let until = |t: u64| t.saturating_sub(now);
-        let next = until(self.pinged + PING_EVERY_MS)
+        let next = until(self.pinged.max(self.heard) + PING_EVERY_MS)
             .min(until(self.heard + SILENT_MS))
             .max(1_000);
         next.min(u64::from(u32::MAX)) as u32
@@ -230,6 +231,19 @@ mod tests {
         p.heard(30_010);
         assert_eq!(p.tick(59_000), Tick::Nothing);
         assert_eq!(p.tick(105_010), Tick::Dead, "75 s of silence");
+    }
+
+    #[test]
+    fn frames_that_keep_coming_mean_no_ping_at_all() {
+        let mut p = Push::new(true);
+        p.opened(0);
+        for second in 1..=600u64 {
+            p.heard(second * 1_000);
+            assert_eq!(p.tick(second * 1_000 + 500), Tick::Nothing, "at {second} s");
+        }
+        // Then silence: a ping 30 s after the last frame.
+        assert_eq!(p.next_tick_ms(600_500), 29_500);
+        assert_eq!(p.tick(630_000), Tick::Ping);
     }
 
     #[test]

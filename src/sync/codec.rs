@@ -153,6 +153,14 @@ pub fn page(v: &JsValue) -> Option<CommentsPage> {
     })
 }
 
+/// Readers online (`{"online": n}`), a message of the live channel that is not a page.
+pub fn presence(v: &JsValue) -> Option<u64> {
+    match get(v, "comments") {
+        Some(_) => None,
+        None => whole(v, "online"),
+    }
+}
+
 pub fn error_body(v: &JsValue) -> Option<ErrorBody> {
     Some(ErrorBody {
         error: string(v, "error")?,

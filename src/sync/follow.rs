@@ -43,10 +43,15 @@ impl Stream {
                     Wait::Closed => break,
                     Wait::Woken(Signal::Frame(n, text)) if n == o.number => {
                         push.heard(now_ms());
-                        if let Some(page) = codec::parse(&text).and_then(|j| codec::page(&j)) {
+                        let Some(json) = codec::parse(&text) else {
+                            continue;
+                        };
+                        if let Some(page) = codec::page(&json) {
                             poller.on_page(&page);
                             self.heard(&page);
                             self.arrived(page, &poller, Via::Push);
+                        } else if let Some(n) = codec::presence(&json) {
+                            self.0.state.online.try_set(Some(n));
                         }
                     }
                     Wait::Woken(Signal::Closed(n, code)) if n == o.number => {
@@ -198,6 +203,8 @@ impl Stream {
     /// The channel closed or went silent: poll from the cursor (when the clock says), try the
     /// channel again later.
     fn channel_lost(&self, push: &mut Push, poller: &mut Poller, clock: &mut Clock, code: u16) {
+        // Only the channel says how many are reading.
+        self.0.state.online.try_set(None);
         match push.closed(now_ms(), code, random()) {
             AfterClose::Poll => {}
             // The next poll is an interval away; the socket comes back well before it.

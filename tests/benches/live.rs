@@ -306,6 +306,26 @@ async fn rows(api: &Api) {
                 probe(&format!("{id}-{{k}}")),
             ),
             (
+                "POST a question for a bot",
+                "POST",
+                "/api/comments".into(),
+                Some(
+                    json!({"id": format!("{id}-q{{k}}"), "text": "a question", "domain": "rows.bench",
+                           "botParams": {"entity": "helper", "processed": false}})
+                    .to_string(),
+                ),
+            ),
+            (
+                "a bot's reply, closing the question in its commit",
+                "POST",
+                "/api/comments".into(),
+                Some(
+                    json!({"id": format!("re-{id}-{{k}}"), "text": "an answer", "domain": "rows.bench",
+                           "message-type": "AI", "username": "Helper", "replyTo": format!("{id}-q{{k}}")})
+                    .to_string(),
+                ),
+            ),
+            (
                 "POST the same id again",
                 "POST",
                 "/api/comments".into(),

@@ -42,11 +42,35 @@ pub async fn open(query: &str, ip: &str, origin: Option<&str>) -> Result<Socket,
     }
 }
 
-/// The next frame, pong or close, within 10 s.
+fn is_presence(text: &str) -> bool {
+    serde_json::from_str::<saywhatwant_wire::live::Presence>(text).is_ok()
+}
+
+/// The next readers-online message (`{"online": n}`) within `within`, frames and pongs skipped;
+/// `None` when none came.
+pub async fn online(ws: &mut Socket, within: Duration) -> Option<u64> {
+    let until = tokio::time::Instant::now() + within;
+    loop {
+        let left = until.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => {
+                if let Ok(p) = serde_json::from_str::<saywhatwant_wire::live::Presence>(&t) {
+                    return Some(p.online);
+                }
+            }
+            Ok(Some(Ok(_))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// The next frame, pong or close, within 10 s (readers-online messages skipped).
 pub async fn next(ws: &mut Socket) -> Heard {
     loop {
         match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
             Ok(Some(Ok(Message::Text(t)))) if t.as_str() == "pong" => return Heard::Pong,
+            // Readers online: [`online`] reads those.
+            Ok(Some(Ok(Message::Text(t)))) if is_presence(&t) => continue,
             Ok(Some(Ok(Message::Text(t)))) => {
                 return Heard::Frame(serde_json::from_str(&t).expect("a frame is a comments page"))
             }

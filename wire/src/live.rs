@@ -10,12 +10,13 @@ pub const LIVE_PATH: &str = "/api/comments/live";
 /// The keep-alive a client sends, and the answer the runtime gives without waking the object.
 pub const PING: &str = "ping";
 pub const PONG: &str = "pong";
-/// Clients ping this often, whatever else arrives (the server closes a silent socket).
+/// Clients ping after hearing nothing (no frame, no pong) for this long: a socket that frames
+/// keep busy sends no keep-alive at all.
 pub const PING_EVERY_MS: u64 = 30_000;
 /// A client that heard nothing for this long (not even a pong) gives the socket up.
 pub const SILENT_MS: u64 = 75_000;
-/// The server closes a socket that sent nothing, not even a ping, for this long
-/// ([`CLOSE_IDLE`], at the next commit).
+/// The server closes a socket that sent nothing, not even a ping, and was sent no frame for
+/// this long ([`CLOSE_IDLE`], at the next round).
 pub const IDLE_AFTER_MS: u64 = 120_000;
 
 // The server's idle rule leaves room for three missed pings, the client's for two.
@@ -36,6 +37,16 @@ pub const CLOSE_BEHIND: u16 = 4410;
 pub const CLOSE_NETWORK_FULL: u16 = 4429;
 /// The channel holds as many sockets as it may: poll instead.
 pub const CLOSE_FULL: u16 = 4503;
+
+/// How many pages are open on the stream (the relays' sockets, summed), sent on the channel as
+/// `{"online": n}` when it changes, at most every [`ONLINE_EVERY_MS`], and after a socket's
+/// first frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Presence {
+    pub online: u64,
+}
+
+pub const ONLINE_EVERY_MS: u64 = 5_000;
 
 /// The channel's address for an API base URL (`http://host/api`, `https://…/api`), as ws(s).
 pub fn live_url(api_base_url: &str, query: &str) -> String {

@@ -81,6 +81,23 @@ impl ObjectLog {
     }
 }
 
+impl ObjectLog {
+    /// A relay's sockets between rounds, for readers online (`object/online.rs`).
+    async fn report_presence(&self, relay: &str, sockets: u64) -> worker::Result<()> {
+        let body = serde_json::json!({ "relay": relay, "sockets": sockets }).to_string();
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        let req = worker::Request::new_with_init("https://log/presence", &init)?;
+        let resp = self.stub.fetch_with_request(req).await?;
+        match resp.status_code() {
+            200 => Ok(()),
+            status => Err(worker::Error::RustError(format!(
+                "the log answered {status} to a presence report"
+            ))),
+        }
+    }
+}
+
 fn unavailable(e: impl std::fmt::Display) -> LogCallError {
     LogCallError::Unavailable(format!("the log object: {e}"))
 }

@@ -86,6 +86,14 @@ impl Registry {
         Ok(())
     }
 
+    /// Relay `name` says how many sockets it holds (between rounds); an unknown one is not
+    /// sent rounds, so it is not counted.
+    pub fn report(&mut self, name: &str, sockets: u64) {
+        if let Some(known) = self.relays.get_mut(name) {
+            known.sockets = sockets;
+        }
+    }
+
     /// The sockets of all relays, as they last said.
     pub fn sockets(&self) -> u64 {
         self.relays.values().map(|k| k.sockets).sum()

@@ -94,10 +94,13 @@ pub enum Reply {
     Imported {
         report: ImportReport,
     },
-    /// The socket's first frames; the last one's cursor is `head`.
+    /// The socket's first frames; the last one's cursor is `head`. `online`: readers online,
+    /// as the log knows it (the object adds it).
     Joined {
         frames: Vec<CommentsPage>,
         head: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        online: Option<u64>,
     },
     /// Too far behind for a socket (or a relay): catch up by polling.
     Behind,
@@ -220,6 +223,7 @@ pub fn serve<S: LogStore>(
                 Reply::Joined {
                     frames,
                     head: log.head(),
+                    online: None,
                 },
                 None,
             ),

@@ -147,6 +147,7 @@ pub fn since<S: LogStore>(log: &mut Log<S>, after: u64) -> Result<Option<Round>,
             })
             .collect(),
         removed: log.removed_since(after)?,
+        online: None,
     }))
 }
 

@@ -8,6 +8,7 @@
 //! follows its head before it forwards anything. What each socket already has is its `at` (the
 //! head when it joined), so nothing reaches a socket twice. Plain Rust, tested natively.
 
+pub mod presence;
 pub mod route;
 
 use std::collections::VecDeque;
@@ -30,6 +31,9 @@ pub struct Round {
     /// Ids taken down.
     #[serde(default)]
     pub removed: Vec<String>,
+    /// Readers online, when it changed (`presence.rs`): sent on to every socket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<u64>,
 }
 
 /// A comment of a round: new (numbered `seq`), or a change to one already sent.
@@ -201,6 +205,7 @@ impl Known {
             to: self.head,
             items,
             removed: round.removed,
+            online: round.online,
         }
     }
 }
@@ -246,6 +251,29 @@ pub struct Seat {
     /// hibernation (its memory gone, its sockets kept) knows where it stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keeps: Option<u64>,
+    /// When the relay last sent it something, to [`SENT_GRAIN_MS`]: a page that frames keep
+    /// busy does not ping, and is not idle.
+    #[serde(default)]
+    pub sent: u64,
+}
+
+/// How stale a seat's `sent` may be (each update is a write of the socket's attachment).
+pub const SENT_GRAIN_MS: u64 = 30_000;
+
+impl Seat {
+    /// Since when the socket has been quiet on the relay's side (the idle rule adds the
+    /// client's last ping).
+    pub fn quiet_since(&self) -> u64 {
+        self.opened.max(self.sent)
+    }
+
+    /// The seat after something was sent at `now`, when its `sent` should move.
+    pub fn sent_at(&self, now: u64) -> Option<Seat> {
+        (now.saturating_sub(self.sent) >= SENT_GRAIN_MS).then(|| Seat {
+            sent: now,
+            ..self.clone()
+        })
+    }
 }
 
 /// Where a relay woken with these seats stands: the newest head any of them knows.

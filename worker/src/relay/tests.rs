@@ -23,6 +23,7 @@ fn round(from: u64, to: u64) -> Round {
         to,
         items: (from + 1..=to).map(item).collect(),
         removed: Vec::new(),
+        online: None,
     }
 }
 
@@ -77,6 +78,7 @@ fn changes_and_takedowns_always_pass_and_keep_the_tail_current() {
         to: 3,
         items: vec![changed],
         removed: vec!["c1".into()],
+        online: None,
     }));
     assert_eq!(r.items.len(), 1);
     assert_eq!(r.removed, ["c1"]);
@@ -177,4 +179,19 @@ fn a_woken_relay_stands_where_its_sockets_say() {
         standing(&[seat(Some(5), None), seat(Some(9), None)]),
         Some(9)
     );
+}
+
+#[test]
+fn readers_online_passes_through_with_its_round_even_an_empty_one() {
+    let mut relay = Relay::default();
+    relay.start_at(0);
+    let r = forwarded(relay.arrive(round(0, 2)));
+    assert_eq!(r.online, None);
+    let presence = Round {
+        online: Some(7),
+        ..round(2, 2)
+    };
+    let r = forwarded(relay.arrive(presence));
+    assert_eq!((r.online, r.items.len()), (Some(7), 0));
+    assert_eq!(relay.head(), Some(2));
 }

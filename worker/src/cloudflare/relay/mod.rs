@@ -27,14 +27,16 @@ use worker::{
     WebSocketPair,
 };
 
-use super::hibernation::last_ping;
+mod forward;
+mod online;
+
 use super::ObjectLog;
 use crate::api::{LogCallError, LogPort};
 use crate::log::command::{Command, Reply};
-use crate::log::live::{self, CLOSE_BEHIND, CLOSE_IDLE, CLOSE_UNKNOWN_CURSOR, IDLE_AFTER_MS};
+use crate::log::live::{self, CLOSE_BEHIND, CLOSE_UNKNOWN_CURSOR, IDLE_AFTER_MS};
 use crate::log::Filter;
 use crate::relay::route::MAX_SOCKETS_PER_RELAY;
-use crate::relay::{self, frame_for, Arrival, Round, Seat};
+use crate::relay::{self, Arrival, Round, Seat};
 use saywhatwant_wire::live as contract;
 
 /// The header that names the relay (the Worker and the log set it: an object does not know
@@ -61,6 +63,10 @@ pub struct Relay {
     registered: Cell<bool>,
     /// A fault asked for by a live test (`FAULTS = "on"`): drop the next round.
     skip_round: Cell<bool>,
+    /// Readers online as the log last said (sent to each socket after its first frames).
+    online: Cell<Option<u64>>,
+    /// The relay's name is in its storage, for alarms (which carry no header).
+    name_stored: Cell<bool>,
 }
 
 impl DurableObject for Relay {
@@ -79,6 +85,8 @@ impl DurableObject for Relay {
             busy: Cell::new(false),
             registered: Cell::new(registered),
             skip_round: Cell::new(false),
+            online: Cell::new(None),
+            name_stored: Cell::new(false),
         }
     }
 
@@ -163,11 +171,19 @@ impl DurableObject for Relay {
             1000
         };
         let _ = ws.close(Some(code), Some(reason));
+        self.sockets_changed().await;
         Ok(())
     }
 
     async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+        self.sockets_changed().await;
         Ok(())
+    }
+
+    /// Readers online: tells the log this relay's sockets (`online.rs`).
+    async fn alarm(&self) -> Result<Response> {
+        self.report_sockets().await;
+        Response::ok("")
     }
 }
 
@@ -235,7 +251,15 @@ impl Relay {
                     opened: Date::now().as_millis(),
                     at: None,
                     keeps: None,
+                    sent: 0,
                 })?;
+                if !self.name_stored.replace(true) {
+                    let name = self.name.borrow().clone();
+                    if let Err(e) = self.state.storage().put("name", name).await {
+                        worker::console_warn!("relay: keeping its name: {e}");
+                    }
+                }
+                self.sockets_changed().await;
                 self.restore();
                 self.jobs.borrow_mut().push_back(Job::Join(server, q));
                 self.drain().await;
@@ -314,8 +338,15 @@ impl Relay {
                     })
                     .await
                 {
-                    Ok(Reply::Joined { frames, head }) => {
+                    Ok(Reply::Joined {
+                        frames,
+                        head,
+                        online,
+                    }) => {
                         self.registered.set(true);
+                        if online.is_some() {
+                            self.online.set(online);
+                        }
                         if self.relay.borrow().head().is_none() {
                             self.relay.borrow_mut().start_at(head);
                         }
@@ -346,79 +377,11 @@ impl Relay {
         for f in &frames {
             send(&ws, f);
         }
+        self.send_online(&ws);
         let _ = ws.serialize_attachment(Seat {
             at: Some(at),
             ..seat(&ws)
         });
-    }
-
-    /// Sends a round to every socket it concerns, closes the sockets silent too long, and
-    /// keeps the relay's head on one socket.
-    fn forward(&self, round: &Round) {
-        let now = Date::now().as_millis();
-        let idle_after = self.idle_after_ms();
-        let mut keeper: Option<(WebSocket, Seat)> = None;
-        // Sockets that read the same filter and joined before the round get the same frame:
-        // it is made and serialized once (most sockets read the whole stream).
-        let mut made: Vec<(Filter, Option<u64>, Option<String>)> = Vec::new();
-        for ws in self.state.get_websockets() {
-            let s = seat(&ws);
-            let Some(at) = s.at else {
-                continue;
-            };
-            if live::is_idle(s.opened, last_ping(&self.state, &ws), now, idle_after) {
-                let _ = ws.close(Some(CLOSE_IDLE), Some("no keep-alive heard: reconnect"));
-                continue;
-            }
-            let own = (at > round.from).then_some(at);
-            let i = match made
-                .iter()
-                .position(|(f, a, _)| *a == own && f == &s.filter)
-            {
-                Some(i) => i,
-                None => {
-                    let text = frame_for(round, &s.filter, at)
-                        .and_then(|f| serde_json::to_string(&f).ok());
-                    made.push((s.filter.clone(), own, text));
-                    made.len() - 1
-                }
-            };
-            if let Some(text) = &made[i].2 {
-                // A socket that is closing fails here; its close event cleans it up.
-                let _ = ws.send_with_str(text);
-            }
-            if keeper.is_none() {
-                keeper = Some((ws, s));
-            }
-        }
-        if let (Some((ws, s)), Some(head)) = (keeper, self.relay.borrow().head()) {
-            if s.keeps != Some(head) {
-                let _ = ws.serialize_attachment(Seat {
-                    keeps: Some(head),
-                    ..s
-                });
-            }
-        }
-    }
-
-    /// Puts the relay's head on a socket other than `leaving`.
-    fn keep_head(&self, leaving: Option<&WebSocket>) {
-        let Some(head) = self.relay.borrow().head() else {
-            return;
-        };
-        for ws in self.state.get_websockets() {
-            if leaving.is_some_and(|l| l == &ws) {
-                continue;
-            }
-            let s = seat(&ws);
-            if s.at.is_some() {
-                let _ = ws.serialize_attachment(Seat {
-                    keeps: Some(head),
-                    ..s
-                });
-                return;
-            }
-        }
     }
 
     fn close_all(&self, code: u16, reason: &str) {

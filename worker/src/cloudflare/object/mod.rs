@@ -16,21 +16,24 @@
 use std::cell::{Cell, RefCell, RefMut};
 use std::time::Duration;
 
-use saywhatwant_wire::{CommentsQuery, ErrorBody};
+use saywhatwant_wire::ErrorBody;
 use worker::{
     durable_object, wasm_bindgen, Date, Delay, DurableObject, Env, Request, Response, Result, State,
 };
 
-use super::archive::R2Archive;
+mod archiving;
+mod online;
+
 use super::ids::new_id;
 use super::kv::WorkersKv;
 use super::registry::Registry;
 use super::sql::SqlStore;
 use super::KV_BINDING;
-use crate::log::archive::{BlockRef, Plan, DEFAULT_HOT_COMMENTS};
+use crate::log::archive::Plan;
 use crate::log::command::{serve, Command, Reply};
 use crate::log::{Change, Log, LogError, LogStore, Usage};
 use crate::recent::{self, RecentView, REFRESH_MS};
+use crate::relay::presence::Online;
 use crate::relay::{Item, Round, ROUND_MS};
 
 /// Archived blocks retention deletes per alarm.
@@ -71,6 +74,8 @@ pub struct CommentLog {
     sending: Cell<bool>,
     /// When the last round left (ms since the epoch).
     last_round: Cell<u64>,
+    /// Readers online as last pushed (`online.rs`).
+    online: RefCell<Online>,
 }
 
 fn failure(status: u16, code: &str, error: String) -> Result<Response> {
@@ -93,12 +98,14 @@ impl DurableObject for CommentLog {
             next_round: RefCell::new(None),
             sending: Cell::new(false),
             last_round: Cell::new(0),
+            online: RefCell::new(Online::default()),
         }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
         match req.path().as_str() {
             "/command" => self.command(req).await,
+            "/presence" => self.presence(req).await,
             "/close-sockets" => {
                 let closed = self.ask_relays("close-sockets", "closed").await;
                 Response::from_json(&serde_json::json!({
@@ -229,6 +236,10 @@ impl CommentLog {
             Ok(s) => s,
             Err(e) => return log_failure(e),
         };
+        // A new socket learns how many are reading with its first frames.
+        if let Reply::Joined { online, .. } = &mut served.reply {
+            *online = Some(self.online_sum());
+        }
         if let Reply::Moderation { state } = &mut served.reply {
             let f = &mut state.figures;
             f.sockets = self.registry().map(|r| r.sockets()).unwrap_or(0);
@@ -252,120 +263,6 @@ impl CommentLog {
             self.send_rounds().await;
         }
         Ok(response)
-    }
-
-    /// Answers a read from archived blocks (`log/archive.rs`): at most `BLOCKS_PER_READ` gets.
-    async fn read_archive(
-        &self,
-        query: &CommentsQuery,
-        from: u64,
-        refs: Vec<BlockRef>,
-    ) -> Result<Response> {
-        let Some(archive) = R2Archive::of(&self.env) else {
-            return failure(
-                503,
-                "storage_unavailable",
-                "the log has archived comments but no ARCHIVE bucket is bound".into(),
-            );
-        };
-        let fetched = futures::future::join_all(refs.iter().map(|r| archive.get(r.block))).await;
-        let mut blocks = Vec::with_capacity(fetched.len());
-        for b in fetched {
-            match b {
-                Ok(b) => blocks.push(b),
-                Err(e) => return failure(503, "storage_unavailable", e.to_string()),
-            }
-        }
-        let served = match self.log() {
-            Ok(mut log) => {
-                let before = log.store().usage();
-                log.read_archived(query, from, blocks)
-                    .map(|page| (page, log.store().usage() - before))
-            }
-            Err(e) => return failure(503, "storage_unavailable", e.to_string()),
-        };
-        let (page, usage) = match served {
-            Ok(s) => s,
-            Err(e) => return log_failure(e),
-        };
-        let response = Response::from_json(&Reply::Page { page })?;
-        response.headers().set(
-            ROWS_HEADER,
-            &format!("read={}, written={}", usage.rows_read, usage.rows_written),
-        )?;
-        Ok(response)
-    }
-
-    /// Moves the oldest hot block to the archive when the hot rows hold more than
-    /// `HOT_COMMENTS` past it: one block per alarm. Whether one moved.
-    async fn archive_step(&self) -> bool {
-        let Some(archive) = R2Archive::of(&self.env) else {
-            return false;
-        };
-        let hot = self
-            .env
-            .var("HOT_COMMENTS")
-            .ok()
-            .and_then(|v| v.to_string().parse().ok())
-            .unwrap_or(DEFAULT_HOT_COMMENTS);
-        let due = match self.log().map(|mut log| log.archive_due(hot)) {
-            Ok(Ok(Some(block))) => block,
-            Ok(Ok(None)) => return false,
-            Ok(Err(e)) => {
-                worker::console_warn!("archiving: {e}");
-                return false;
-            }
-            Err(e) => {
-                worker::console_warn!("archiving: {e}");
-                return false;
-            }
-        };
-        if let Err(e) = archive.put(&due).await {
-            worker::console_warn!("archiving block {}: {e}", due.block);
-            return false;
-        }
-        match self.log().map(|mut log| log.archived(&due)) {
-            Ok(Ok(moved)) => {
-                if !moved {
-                    worker::console_log!("block {} changed while archived: again", due.block);
-                }
-                true
-            }
-            Ok(Err(e)) => {
-                worker::console_warn!("archiving block {}: {e}", due.block);
-                false
-            }
-            Err(e) => {
-                worker::console_warn!("archiving block {}: {e}", due.block);
-                false
-            }
-        }
-    }
-
-    /// Retention past the hot rows: archived blocks wholly older than the rule keeps leave
-    /// the bucket, a few per alarm.
-    async fn expire_blocks(&self) {
-        let Some(archive) = R2Archive::of(&self.env) else {
-            return;
-        };
-        let expired = match self.log().map(|mut log| log.expired_blocks(EXPIRE_BATCH)) {
-            Ok(Ok(blocks)) => blocks,
-            Ok(Err(e)) => return worker::console_warn!("retention of the archive: {e}"),
-            Err(e) => return worker::console_warn!("retention of the archive: {e}"),
-        };
-        let mut gone = Vec::with_capacity(expired.len());
-        for b in expired {
-            match archive.delete(b.block).await {
-                Ok(()) => gone.push(b),
-                Err(e) => {
-                    worker::console_warn!("retention of block {}: {e}", b.block);
-                    break;
-                }
-            }
-        }
-        if let Ok(Err(e)) = self.log().map(|mut log| log.forget_blocks(&gone)) {
-            worker::console_warn!("retention of the archive: {e}");
-        }
     }
 
     /// Adds what a command committed to the next round: comments numbered above `before` are
@@ -404,10 +301,15 @@ impl CommentLog {
             if wait > 0 {
                 Delay::from(Duration::from_millis(wait)).await;
             }
-            let Some(round) = self.next_round.borrow_mut().take() else {
+            let Some(mut round) = self.next_round.borrow_mut().take() else {
                 break;
             };
-            self.last_round.set(Date::now().as_millis());
+            let now = Date::now().as_millis();
+            self.last_round.set(now);
+            // Readers online rides along when it changed (no request of its own).
+            if round.online.is_none() {
+                round.online = self.online.borrow_mut().ride(self.online_sum(), now);
+            }
             let (names, number) = match self.registry() {
                 Ok(mut r) => (r.names(), r.next_round()),
                 Err(e) => {
