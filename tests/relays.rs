@@ -151,6 +151,16 @@ async fn every_reader_gets_every_comment_once_in_order_through_relay_faults() {
     }
     // The closed relay's readers and the self-dropping ones came back.
     assert!(reconnects as usize > READERS / 6, "{reconnects} reconnects");
+    // The rounds went on the log's links to the relays, not as a request each.
+    let info = api
+        .send_as_admin("GET", "/api/admin/object", None, "198.18.159.1")
+        .await;
+    let rounds = &info.body["rounds"];
+    let (linked, requests) = (
+        rounds["linked"].as_u64().unwrap_or(0),
+        rounds["requests"].as_u64().unwrap_or(u64::MAX),
+    );
+    assert!(linked > 2 * requests, "{rounds}");
 }
 
 #[tokio::test]

@@ -79,20 +79,19 @@ fn main() {
             rows_written_per_post: 5.0,
             ..*m
         });
-        let sockets = month(&Model {
-            rounds_over_sockets: true,
+        let requests = month(&Model {
+            rounds_over_sockets: false,
             ..*m
         });
-        let both = month(&Model {
-            rounds_over_sockets: true,
+        let posts = month(&Model {
             posts_over_socket: true,
             ..*m
         });
         println!(
-            "Before (five rows a comment, as at the first stop): ${:.2}. Not built yet: rounds over sockets the log holds to each relay ${:.2}; with posts over the readers' sockets too ${:.2}.\n",
+            "With five rows a comment: ${:.2}. With a request per round per relay instead of the links: ${:.2}. Not built yet: posts over the readers' sockets ${:.2}.\n",
             five_rows.total(),
-            sockets.total(),
-            both.total()
+            requests.total(),
+            posts.total()
         );
     }
 }

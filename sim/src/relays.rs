@@ -78,8 +78,9 @@ pub struct Model {
     pub bytes_per_comment: f64,
     /// Comments the log keeps in its SQLite; older ones are archived.
     pub hot_comments: f64,
-    /// Rounds reach relays as messages on a socket the log holds open (billed 1 in 20 at the
-    /// relay) instead of one request each (not built: a what-if of the bench).
+    /// Rounds reach relays as messages on a link the log holds open (billed 1 in 20 at the
+    /// relay; one round in 30 s a relay still goes as a request, the link's check) instead of
+    /// one request each. Built (`cloudflare/object/links.rs`); `false` prices the requests.
     pub rounds_over_sockets: bool,
     /// Readers post over their relay socket (a message in, then the relay's request to the
     /// log) instead of a Worker request (not built: a what-if).
@@ -108,7 +109,7 @@ impl Model {
             rows_written_per_post: 1.0,
             bytes_per_comment: 600.0,
             hot_comments: 50_000.0,
-            rounds_over_sockets: false,
+            rounds_over_sockets: true,
             posts_over_socket: false,
             sessions_per_day: 4.0,
             reconnects_per_day: 24.0,
@@ -188,7 +189,8 @@ pub fn month(m: &Model) -> Month {
     };
     let rounds = rounds_per_s * s * relays;
     let (round_requests, round_messages) = if m.rounds_over_sockets {
-        (0.0, rounds)
+        let checks = (rounds_per_s * s).min(s / 30.0) * relays;
+        (checks, rounds - checks)
     } else {
         (rounds, 0.0)
     };
@@ -203,7 +205,13 @@ pub fn month(m: &Model) -> Month {
     let log_ms = posts * m.commit_ms + opens * m.handler_ms + alarms * 5.0;
     let log_busy = (log_ms / 1000.0 / s).min(1.0);
     let awaiting_ms = rounds_per_s * s * (relay_round_ms + 2.0 * m.hop_ms);
-    let log_billed = ((log_ms + awaiting_ms) / 1000.0 / s).min(1.0);
+    // Its links keep the log in memory (billed all month); without them it is billed while it
+    // awaits each round's slowest relay.
+    let log_billed = if m.rounds_over_sockets {
+        1.0
+    } else {
+        ((log_ms + awaiting_ms) / 1000.0 / s).min(1.0)
+    };
     let relay_ms_each =
         rounds_per_s * s * relay_round_ms + (opens + socket_posts) / relays * m.handler_ms;
     let relay_busy = (relay_ms_each / 1000.0 / s).min(1.0);

@@ -64,12 +64,12 @@ fn rows_per_comment_and_the_rate_move_the_bill_as_priced() {
     // 43.2 M comments a month: four rows less each, at $1 a million.
     let saved = five.total() - one.total();
     assert!((saved - 4.0 * 43.2).abs() < 1.0, "saved {saved:.2}");
-    // Rounds as socket messages: 1 in 20 billed instead of a request each.
-    let sockets = month(&Model {
-        rounds_over_sockets: true,
+    // Rounds as link messages: 1 in 20 billed instead of a request each.
+    let requests = month(&Model {
+        rounds_over_sockets: false,
         ..base
     });
-    assert!(sockets.total() < one.total() - 20.0, "{sockets:?}");
+    assert!(requests.total() > one.total() + 20.0, "{requests:?}");
     let quiet = month(&Model::new(10_000.0, 10.0, 5.0));
     assert!(quiet.total() < five.total());
     assert!(

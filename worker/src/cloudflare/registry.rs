@@ -70,10 +70,11 @@ impl Registry {
         self.round
     }
 
-    /// What relay `name` answered to round `number`.
-    pub fn answered(&mut self, name: &str, sockets: u64, number: u64) -> worker::Result<()> {
+    /// What relay `name` answered to round `number`: whether it was dropped (no sockets, and
+    /// none asked for since that round left).
+    pub fn answered(&mut self, name: &str, sockets: u64, number: u64) -> worker::Result<bool> {
         let Some(known) = self.relays.get_mut(name) else {
-            return Ok(());
+            return Ok(false);
         };
         known.sockets = sockets;
         if sockets == 0 && known.joined < number {
@@ -82,16 +83,17 @@ impl Registry {
                 vec![SqlStorageValue::String(name.to_owned())],
             )?;
             self.relays.remove(name);
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
-    /// Relay `name` says how many sockets it holds (between rounds); an unknown one is not
-    /// sent rounds, so it is not counted.
-    pub fn report(&mut self, name: &str, sockets: u64) {
-        if let Some(known) = self.relays.get_mut(name) {
-            known.sockets = sockets;
-        }
+    /// Relay `name` says how many sockets it holds (between rounds; an unknown one is not
+    /// sent rounds, so it is not counted): as an answer to the latest round. Whether it was
+    /// dropped.
+    pub fn report(&mut self, name: &str, sockets: u64) -> worker::Result<bool> {
+        let latest = self.round;
+        self.answered(name, sockets, latest)
     }
 
     /// The sockets of all relays, as they last said.

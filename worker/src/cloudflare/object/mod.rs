@@ -22,6 +22,7 @@ use worker::{
 };
 
 mod archiving;
+mod links;
 mod online;
 
 use super::ids::new_id;
@@ -76,6 +77,11 @@ pub struct CommentLog {
     last_round: Cell<u64>,
     /// Readers online as last pushed (`online.rs`).
     online: RefCell<Online>,
+    /// The open links to relays, by name (`links.rs`).
+    links: RefCell<std::collections::HashMap<String, links::Link>>,
+    /// Rounds sent to relays since this instance started: on links, and as requests
+    /// (`/info`, for the tests and benchmarks).
+    sent: Cell<(u64, u64)>,
 }
 
 fn failure(status: u16, code: &str, error: String) -> Result<Response> {
@@ -99,6 +105,8 @@ impl DurableObject for CommentLog {
             sending: Cell::new(false),
             last_round: Cell::new(0),
             online: RefCell::new(Online::default()),
+            links: RefCell::new(std::collections::HashMap::new()),
+            sent: Cell::new((0, 0)),
         }
     }
 
@@ -124,6 +132,11 @@ impl DurableObject for CommentLog {
                         .collect::<Vec<_>>(),
                     "head": log.head(),
                     "hotFloor": log.store().hot_floor().unwrap_or(1),
+                    "rounds": {
+                        "linked": self.sent.get().0,
+                        "requests": self.sent.get().1,
+                        "links": self.links.borrow().len(),
+                    },
                     "tail": log.tail_len(),
                     "tailBytes": log.tail_bytes(),
                     // The object's Wasm linear memory: its heap, tail included.
@@ -320,20 +333,35 @@ impl CommentLog {
             let Ok(body) = serde_json::to_string(&round) else {
                 break;
             };
+            // On each relay's link; as a request where there is none, or for a check.
+            let mut by_request = Vec::new();
+            let names_count = names.len();
+            for name in names {
+                if !self.send_linked(&name, &body).await {
+                    by_request.push(name);
+                }
+            }
+            let (linked, requests) = self.sent.get();
+            self.sent.set((
+                linked + (names_count - by_request.len()) as u64,
+                requests + by_request.len() as u64,
+            ));
             let sent = futures::future::join_all(
-                names
+                by_request
                     .iter()
                     .map(|name| super::call_relay(&self.env, name, "round", Some(body.clone()))),
             )
             .await;
-            for (name, answer) in names.iter().zip(sent) {
+            for (name, answer) in by_request.iter().zip(sent) {
                 match answer.map(|a| a.get("sockets").and_then(|n| n.as_u64())) {
                     Ok(Some(sockets)) => {
-                        if let Err(e) = self
+                        match self
                             .registry()
-                            .map(|mut r| r.answered(name, sockets, number))
+                            .and_then(|mut r| r.answered(name, sockets, number))
                         {
-                            worker::console_warn!("the relays: {e}");
+                            Ok(true) => self.drop_link(name),
+                            Ok(false) => {}
+                            Err(e) => worker::console_warn!("the relays: {e}"),
                         }
                     }
                     // It will see the gap in the next round and ask for what it missed.

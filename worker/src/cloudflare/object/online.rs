@@ -26,7 +26,9 @@ impl CommentLog {
     pub(super) async fn presence(&self, mut req: Request) -> Result<Response> {
         let report: Report = serde_json::from_slice(&req.bytes().await?)
             .map_err(|e| worker::Error::RustError(format!("not a presence report: {e}")))?;
-        self.registry()?.report(&report.relay, report.sockets);
+        if self.registry()?.report(&report.relay, report.sockets)? {
+            self.drop_link(&report.relay);
+        }
         self.push_online().await;
         Response::ok("")
     }

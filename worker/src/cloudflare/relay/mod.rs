@@ -28,7 +28,10 @@ use worker::{
 };
 
 mod forward;
+mod link;
 mod online;
+
+use link::READER_TAG;
 
 use super::ObjectLog;
 use crate::api::{LogCallError, LogPort};
@@ -75,7 +78,7 @@ impl DurableObject for Relay {
             state.set_websocket_auto_response(&pair);
         }
         // A relay with sockets was registered when they joined (it survived hibernation).
-        let registered = !state.get_websockets().is_empty();
+        let registered = !state.get_websockets_with_tag(READER_TAG).is_empty();
         Relay {
             state,
             env,
@@ -99,21 +102,12 @@ impl DurableObject for Relay {
             "/round" => {
                 let round: Round = serde_json::from_slice(&req.bytes().await?)
                     .map_err(|e| worker::Error::RustError(format!("not a round: {e}")))?;
-                if !self.skip_round.replace(false) {
-                    self.restore();
-                    self.jobs.borrow_mut().push_back(Job::Round(round));
-                    self.drain().await;
-                }
-                let sockets = self.state.get_websockets().len();
-                if sockets == 0 {
-                    // The log stops sending rounds: the tail would go stale, so it goes now.
-                    self.registered.set(false);
-                    self.relay.borrow_mut().forget();
-                }
+                let sockets = self.take_round(round).await;
                 Response::from_json(&serde_json::json!({ "sockets": sockets }))
             }
+            "/link" => self.accept_link(),
             "/close-sockets" => {
-                let sockets = self.state.get_websockets();
+                let sockets = self.readers();
                 for ws in &sockets {
                     // The service restarts; clients come back from their cursors, spread out.
                     let _ = ws.close(
@@ -127,14 +121,14 @@ impl DurableObject for Relay {
                 if req.path() == "/fault/forget" {
                     // What an eviction leaves: the sockets, and nothing in memory.
                     self.relay.borrow_mut().forget();
-                    self.registered.set(!self.state.get_websockets().is_empty());
+                    self.registered.set(!self.readers().is_empty());
                 } else {
                     self.skip_round.set(true);
                 }
                 Response::from_json(&serde_json::json!({ "done": req.path() }))
             }
             "/info" => Response::from_json(&serde_json::json!({
-                "sockets": self.state.get_websockets().len(),
+                "sockets": self.readers().len(),
                 "head": self.relay.borrow().head(),
             })),
             other => Ok(Response::from_json(&ErrorBody {
@@ -145,12 +139,12 @@ impl DurableObject for Relay {
         }
     }
 
-    async fn websocket_message(
-        &self,
-        _ws: WebSocket,
-        _msg: WebSocketIncomingMessage,
-    ) -> Result<()> {
-        // What a reader sends changes nothing (keep-alives are answered by the runtime).
+    async fn websocket_message(&self, ws: WebSocket, msg: WebSocketIncomingMessage) -> Result<()> {
+        // What a reader sends changes nothing (keep-alives are answered by the runtime); the
+        // log's link brings rounds (`link.rs`).
+        if self.is_link(&ws) {
+            self.link_message(msg).await;
+        }
         Ok(())
     }
 
@@ -161,6 +155,10 @@ impl DurableObject for Relay {
         reason: String,
         _was_clean: bool,
     ) -> Result<()> {
+        if self.is_link(&ws) {
+            // The log dials again for its next round.
+            return Ok(());
+        }
         // The socket that kept the relay's head is going: another one keeps it.
         if seat(&ws).keeps.is_some() {
             self.keep_head(Some(&ws));
@@ -175,7 +173,10 @@ impl DurableObject for Relay {
         Ok(())
     }
 
-    async fn websocket_error(&self, _ws: WebSocket, _error: worker::Error) -> Result<()> {
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> Result<()> {
+        if self.is_link(&ws) {
+            return Ok(());
+        }
         self.sockets_changed().await;
         Ok(())
     }
@@ -207,7 +208,7 @@ impl Relay {
         if self.relay.borrow().head().is_some() {
             return;
         }
-        let seats: Vec<Seat> = self.state.get_websockets().iter().map(seat).collect();
+        let seats: Vec<Seat> = self.readers().iter().map(seat).collect();
         if let Some(head) = relay::standing(&seats) {
             self.relay.borrow_mut().start_at(head);
         }
@@ -231,14 +232,16 @@ impl Relay {
         let admitted = live::admit(
             tag.as_deref()
                 .map(|t| self.state.get_websockets_with_tag(t).len()),
-            self.state.get_websockets().len(),
+            self.readers().len(),
             MAX_SOCKETS_PER_RELAY,
         );
         match &tag {
             Some(t) => self
                 .state
-                .accept_websocket_with_tags(&server, &[t.as_str()]),
-            None => self.state.accept_web_socket(&server),
+                .accept_websocket_with_tags(&server, &[READER_TAG, t.as_str()]),
+            None => self
+                .state
+                .accept_websocket_with_tags(&server, &[READER_TAG]),
         }
         match admitted {
             Err(refusal) => {
@@ -385,7 +388,7 @@ impl Relay {
     }
 
     fn close_all(&self, code: u16, reason: &str) {
-        for ws in self.state.get_websockets() {
+        for ws in self.readers() {
             let _ = ws.close(Some(code), Some(reason));
         }
         self.relay.borrow_mut().forget();
