@@ -195,3 +195,19 @@ fn readers_online_passes_through_with_its_round_even_an_empty_one() {
     assert_eq!((r.online, r.items.len()), (Some(7), 0));
     assert_eq!(relay.head(), Some(2));
 }
+
+#[test]
+fn what_the_relay_sends_keeps_a_socket_from_idling_to_the_grain() {
+    const T: u64 = 1_761_239_864_515;
+    let s = Seat {
+        opened: T,
+        ..Seat::default()
+    };
+    assert_eq!(s.quiet_since(), T);
+    // The first send moves `sent`; the next ones within the grain write nothing.
+    let s = s.sent_at(T + 5_000).expect("moves");
+    assert_eq!(s.quiet_since(), T + 5_000);
+    assert!(s.sent_at(T + 5_000 + SENT_GRAIN_MS - 1).is_none());
+    let s = s.sent_at(T + 5_000 + SENT_GRAIN_MS).expect("moves again");
+    assert_eq!(s.quiet_since(), T + 5_000 + SENT_GRAIN_MS);
+}

@@ -26,7 +26,7 @@ impl Relay {
         let online = round
             .online
             .and_then(|online| serde_json::to_string(&contract::Presence { online }).ok());
-        for ws in self.state.get_websockets() {
+        for ws in self.readers() {
             let s = seat(&ws);
             let Some(at) = s.at else {
                 continue;
@@ -82,7 +82,7 @@ impl Relay {
         let Some(head) = self.relay.borrow().head() else {
             return;
         };
-        for ws in self.state.get_websockets() {
+        for ws in self.readers() {
             if leaving.is_some_and(|l| l == &ws) {
                 continue;
             }

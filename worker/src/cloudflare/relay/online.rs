@@ -12,7 +12,7 @@ impl Relay {
     /// [`Relay::sockets_changed`], [`contract::ONLINE_EVERY_MS`] after a change). A round's
     /// answer may have told it already; the log pushes only what changed.
     pub(super) async fn report_sockets(&self) {
-        let sockets = self.state.get_websockets().len() as u64;
+        let sockets = self.readers().len() as u64;
         let known = self.name.borrow().clone();
         let name = if known.is_empty() {
             // Woken by the alarm after hibernation: no request has named it yet.
@@ -36,7 +36,7 @@ impl Relay {
             worker::console_warn!("relay {name}: reporting its sockets: {e}");
         }
         // Sockets that came or went while this alarm ran found it still set: one more.
-        if self.state.get_websockets().len() as u64 != sockets {
+        if self.readers().len() as u64 != sockets {
             self.schedule_report().await;
         }
     }
