@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use saywhatwant_e2e::socket::{self, frame};
+use saywhatwant_e2e::Api;
+use serde_json::json;
 
 /// Long enough for a relay's report (5 s after a change) and the log's push.
 const WITHIN: Duration = Duration::from_secs(15);
@@ -49,4 +51,19 @@ async fn every_socket_hears_how_many_are_reading_as_it_changes() {
             .await
             .unwrap_or_else(|| panic!("readers online stayed at {last}"));
     }
+
+    // The last page goes too: its relay reports none and the log drops it. A page that
+    // comes back to that relay is registered again and gets what is posted.
+    drop(first);
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let mut back = socket::open("", "198.18.160.1", None).await.expect("opens");
+    frame(&mut back).await;
+    let c = Api::new()
+        .post(json!({"text": "after the relay emptied"}), "198.18.171.1")
+        .await;
+    let pushed = frame(&mut back).await;
+    assert_eq!(
+        pushed.comments.first().map(|p| p.id.as_str()),
+        Some(c.id.as_str())
+    );
 }

@@ -13,6 +13,12 @@ impl Relay {
     /// answer may have told it already; the log pushes only what changed.
     pub(super) async fn report_sockets(&self) {
         let sockets = self.readers().len() as u64;
+        if sockets == 0 {
+            // The log drops a relay that reports none: the next socket here must ask it
+            // again (and be registered), not resume from a tail no round will extend.
+            self.registered.set(false);
+            self.relay.borrow_mut().forget();
+        }
         let known = self.name.borrow().clone();
         let name = if known.is_empty() {
             // Woken by the alarm after hibernation: no request has named it yet.
