@@ -254,8 +254,11 @@ impl CommentLog {
             *online = Some(self.online_sum());
         }
         if let Reply::Moderation { state } = &mut served.reply {
+            // Asked of each relay (the operator's page, now and then): rounds on links bring
+            // no socket counts, and reports lag a change by a few seconds.
+            let sockets = self.ask_relays("info", "sockets").await;
             let f = &mut state.figures;
-            f.sockets = self.registry().map(|r| r.sockets()).unwrap_or(0);
+            f.sockets = sockets.iter().map(|(_, n)| n).sum();
             f.wasm_memory_bytes = (core::arch::wasm32::memory_size(0) * 65_536) as u64;
             f.storage_bytes = self.log().map(|l| l.store().size()).unwrap_or(0);
         }
