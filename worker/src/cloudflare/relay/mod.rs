@@ -70,6 +70,8 @@ pub struct Relay {
     online: Cell<Option<u64>>,
     /// The relay's name is in its storage, for alarms (which carry no header).
     name_stored: Cell<bool>,
+    /// A presence report is scheduled (its alarm is set).
+    report_set: Cell<bool>,
 }
 
 impl DurableObject for Relay {
@@ -90,6 +92,7 @@ impl DurableObject for Relay {
             skip_round: Cell::new(false),
             online: Cell::new(None),
             name_stored: Cell::new(false),
+            report_set: Cell::new(false),
         }
     }
 

@@ -12,6 +12,7 @@ impl Relay {
     /// [`Relay::sockets_changed`], [`contract::ONLINE_EVERY_MS`] after a change). A round's
     /// answer may have told it already; the log pushes only what changed.
     pub(super) async fn report_sockets(&self) {
+        self.report_set.set(false);
         let sockets = self.readers().len() as u64;
         if sockets == 0 {
             // The log drops a relay that reports none: the next socket here must ask it
@@ -49,8 +50,15 @@ impl Relay {
 
     /// A socket came or went: the log hears of it within [`contract::ONLINE_EVERY_MS`], unless
     /// a round's answer tells it first.
+    /// A burst (every socket reconnecting at once) costs one storage call, not one per socket:
+    /// the flag answers while the alarm is known to be set.
     pub(super) async fn sockets_changed(&self) {
+        if self.report_set.get() {
+            return;
+        }
+        // After a wake-up the flag is gone but the alarm may be set.
         if let Ok(Some(_)) = self.state.storage().get_alarm().await {
+            self.report_set.set(true);
             return;
         }
         self.schedule_report().await;
@@ -58,8 +66,9 @@ impl Relay {
 
     async fn schedule_report(&self) {
         let at = contract::ONLINE_EVERY_MS as i64;
-        if let Err(e) = self.state.storage().set_alarm(at).await {
-            worker::console_warn!("relay: scheduling a presence report: {e}");
+        match self.state.storage().set_alarm(at).await {
+            Ok(()) => self.report_set.set(true),
+            Err(e) => worker::console_warn!("relay: scheduling a presence report: {e}"),
         }
     }
 
