@@ -52,6 +52,17 @@ for _ in $(seq 1 600); do
 done
 curl -sf "http://127.0.0.1:$port/api/health" >/dev/null || { tail -50 "$log" >&2; exit 1; }
 echo "worker ready on http://127.0.0.1:$port (rate limit: $rate_limit/min)" >&2
+# The runtime's own address, behind wrangler's dev proxy (which keeps one address across
+# reloads and holds six descriptors a WebSocket: 3 000 sockets would fill this machine's 20 000).
+# The load benches connect their readers here; it is whichever of the runtime's ports serves
+# the API.
+runtime_url="http://127.0.0.1:$port"
+for rp in $(pgrep -s "$pid" -f 'socket-addr=entry=127.0.0.1:0' | head -1 | xargs -r -I{} sh -c "ss -ltnp | grep 'pid={},' | awk '{print \$4}' | sed 's/.*://'"); do
+  if curl -sf -m 2 "http://127.0.0.1:$rp/api/health" 2>/dev/null | grep -q '"ok":true'; then
+    runtime_url="http://127.0.0.1:$rp"; break
+  fi
+done
+export SWW_RUNTIME_URL="$runtime_url"
 if [ -n "$browser" ]; then
   dport=$(free_port)
   setsid chromedriver --port="$dport" >"$state/chromedriver.log" 2>&1 &

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::{SinkExt, StreamExt};
-use saywhatwant_e2e::{base_url, Api};
+use saywhatwant_e2e::{runtime_url, Api};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
@@ -43,6 +43,8 @@ struct Reader {
     doubled: u64,
     frames: u64,
     reconnects: u64,
+    /// Why sockets ended: a close code, or how the connect failed.
+    ends: HashMap<String, u64>,
 }
 
 fn ip(i: usize) -> String {
@@ -52,7 +54,7 @@ fn ip(i: usize) -> String {
 /// A reader as the page is one: follows from its cursor, and after a close comes back from
 /// it after a random wait of up to 5 s.
 async fn read(i: usize, mut cursor: String, r: Arc<Mutex<Reader>>, stop: Arc<Mutex<bool>>) {
-    let ws_base = base_url().replacen("http://", "ws://", 1);
+    let ws_base = runtime_url().replacen("http://", "ws://", 1);
     while !*stop.lock().expect("lock") {
         let url = format!("{ws_base}/api/comments/live?after={cursor}&domain=relays.bench");
         let Ok(mut req) = url.into_client_request() else {
@@ -61,47 +63,59 @@ async fn read(i: usize, mut cursor: String, r: Arc<Mutex<Reader>>, stop: Arc<Mut
         if let Ok(v) = ip(i).parse() {
             req.headers_mut().insert("CF-Connecting-IP", v);
         }
-        if let Ok((mut ws, _)) = tokio_tungstenite::connect_async(req).await {
-            // The page's keep-alive, every 30 s.
-            let mut ping = tokio::time::interval(Duration::from_secs(30));
-            ping.tick().await;
-            loop {
-                let msg = tokio::select! {
-                    m = ws.next() => m,
-                    _ = ping.tick() => {
-                        let _ = ws.send(Message::Text("ping".into())).await;
-                        continue;
-                    }
-                };
-                let Some(Ok(msg)) = msg else {
-                    break;
-                };
-                let Message::Text(t) = msg else {
-                    if matches!(msg, Message::Close(_)) {
+        let mut ended = String::from("connection lost");
+        match tokio_tungstenite::connect_async(req).await {
+            Err(e) => ended = format!("connect: {e}"),
+            Ok((mut ws, _)) => {
+                // The page's keep-alive, every 30 s.
+                let mut ping = tokio::time::interval(Duration::from_secs(30));
+                ping.tick().await;
+                loop {
+                    let msg = tokio::select! {
+                        m = ws.next() => m,
+                        _ = ping.tick() => {
+                            let _ = ws.send(Message::Text("ping".into())).await;
+                            continue;
+                        }
+                    };
+                    let Some(Ok(msg)) = msg else {
                         break;
+                    };
+                    let Message::Text(t) = msg else {
+                        if let Message::Close(frame) = msg {
+                            ended = frame.map_or("close without a code".into(), |f| {
+                                format!("close {}", u16::from(f.code))
+                            });
+                            break;
+                        }
+                        continue;
+                    };
+                    let Ok(page) = serde_json::from_str::<saywhatwant_wire::CommentsPage>(&t)
+                    else {
+                        continue;
+                    };
+                    let at = now_ms();
+                    let mut r = r.lock().expect("lock");
+                    r.frames += 1;
+                    for c in page.comments {
+                        if r.first.insert(c.text, at).is_some() {
+                            r.doubled += 1;
+                        }
                     }
-                    continue;
-                };
-                let Ok(page) = serde_json::from_str::<saywhatwant_wire::CommentsPage>(&t) else {
-                    continue;
-                };
-                let at = now_ms();
-                let mut r = r.lock().expect("lock");
-                r.frames += 1;
-                for c in page.comments {
-                    if r.first.insert(c.text, at).is_some() {
-                        r.doubled += 1;
+                    if let Some(c) = page.cursor {
+                        cursor = c;
                     }
-                }
-                if let Some(c) = page.cursor {
-                    cursor = c;
                 }
             }
         }
         if *stop.lock().expect("lock") {
             return;
         }
-        r.lock().expect("lock").reconnects += 1;
+        {
+            let mut reader = r.lock().expect("lock");
+            reader.reconnects += 1;
+            *reader.ends.entry(ended).or_default() += 1;
+        }
         let wait = (i as u64 * 7_919) % saywhatwant_wire::live::RESTART_SPREAD_MS;
         tokio::time::sleep(Duration::from_millis(wait)).await;
     }
@@ -158,7 +172,10 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
         let text = format!("{label} {k}");
         let poster = format!("10.251.{}.{}", k / 250 % 250, 1 + k % 250);
         posts.push(tokio::spawn(async move {
-            let api = Api::new();
+            // Past wrangler's dev proxy too: while thousands of sockets reconnect it fails
+            // requests as "Your worker restarted mid-request" (the runtime did not restart).
+            let mut api = Api::new();
+            api.base = runtime_url();
             let t = now_ms();
             let body = json!({"text": text, "domain": "relays.bench"}).to_string();
             match api
@@ -180,12 +197,16 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
     let sent = posted.lock().expect("lock").clone();
     let mut failed = failures.lock().expect("lock").clone();
     // Until every reader has every comment (a reader that came back late catches up from its
-    // cursor), for a minute at most.
+    // cursor), for a minute at most. By text, not by count: a POST that failed in transport may
+    // still have been stored, and reach the readers.
     let waited = tokio::time::Instant::now();
     while waited.elapsed() < Duration::from_secs(60) {
         let behind = readers
             .iter()
-            .filter(|r| r.lock().expect("lock").first.len() < sent.len())
+            .filter(|r| {
+                let r = r.lock().expect("lock");
+                sent.iter().any(|(text, _)| !r.first.contains_key(text))
+            })
             .count();
         if behind == 0 {
             break;
@@ -199,8 +220,12 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
     }
     let mut latencies = Vec::new();
     let (mut lost, mut doubled, mut frames, mut reconnects) = (0u64, 0u64, 0u64, 0u64);
+    let mut ends: HashMap<String, u64> = HashMap::new();
     for r in &readers {
         let r = r.lock().expect("lock");
+        for (why, n) in &r.ends {
+            *ends.entry(why.clone()).or_default() += n;
+        }
         doubled += r.doubled;
         frames += r.frames;
         reconnects += r.reconnects;
@@ -243,7 +268,10 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
         sent.len()
     );
     println!("| lost / doubled (all sockets) | {lost} / {doubled} |");
-    println!("| reconnects | {reconnects} |");
+    let mut ends: Vec<(String, u64)> = ends.into_iter().collect();
+    ends.sort_by_key(|e| std::cmp::Reverse(e.1));
+    let ends: Vec<String> = ends.iter().map(|(why, n)| format!("{n} {why}")).collect();
+    println!("| reconnects | {reconnects} ({}) |", ends.join(", "));
     println!(
         "| every reader had every comment | {:.1} s after the last post |",
         caught_up.as_secs_f64()

@@ -18,6 +18,13 @@ pub fn base_url() -> String {
     )
 }
 
+/// The worker's runtime itself, behind wrangler's dev proxy when scripts/with-worker.sh found
+/// it (`SWW_RUNTIME_URL`): the load benches send their thousands of sockets there, since the
+/// proxy holds six descriptors a socket and a process here may have 20 000. Else the base URL.
+pub fn runtime_url() -> String {
+    std::env::var("SWW_RUNTIME_URL").unwrap_or_else(|_| base_url())
+}
+
 pub struct Api {
     pub base: String,
     /// The address this client's reads come from: one per client, so the suites' reads stay
