@@ -55,13 +55,13 @@ test-wasm:
 
 # The live suites get a fresh worker under `wrangler dev`: an empty log object and local KV.
 test-live: app
-	scripts/with-worker.sh --rate-limit 10 cargo test -p saywhatwant-e2e --test api --test history --test log --test security -- --test-threads=8
+	scripts/with-worker.sh --rate-limit 10 cargo test -p saywhatwant-e2e --test api --test history --test log --test security --test channel_post -- --test-threads=8
 	scripts/with-worker.sh --rate-limit 0 cargo test -p saywhatwant-e2e --test bot --test bot_entities --test oversized
 	scripts/with-worker.sh --rate-limit 0 --var SOCKET_IDLE_SECONDS:3 --var ALLOWED_ORIGIN:https://site.test cargo test -p saywhatwant-e2e --test socket_limits
 	scripts/with-worker.sh --rate-limit 0 --var FAULTS:on --var RELAYS_PER_REGION:3 cargo test -p saywhatwant-e2e --test relays
 	scripts/with-worker.sh --rate-limit 0 --var HOT_COMMENTS:1000 cargo test -p saywhatwant-e2e --test archive --test presence
 	scripts/with-worker.sh --rate-limit 0 --seed-kv tests/fixtures/original-kv.json cargo test -p saywhatwant-e2e --test import
-	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser --test live --test a11y --test reading_tools --test page_tools --test video_drawer --test browser_bulk --test conversation --test returning --test ai_answer -- --test-threads=3
+	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser --test live --test a11y --test reading_tools --test page_tools --test video_drawer --test browser_bulk --test conversation --test returning --test ai_answer --test page_posts -- --test-threads=3
 	SWW_PUSH=off scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test browser -- --test-threads=3
 	# A worker of their own: slow mode and bans apply to every post the worker takes.
 	scripts/with-worker.sh --rate-limit 0 --browser cargo test -p saywhatwant-e2e --test moderation --test takedown -- --test-threads=1

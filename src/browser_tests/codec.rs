@@ -151,3 +151,30 @@ fn readers_online_is_told_apart_from_a_frame() {
     assert_eq!(codec::presence(&frame), None);
     assert!(codec::page(&frame).is_some());
 }
+
+#[wasm_bindgen_test]
+fn an_acknowledgement_reads_as_the_relay_writes_it() {
+    use saywhatwant_wire::live::Ack;
+    let stored = Ack::stored(full(), true);
+    let failed = Ack::failed(
+        Some("p7".into()),
+        429,
+        saywhatwant_wire::ErrorBody {
+            error: "too many".into(),
+            code: "rate_limited".into(),
+        },
+        Some(60),
+    );
+    for ack in [stored, failed] {
+        let text = serde_json::to_string(&ack).unwrap();
+        let json = codec::parse(&text).expect("json");
+        assert_eq!(codec::ack(&json), Some(ack), "{text}");
+        assert!(codec::page(&json).is_none() && codec::presence(&json).is_none());
+    }
+    for other in [
+        r#"{"online":3}"#,
+        r#"{"comments":[],"hasMore":false,"source":"fresh"}"#,
+    ] {
+        assert_eq!(codec::ack(&codec::parse(other).unwrap()), None, "{other}");
+    }
+}

@@ -7,6 +7,7 @@
 //! ones may be missing or `null`, and anything else is `None` (the caller's decode error).
 
 use js_sys::{Array, Object, Reflect, JSON};
+use saywhatwant_wire::live::Ack;
 use saywhatwant_wire::{BotParams, Comment, CommentsPage, ErrorBody, MessageType, Source};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -159,6 +160,21 @@ pub fn presence(v: &JsValue) -> Option<u64> {
         Some(_) => None,
         None => whole(v, "online"),
     }
+}
+
+/// The answer to a post on the live channel (`{"ack": id, "status": n, …}`).
+pub fn ack(v: &JsValue) -> Option<Ack> {
+    if !Reflect::has(v, &"ack".into()).ok()? {
+        return None;
+    }
+    Some(Ack {
+        ack: optional(v, "ack", string)?,
+        status: u16::try_from(whole(v, "status")?).ok()?,
+        comment: optional(v, "comment", |v, k| comment(&get(v, k)?))?,
+        error: optional(v, "error", string)?,
+        code: optional(v, "code", string)?,
+        retry_after: optional(v, "retryAfter", |v, k| u32::try_from(whole(v, k)?).ok())?,
+    })
 }
 
 pub fn error_body(v: &JsValue) -> Option<ErrorBody> {

@@ -36,6 +36,7 @@ impl Stream {
             if poller.set_channel(kind) {
                 // Another channel: its own bulk load, then its own socket.
                 open = None;
+                self.set_channel(None);
             }
             if let Some(o) = &open {
                 let wait = push.next_tick_ms(now_ms());
@@ -52,6 +53,8 @@ impl Stream {
                             self.arrived(page, &poller, Via::Push);
                         } else if let Some(n) = codec::presence(&json) {
                             self.0.state.online.try_set(Some(n));
+                        } else if let Some(ack) = codec::ack(&json) {
+                            self.acked(ack.ack, text);
                         }
                     }
                     Wait::Woken(Signal::Closed(n, code)) if n == o.number => {
@@ -104,6 +107,7 @@ impl Stream {
                 match Socket::open(&url, &self.0.inbox, sockets) {
                     Some(socket) => {
                         push.opened(now_ms());
+                        self.set_channel(Some(socket.handle()));
                         open = Some(Open {
                             socket,
                             number: sockets,
@@ -205,6 +209,7 @@ impl Stream {
     fn channel_lost(&self, push: &mut Push, poller: &mut Poller, clock: &mut Clock, code: u16) {
         // Only the channel says how many are reading.
         self.0.state.online.try_set(None);
+        self.set_channel(None);
         match push.closed(now_ms(), code, random()) {
             AfterClose::Poll => {}
             // The next poll is an interval away; the socket comes back well before it.

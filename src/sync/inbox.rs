@@ -59,6 +59,11 @@ impl Inbox {
         q.wake();
     }
 
+    /// Whether `other` is this inbox (a clone of it).
+    pub fn same(&self, other: &Inbox) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
     /// Forgets what is queued: several wake-ups while asleep still mean one request.
     pub fn clear(&self) {
         self.0.borrow_mut().signals.clear();

@@ -14,12 +14,13 @@ mod follow;
 mod idb;
 pub mod inbox;
 pub mod persist;
+mod posting;
 pub mod prefs;
 pub mod socket;
 pub mod store;
 pub mod wake;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -57,6 +58,10 @@ struct Inner {
     caught_up: Cell<bool>,
     /// The follow loop's inbox: wake-ups and the live channel's events.
     inbox: Inbox,
+    /// The live channel the follow loop holds, for posts (`posting.rs`).
+    channel: RefCell<Option<web_sys::WebSocket>>,
+    /// Posts sent on the channel and waiting for its answer, each with its waiter.
+    acks: RefCell<Vec<(String, Inbox)>>,
 }
 
 impl Stream {
@@ -82,6 +87,8 @@ impl Stream {
             alive: Cell::new(true),
             caught_up: Cell::new(false),
             inbox,
+            channel: RefCell::new(None),
+            acks: RefCell::new(Vec::new()),
         });
         let stream = Stream(inner);
         spawn_local(stream.clone().follow(stream.0.inbox.clone()));
@@ -113,9 +120,11 @@ impl Stream {
         }
         self.0.persist.save(comments.clone());
         let s = &self.0.state;
+        let ids: Vec<String> = comments.iter().map(|c| c.id.clone()).collect();
         s.update_timeline(|t| {
             t.merge(comments);
         });
+        self.seen(&ids);
         // While following the newest, memory keeps a bounded tail; the rest is in IndexedDB.
         // (Not while searching: the matches read from IndexedDB would go again.)
         if s.viewport.try_with_untracked(|v| v.is_following()) == Some(true)
@@ -359,46 +368,6 @@ impl Stream {
         );
         for id in ids {
             self.post(id);
-        }
-    }
-
-    fn post(&self, id: String) {
-        let this = self.clone();
-        spawn_local(async move {
-            let s = this.0.state;
-            let Some(post) = s
-                .outbox
-                .try_with_untracked(|o| o.iter().find(|p| p.id == id).cloned())
-                .flatten()
-            else {
-                return;
-            };
-            let answer = this.0.api.post(&post.body()).await;
-            if !this.alive() {
-                return;
-            }
-            match answer {
-                Ok(stored) => {
-                    s.outbox.try_update(|o| o.retain(|p| p.id != id));
-                    this.receive(vec![stored]);
-                }
-                Err(e) => this.set_state(&id, SendState::Failed(e.for_poster())),
-            }
-            this.save_outbox();
-        });
-    }
-
-    fn set_state(&self, id: &str, state: SendState) {
-        self.0.state.outbox.try_update(|o| {
-            if let Some(p) = o.iter_mut().find(|p| p.id == id) {
-                p.state = state;
-            }
-        });
-    }
-
-    fn save_outbox(&self) {
-        if let Some(posts) = self.0.state.outbox.try_with_untracked(|o| o.clone()) {
-            self.0.prefs.set_outbox(&posts);
         }
     }
 }

@@ -41,6 +41,11 @@ impl Socket {
         })
     }
 
+    /// The socket itself, for posting on it while it is open (`posting.rs`).
+    pub fn handle(&self) -> WebSocket {
+        self.ws.clone()
+    }
+
     pub fn ping(&self) {
         // Not open yet, or closing: the close event tells the loop.
         let _ = self.ws.send_with_str(saywhatwant_wire::live::PING);

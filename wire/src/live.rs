@@ -2,6 +2,10 @@
 //! bot that follow it: where it is, how it is kept alive, and what its close codes mean
 //! (docs/api.md, `GET /api/comments/live`).
 
+mod post;
+
+pub use post::{channel_post, parse_channel_post, Ack, ACK_WAIT_MS, POST_FIELD};
+
 /// Where the API lives on the site.
 pub const API_PREFIX: &str = "/api";
 /// The channel's path on the site.

@@ -49,7 +49,7 @@ impl FieldError {
         }
     }
 
-    fn unknown(field: &str, known: &[&str]) -> Self {
+    pub(crate) fn unknown(field: &str, known: &[&str]) -> Self {
         FieldError {
             code: "unknown_field",
             field: Some(field.to_owned()),
@@ -160,7 +160,7 @@ pub fn is_valid_color(c: &str) -> bool {
         && (0..3).all(|i| c[i * 3..i * 3 + 3].parse::<u16>().is_ok_and(|v| v <= 255))
 }
 
-fn object(body: &[u8]) -> Result<Map<String, Value>, FieldError> {
+pub(crate) fn object(body: &[u8]) -> Result<Map<String, Value>, FieldError> {
     match serde_json::from_slice::<Value>(body).map_err(FieldError::json)? {
         Value::Object(map) => Ok(map),
         other => Err(FieldError::json(format!("got {}", kind(&other)))),
@@ -215,10 +215,14 @@ fn name_like(field: &str, v: &Value, max_chars: usize) -> Result<Option<String>,
 }
 
 pub fn parse_new_comment(body: &[u8]) -> Result<NewComment, FieldError> {
-    let map = object(body)?;
+    new_comment(&object(body)?)
+}
+
+/// The fields of a new comment, as `POST /api/comments` and a post on the channel take them.
+pub(crate) fn new_comment(map: &Map<String, Value>) -> Result<NewComment, FieldError> {
     let mut c = NewComment::default();
     let mut text = None;
-    for (name, v) in &map {
+    for (name, v) in map {
         match name.as_str() {
             "id" => c.id = comment_id("id", v)?,
             "replyTo" => c.reply_to = comment_id("replyTo", v)?,

@@ -2,8 +2,9 @@
 //! processed, posting as `AI`, a reply id `re-…`) and the operator's (`ADMIN_TOKEN`: every
 //! `/api/admin/` route). Reading and posting as a human need neither.
 
-/// What a request proved about itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a request proved about itself (kept with a live socket for what it posts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Credential {
     /// No `Authorization` header.
     Missing,

@@ -1,17 +1,18 @@
 //! The comment endpoints: each turns an HTTP request into one log command.
 
 use saywhatwant_wire::{
-    is_reserved_id, is_valid_id, origin_host, parse_new_comment, parse_patch, CommentsQuery,
-    MessageType, Stats,
+    is_reserved_id, is_valid_id, origin_host, parse_new_comment, parse_patch, Comment,
+    CommentsQuery, MessageType, NewComment, Stats,
 };
+use serde::{Deserialize, Serialize};
 
 use super::auth::Credential;
 use super::error::{ApiError, BotOnly};
 use super::port::LogPort;
-use super::{json, limit, Body, Config, Ctx, Request, Response};
+use super::{json, limit_key, Body, Config, Ctx, Request, Response};
 use crate::kv::Kv;
 use crate::log::command::{Command, Reply};
-use crate::rate_limit::{Bucket, RateLimiter};
+use crate::rate_limit::{client_key, Bucket, RateLimiter};
 use crate::recent;
 
 fn query(req: &Request<'_>) -> Result<CommentsQuery, ApiError> {
@@ -120,39 +121,72 @@ pub(super) fn require_bot(credential: Credential, why: BotOnly) -> Result<(), Ap
     }
 }
 
-/// `network`: the sender's label, `None` for bots (whom the operator's rules exempt).
+/// Who is posting, as the Worker settled it: from an HTTP request's headers, or when a socket
+/// opened (a post on the channel carries nothing of its own, `channel.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poster {
+    pub credential: Credential,
+    /// The network the posting allowance is counted under (`client_key`).
+    pub key: String,
+    /// The label stored with the comment; `None` for bots (whom the operator's rules exempt).
+    pub network: Option<String>,
+    /// The comment's `domain` when it names none: the host of the page that sent it.
+    pub domain: String,
+}
+
+impl Poster {
+    pub(super) fn of<L, K, R>(ctx: &Ctx<'_, L, K, R>, req: &Request<'_>) -> Poster {
+        let credential = ctx.credential(req);
+        Poster {
+            credential,
+            key: client_key(req.client_ip),
+            network: (credential != Credential::Bot).then(|| ctx.network(req)),
+            domain: req
+                .origin
+                .and_then(origin_host)
+                .unwrap_or_else(|| "unknown".into()),
+        }
+    }
+}
+
 pub async fn post<L: LogPort, K, R: RateLimiter>(
     ctx: &Ctx<'_, L, K, R>,
     req: &Request<'_>,
-    bot: bool,
-    network: Option<String>,
 ) -> Result<Response, ApiError> {
     let new = parse_new_comment(json_body(req)?)?;
-    let credential = ctx.credential(req);
+    let (comment, created) = submit(ctx, &Poster::of(ctx, req), new).await?;
+    Ok(json(if created { 201 } else { 200 }, &comment))
+}
+
+/// A validated comment from `poster` into the log: the credential rules, the posting
+/// allowance, then one append, answered once it is committed. HTTP and the channel both post
+/// through here. `true` when it was stored now, `false` when its id was stored before.
+pub async fn submit<L: LogPort, K, R: RateLimiter>(
+    ctx: &Ctx<'_, L, K, R>,
+    poster: &Poster,
+    new: NewComment,
+) -> Result<(Comment, bool), ApiError> {
     if new.message_type == MessageType::Ai {
-        require_bot(credential, BotOnly::PostAsAi)?;
+        require_bot(poster.credential, BotOnly::PostAsAi)?;
     }
     if new.id.as_deref().is_some_and(is_reserved_id) {
-        require_bot(credential, BotOnly::ReplyId)?;
+        require_bot(poster.credential, BotOnly::ReplyId)?;
     }
-    // After validation, so a malformed post does not use up the sender's allowance.
-    if !bot {
-        limit(ctx, req, Bucket::Post).await?;
+    // After validation, so a malformed post does not use up the sender's allowance; the bots
+    // and the operator are exempt, so a flood of visitors cannot silence them.
+    if !matches!(poster.credential, Credential::Bot | Credential::Admin) {
+        limit_key(ctx, &poster.key, Bucket::Post).await?;
     }
-    let default_domain = req
-        .origin
-        .and_then(origin_host)
-        .unwrap_or_else(|| "unknown".into());
     match ctx
         .log
         .call(Command::Append {
             comment: Box::new(new),
-            default_domain,
-            network,
+            default_domain: poster.domain.clone(),
+            network: poster.network.clone(),
         })
         .await?
     {
-        Reply::Appended { comment, created } => Ok(json(if created { 201 } else { 200 }, &comment)),
+        Reply::Appended { comment, created } => Ok((comment, created)),
         Reply::Refused { refusal } => Err(ApiError::Refused(refusal)),
         other => Err(unexpected(other)),
     }

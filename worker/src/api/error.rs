@@ -113,6 +113,15 @@ impl ApiError {
         }
     }
 
+    /// Seconds the client is told to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::RateLimited(secs) => Some(*secs),
+            ApiError::Refused(Refusal::SlowMode { seconds }) => Some(*seconds),
+            _ => None,
+        }
+    }
+
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: self.to_string(),

@@ -3,6 +3,7 @@
 //! validation, credentials, limits) and asks the log object only to sequence, store and read.
 
 pub mod auth;
+pub mod channel;
 mod comments;
 pub mod error;
 mod import;
@@ -17,6 +18,7 @@ use crate::kv::Kv;
 use crate::rate_limit::{client_key, network_label, Bucket, RateLimiter};
 
 pub use auth::Credential;
+pub use comments::Poster;
 pub use error::ApiError;
 pub use port::{LocalLog, LogCallError, LogPort};
 
@@ -153,6 +155,8 @@ pub struct LiveRequest {
     pub query: CommentsQuery,
     /// The network it is counted under (`client_key`); `None` for bots, which are exempt.
     pub network: Option<String>,
+    /// Who the socket's posts come from (`channel.rs`), settled now from the upgrade's headers.
+    pub poster: Poster,
 }
 
 pub struct Ctx<'a, L, K, R> {
@@ -207,11 +211,10 @@ pub async fn handle<L: LogPort, K: Kv, R: RateLimiter>(
 pub fn error_response(e: &ApiError) -> Response {
     let mut r = json(e.status(), &e.body());
     r.headers.push(("Cache-Control", "no-store".into()));
+    if let Some(secs) = e.retry_after() {
+        r.headers.push(("Retry-After", secs.to_string()));
+    }
     match e {
-        ApiError::RateLimited(secs) => r.headers.push(("Retry-After", secs.to_string())),
-        ApiError::Refused(saywhatwant_wire::moderation::Refusal::SlowMode { seconds }) => {
-            r.headers.push(("Retry-After", seconds.to_string()))
-        }
         ApiError::MethodNotAllowed { allow, .. } => r.headers.push(("Allow", (*allow).into())),
         ApiError::Unauthorized(_) => r
             .headers
@@ -285,12 +288,10 @@ async fn route<L: LogPort, K: Kv, R: RateLimiter>(
             Outcome::Live(LiveRequest {
                 query,
                 network: (!bot).then(|| client_key(req.client_ip)),
+                poster: Poster::of(ctx, req),
             })
         }),
-        ("POST", "/api/comments") => {
-            let network = (credential != Credential::Bot).then(|| ctx.network(req));
-            comments::post(ctx, req, bot, network).await.map(respond)
-        }
+        ("POST", "/api/comments") => comments::post(ctx, req).await.map(respond),
         ("POST", "/api/admin/import") => import::run(ctx, req).await.map(respond),
         ("POST", ADMIN_ACTIONS_PATH) => moderation::act(ctx, req).await.map(respond),
         ("GET", ADMIN_STATE_PATH) => moderation::state(ctx, req).await.map(respond),
@@ -339,10 +340,19 @@ async fn limit<L, K, R: RateLimiter>(
     req: &Request<'_>,
     bucket: Bucket,
 ) -> Result<(), ApiError> {
+    limit_key(ctx, &client_key(req.client_ip), bucket).await
+}
+
+/// Counts one more thing against network `key`'s allowance in `bucket`.
+async fn limit_key<L, K, R: RateLimiter>(
+    ctx: &Ctx<'_, L, K, R>,
+    key: &str,
+    bucket: Bucket,
+) -> Result<(), ApiError> {
     if !ctx.config.rate_limit {
         return Ok(());
     }
-    match ctx.limiter.allow(bucket, &client_key(req.client_ip)).await {
+    match ctx.limiter.allow(bucket, key).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(ApiError::RateLimited(RETRY_AFTER_SECS)),
         // A broken limiter fails open: the log and the bindings' own limits still protect

@@ -144,11 +144,27 @@ impl LogPort for ObjectLog {
     }
 }
 
-/// The two Rate Limiting bindings; a missing one (a misconfigured deployment) limits nothing.
+/// The Rate Limiting bindings; a missing one (a misconfigured deployment) limits nothing.
 struct Limiters {
     posts: Option<worker::RateLimiter>,
     reads: Option<worker::RateLimiter>,
     wrong_credentials: Option<worker::RateLimiter>,
+}
+
+impl Limiters {
+    /// The bindings are the script's: the Worker and the relays count in the same buckets.
+    fn of(env: &Env) -> Limiters {
+        Limiters {
+            posts: env.rate_limiter("POST_LIMITER").ok(),
+            reads: env.rate_limiter("READ_LIMITER").ok(),
+            wrong_credentials: env.rate_limiter("CREDENTIAL_LIMITER").ok(),
+        }
+    }
+}
+
+/// `RATE_LIMIT_PER_MINUTE = "0"` turns the limits off (local load tests).
+fn rate_limit_on(env: &Env) -> bool {
+    var(env, "RATE_LIMIT_PER_MINUTE").as_deref().map(str::trim) != Some("0")
 }
 
 impl RateLimiter for Limiters {
@@ -223,7 +239,7 @@ async fn fetch(
 ) -> worker::Result<worker::Response> {
     let config = Config {
         allowed_origin: var(&env, "ALLOWED_ORIGIN").unwrap_or_else(|| "*".into()),
-        rate_limit: var(&env, "RATE_LIMIT_PER_MINUTE").as_deref().map(str::trim) != Some("0"),
+        rate_limit: rate_limit_on(&env),
         bot_token: env
             .secret("BOT_TOKEN")
             .ok()
@@ -269,11 +285,7 @@ async fn fetch(
     };
     let log = ObjectLog::of(&env)?;
     let kv = kv::WorkersKv(env.kv(KV_BINDING)?);
-    let limiter = Limiters {
-        posts: env.rate_limiter("POST_LIMITER").ok(),
-        reads: env.rate_limiter("READ_LIMITER").ok(),
-        wrong_credentials: env.rate_limiter("CREDENTIAL_LIMITER").ok(),
-    };
+    let limiter = Limiters::of(&env);
     let ctx = Ctx {
         log: &log,
         kv: &kv,
@@ -323,6 +335,9 @@ async fn fetch(
             if let Some(network) = &live.network {
                 forward.set(relay::NETWORK_HEADER, network)?;
             }
+            let poster = serde_json::to_string(&live.poster)
+                .map_err(|e| worker::Error::RustError(e.to_string()))?;
+            forward.set(relay::POSTER_HEADER, &poster)?;
             let relays = env.durable_object(RELAY_BINDING)?;
             let namespace = relays.id_from_name(&name)?;
             // The hint places a relay when it is first made; "any": where the Worker runs.

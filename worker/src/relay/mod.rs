@@ -16,6 +16,7 @@ use std::collections::VecDeque;
 use saywhatwant_wire::{Comment, CommentsPage, Cursor, Source};
 use serde::{Deserialize, Serialize};
 
+use crate::api::Poster;
 use crate::log::live::FRAME_SIZE;
 use crate::log::Filter;
 
@@ -255,6 +256,9 @@ pub struct Seat {
     /// busy does not ping, and is not idle.
     #[serde(default)]
     pub sent: u64,
+    /// Who its posts come from, as the Worker settled it when the socket opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poster: Option<Poster>,
 }
 
 /// How stale a seat's `sent` may be (each update is a write of the socket's attachment).

@@ -7,11 +7,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use futures::executor::block_on;
-use saywhatwant_api::api::{self, Body, Config, Ctx, LocalLog, Outcome, Response};
+use saywhatwant_api::api::{self, Body, Config, Ctx, LocalLog, Outcome, Poster, Response};
 use saywhatwant_api::log::{Log, LogStore, MemoryStore, Usage};
 use saywhatwant_api::memory_kv::MemoryKv;
 use saywhatwant_api::rate_limit::{Bucket, RateLimiter};
 use saywhatwant_api::recent::{self, RecentView};
+use saywhatwant_wire::live::Ack;
 use saywhatwant_wire::{Comment, CommentsPage, CommentsQuery};
 use serde_json::Value;
 
@@ -251,6 +252,28 @@ impl Harness {
             Outcome::Respond(r) => Err(r),
             other => panic!("not a socket: {other:?}"),
         }
+    }
+}
+
+impl Harness {
+    /// Who a socket opened by `r` (made an upgrade) posts as: what the Worker hands its relay.
+    pub fn socket_of(&self, mut r: Req<'_>) -> Poster {
+        r.websocket = true;
+        match self.send(r) {
+            Outcome::Live(live) => live.poster,
+            other => panic!("not a socket: {other:?}"),
+        }
+    }
+
+    /// One message on that socket, answered as its relay answers it.
+    pub fn on_socket(&self, poster: &Poster, message: &str) -> Ack {
+        let ctx = Ctx {
+            log: &self.log,
+            kv: &self.kv,
+            limiter: &self.limiter,
+            config: &self.config,
+        };
+        block_on(api::channel::post(&ctx, poster, message.as_bytes()))
     }
 }
 

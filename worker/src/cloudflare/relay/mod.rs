@@ -30,6 +30,7 @@ use worker::{
 mod forward;
 mod link;
 mod online;
+mod post;
 
 use link::READER_TAG;
 
@@ -47,6 +48,8 @@ use saywhatwant_wire::live as contract;
 pub const RELAY_HEADER: &str = "X-Sww-Relay";
 /// The network a socket is counted under, set by the Worker (absent: a bot, exempt).
 pub const NETWORK_HEADER: &str = "X-Sww-Network";
+/// Who the socket's posts come from (`api::Poster` as JSON), set by the Worker.
+pub const POSTER_HEADER: &str = "X-Sww-Poster";
 
 enum Job {
     Round(Round),
@@ -143,11 +146,17 @@ impl DurableObject for Relay {
     }
 
     async fn websocket_message(&self, ws: WebSocket, msg: WebSocketIncomingMessage) -> Result<()> {
-        // What a reader sends changes nothing (keep-alives are answered by the runtime); the
-        // log's link brings rounds (`link.rs`).
+        // The log's link brings rounds (`link.rs`); a reader sends posts (`post.rs`).
+        // Keep-alives never get here: the runtime answers them.
         if self.is_link(&ws) {
             self.link_message(msg).await;
+            return Ok(());
         }
+        let message = match &msg {
+            WebSocketIncomingMessage::String(text) => text.as_bytes(),
+            WebSocketIncomingMessage::Binary(bytes) => bytes.as_slice(),
+        };
+        self.post(&ws, message).await;
         Ok(())
     }
 
@@ -252,12 +261,17 @@ impl Relay {
                 server.close(Some(code), Some(reason))?;
             }
             Ok(()) => {
+                let poster = req
+                    .headers()
+                    .get(POSTER_HEADER)?
+                    .and_then(|p| serde_json::from_str(&p).ok());
                 server.serialize_attachment(Seat {
                     filter: Filter::of(&q),
                     opened: Date::now().as_millis(),
                     at: None,
                     keeps: None,
                     sent: 0,
+                    poster,
                 })?;
                 if !self.name_stored.replace(true) {
                     let name = self.name.borrow().clone();
