@@ -84,11 +84,11 @@ fn main() {
             ..*m
         });
         let posts = month(&Model {
-            posts_over_socket: true,
+            posts_over_socket: false,
             ..*m
         });
         println!(
-            "With five rows a comment: ${:.2}. With a request per round per relay instead of the links: ${:.2}. Not built yet: posts over the readers' sockets ${:.2}.\n",
+            "With five rows a comment: ${:.2}. With a request per round per relay instead of the links: ${:.2}. With people's posts over HTTP instead of their sockets: ${:.2}.\n",
             five_rows.total(),
             requests.total(),
             posts.total()

@@ -82,8 +82,9 @@ pub struct Model {
     /// relay; one round in 30 s a relay still goes as a request, the link's check) instead of
     /// one request each. Built (`cloudflare/object/links.rs`); `false` prices the requests.
     pub rounds_over_sockets: bool,
-    /// Readers post over their relay socket (a message in, then the relay's request to the
-    /// log) instead of a Worker request (not built: a what-if).
+    /// People post over their relay socket (a message in, then the relay's request to the
+    /// log) instead of a Worker request, as the page does while it holds one; bots post over
+    /// HTTP.
     pub posts_over_socket: bool,
     pub sessions_per_day: f64,
     pub reconnects_per_day: f64,
@@ -110,7 +111,7 @@ impl Model {
             bytes_per_comment: 600.0,
             hot_comments: 50_000.0,
             rounds_over_sockets: true,
-            posts_over_socket: false,
+            posts_over_socket: true,
             sessions_per_day: 4.0,
             reconnects_per_day: 24.0,
             visible_ping_s: 30.0,
