@@ -57,11 +57,17 @@ echo "worker ready on http://127.0.0.1:$port (rate limit: $rate_limit/min)" >&2
 # The load benches connect their readers here; it is whichever of the runtime's ports serves
 # the API.
 runtime_url="http://127.0.0.1:$port"
-for rp in $(pgrep -s "$pid" -f 'socket-addr=entry=127.0.0.1:0' | head -1 | xargs -r -I{} sh -c "ss -ltnp | grep 'pid={},' | awk '{print \$4}' | sed 's/.*://'"); do
-  if curl -sf -m 2 "http://127.0.0.1:$rp/api/health" 2>/dev/null | grep -q '"ok":true'; then
-    runtime_url="http://127.0.0.1:$rp"; break
-  fi
-done
+runtime=$(pgrep -s "$pid" -f 'socket-addr=entry=127.0.0.1:0' | head -1 || true)
+if [ -n "$runtime" ]; then
+  # Its other ports are the inspector and a Cap'n Proto debug port, which must not be sent HTTP.
+  skip=$(tr '\0' ' ' < "/proc/$runtime/cmdline" | grep -o 'inspector-addr=[^ ]*\|debug-port=[^ ]*' | sed 's/.*://' | tr '\n' ' ')
+  for rp in $(ss -ltnp | grep "pid=$runtime," | awk '{print $4}' | sed 's/.*://'); do
+    case " $skip " in *" $rp "*) continue ;; esac
+    if curl -sf -m 2 "http://127.0.0.1:$rp/api/health" 2>/dev/null | grep -q '"ok":true'; then
+      runtime_url="http://127.0.0.1:$rp"; break
+    fi
+  done
+fi
 export SWW_RUNTIME_URL="$runtime_url"
 if [ -n "$browser" ]; then
   dport=$(free_port)

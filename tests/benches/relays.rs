@@ -142,10 +142,20 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
     }
     // Until every socket is on a relay.
     let mut relays = Vec::new();
+    let seating = tokio::time::Instant::now();
     for _ in 0..600 {
-        let info = api
-            .send_as_admin("GET", "/api/admin/object", None, "10.250.0.1")
-            .await;
+        // The object's figures ask every relay, which may be busy seating its sockets: a
+        // request that times out is asked again.
+        let info = match api
+            .try_send_as_admin("GET", "/api/admin/object", None, "10.250.0.1")
+            .await
+        {
+            Ok(info) => info,
+            Err(e) => {
+                eprintln!("the object's figures: {e}");
+                continue;
+            }
+        };
         relays = info.body["relays"].as_array().cloned().unwrap_or_default();
         let on: u64 = relays.iter().filter_map(|r| r["sockets"].as_u64()).sum();
         if on >= n as u64 {
@@ -153,6 +163,11 @@ async fn run(api: &Api, label: &str, drop_halfway: bool) {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    eprintln!(
+        "{} sockets seated in {:.1} s",
+        n,
+        seating.elapsed().as_secs_f64()
+    );
     let gap = Duration::from_micros(1_000_000 / rate.max(1));
     let total = (rate * seconds) as usize;
     // Posters are many people: each comment is sent at its moment, whatever the others wait.

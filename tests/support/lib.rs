@@ -117,12 +117,24 @@ impl Api {
         body: Option<String>,
         ip: &str,
     ) -> Answer {
+        self.try_send_as_admin(method, path, body, ip)
+            .await
+            .expect("the worker answers")
+    }
+
+    /// [`Api::send_as_admin`], with a failed request as a value.
+    pub async fn try_send_as_admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        ip: &str,
+    ) -> Result<Answer, reqwest::Error> {
         let admin = std::env::var("ADMIN_TOKEN").expect(
             "ADMIN_TOKEN is not set: run these suites through `make test` (scripts/with-worker.sh)",
         );
         self.try_send_with(method, path, body, ip, Some(&admin))
             .await
-            .expect("the worker answers")
     }
 
     /// Posts as a bot (AI comments and `re-` ids need it) and returns the stored copy.
