@@ -12,15 +12,6 @@ use saywhatwant_e2e::webdriver::Browser;
 use saywhatwant_e2e::Api;
 use serde_json::json;
 
-async fn server_count(api: &Api, text: &str) -> usize {
-    api.page("/api/comments?limit=1000&fresh=true&order=desc")
-        .await
-        .comments
-        .iter()
-        .filter(|c| c.text == text)
-        .count()
-}
-
 #[tokio::test]
 async fn a_comment_typed_in_one_browser_appears_in_another() {
     let (a, b) = tokio::join!(open(), open());
@@ -129,10 +120,10 @@ async fn a_failed_post_keeps_its_text_and_a_retry_stores_it_once() {
         .await;
     b.click(&retry).await;
     wait_shown(&b, &text, true).await;
-    assert_eq!(server_count(&api, &text).await, 1);
+    assert_eq!(api.stored_count(&text).await, 1);
     tokio::time::sleep(Duration::from_secs(6)).await;
     assert_eq!(count(&b, &text).await, 1, "shown once");
-    assert_eq!(server_count(&api, &text).await, 1, "stored once");
+    assert_eq!(api.stored_count(&text).await, 1, "stored once");
     b.quit().await;
 }
 

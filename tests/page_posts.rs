@@ -62,16 +62,6 @@ async fn posts(b: &Browser) -> (u64, u64, u64) {
     (n(0), n(1), n(2))
 }
 
-/// How many stored comments have `text` (the newest 200, fresh).
-async fn stored(api: &Api, text: &str) -> usize {
-    api.page("/api/comments?fresh=true&limit=200")
-        .await
-        .comments
-        .iter()
-        .filter(|c| c.text == text)
-        .count()
-}
-
 #[tokio::test]
 async fn a_page_on_the_channel_posts_on_its_socket() {
     if polling_only() {
@@ -89,7 +79,7 @@ async fn a_page_on_the_channel_posts_on_its_socket() {
         (0, 1, 0),
         "(HTTP posts, socket posts, acks dropped)"
     );
-    assert_eq!(stored(&api, &text).await, 1);
+    assert_eq!(api.stored_count(&text).await, 1);
     assert_eq!(count(&b, &text).await, 1);
     b.quit().await;
 }
@@ -111,7 +101,7 @@ async fn a_lost_acknowledgement_is_made_good_by_the_frame_that_brings_the_post()
     let (http, on_socket, dropped) = posts(&b).await;
     assert_eq!((http, on_socket), (0, 1), "no HTTP post");
     assert!(dropped >= 1);
-    assert_eq!(stored(&api, &text).await, 1);
+    assert_eq!(api.stored_count(&text).await, 1);
     assert_eq!(count(&b, &text).await, 1);
     b.quit().await;
 }
@@ -138,7 +128,7 @@ async fn a_post_on_a_deaf_socket_goes_over_http_and_is_stored_once() {
     .await;
     wait_shown(&b, &text, true).await;
     assert_eq!(posts(&b).await.1, 1, "sent on the socket first");
-    assert_eq!(stored(&api, &text).await, 1, "stored once");
+    assert_eq!(api.stored_count(&text).await, 1, "stored once");
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(count(&b, &text).await, 1, "shown once");
     b.quit().await;

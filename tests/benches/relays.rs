@@ -52,9 +52,10 @@ fn ip(i: usize) -> String {
 }
 
 /// A reader as the page is one: follows from its cursor, and after a close comes back from
-/// it after a random wait of up to 5 s.
+/// it, after a random wait of up to 5 s when the operator closed it, else with back-off.
 async fn read(i: usize, mut cursor: String, r: Arc<Mutex<Reader>>, stop: Arc<Mutex<bool>>) {
     let ws_base = runtime_url().replacen("http://", "ws://", 1);
+    let mut failures = 0u32;
     while !*stop.lock().expect("lock") {
         let url = format!("{ws_base}/api/comments/live?after={cursor}&domain=relays.bench");
         let Ok(mut req) = url.into_client_request() else {
@@ -111,12 +112,20 @@ async fn read(i: usize, mut cursor: String, r: Arc<Mutex<Reader>>, stop: Arc<Mut
         if *stop.lock().expect("lock") {
             return;
         }
+        // As the page does (`model/push.rs`): after the operator's close (1012) a random part
+        // of 5 s; after a refusal or a failed connect, back-off from 2 s, reset by a frame.
+        let jitter = (i as u64 * 7_919 % 1_000) as f64 / 1_000.0;
+        let wait = if ended == "close 1012" {
+            (jitter * saywhatwant_wire::live::RESTART_SPREAD_MS as f64) as u64
+        } else {
+            failures += 1;
+            saywhatwant_wire::backoff_ms(2_000, 60_000, failures, jitter)
+        };
         {
             let mut reader = r.lock().expect("lock");
             reader.reconnects += 1;
             *reader.ends.entry(ended).or_default() += 1;
         }
-        let wait = (i as u64 * 7_919) % saywhatwant_wire::live::RESTART_SPREAD_MS;
         tokio::time::sleep(Duration::from_millis(wait)).await;
     }
 }

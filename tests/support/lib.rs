@@ -137,6 +137,16 @@ impl Api {
             .await
     }
 
+    /// How many of the newest 1 000 stored comments (fresh) have exactly `text`.
+    pub async fn stored_count(&self, text: &str) -> usize {
+        self.page("/api/comments?limit=1000&fresh=true&order=desc")
+            .await
+            .comments
+            .iter()
+            .filter(|c| c.text == text)
+            .count()
+    }
+
     /// Posts as a bot (AI comments and `re-` ids need it) and returns the stored copy.
     pub async fn post_as_bot(&self, body: Value) -> Comment {
         let a = self

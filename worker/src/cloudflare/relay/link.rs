@@ -23,9 +23,17 @@ pub const READER_TAG: &str = "reader";
 pub const LINK_TAG: &str = "log";
 
 impl Relay {
-    /// The readers' sockets (not the log's link).
+    /// The readers' open sockets (not the log's link). One the relay closed stays in the
+    /// runtime's list until its close event: after the operator closed them all, or a
+    /// restart, those would fill the relay's count while their readers come back.
     pub(super) fn readers(&self) -> Vec<WebSocket> {
-        self.state.get_websockets_with_tag(READER_TAG)
+        self.open_with_tag(READER_TAG)
+    }
+
+    pub(super) fn open_with_tag(&self, tag: &str) -> Vec<WebSocket> {
+        let mut sockets = self.state.get_websockets_with_tag(tag);
+        sockets.retain(|ws| ws.as_ref().ready_state() == web_sys::WebSocket::OPEN);
+        sockets
     }
 
     pub(super) fn is_link(&self, ws: &WebSocket) -> bool {

@@ -242,8 +242,7 @@ impl Relay {
         let pair = WebSocketPair::new()?;
         let server = pair.server;
         let admitted = live::admit(
-            tag.as_deref()
-                .map(|t| self.state.get_websockets_with_tag(t).len()),
+            tag.as_deref().map(|t| self.open_with_tag(t).len()),
             self.readers().len(),
             MAX_SOCKETS_PER_RELAY,
         );
