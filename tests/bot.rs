@@ -1,5 +1,5 @@
 //! The bot against the real worker: one reply per comment, marked processed, on the live
-//! channel and by polling; a crash between its POST and its PATCH; a reply id someone else
+//! channel (the reply posted on the bot's socket) and by polling; a crash between its POST and its PATCH; a reply id someone else
 //! holds; a model that is down; a poison comment among good ones.
 
 use std::time::{Duration, Instant};
@@ -88,6 +88,7 @@ async fn on_the_live_channel_a_comment_gets_exactly_one_reply_and_is_marked() {
     let api = Api::new();
     let domain = "bot-live.test";
     let mut bot = Bot::new(client(), Echo, me()).for_domain(Some(domain.into()));
+    let on_channel = bot.posted_on_channel();
     // A long poll interval: only the channel can answer in time.
     let running = tokio::spawn(async move { bot.run(Duration::from_secs(30), true).await });
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -97,6 +98,8 @@ async fn on_the_live_channel_a_comment_gets_exactly_one_reply_and_is_marked() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     running.abort();
     exactly_one_reply(&api, &original, domain).await;
+    // The reply went on the bot's socket, not as a request of its own.
+    assert_eq!(on_channel.load(std::sync::atomic::Ordering::Relaxed), 1);
 }
 
 #[tokio::test]

@@ -23,16 +23,19 @@ mod status;
 pub use client::{ApiClient, ClientError};
 pub use entities::{Config, ConfigError, Entity};
 pub use ledger::{Ledger, Verdict, MAX_ATTEMPTS};
-pub use live::{live_url, Channel, LiveError};
+pub use live::{live_url, Channel, ChannelPoster, LiveError};
 pub use responder::{Echo, OpenAi, Responder, ResponderError};
 pub use status::Status;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
+use saywhatwant_wire::live::Ack;
 use saywhatwant_wire::{BotParams, Comment, MessageType};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use prompt::Answer;
 use queue::{Job, RateBook};
@@ -128,6 +131,10 @@ pub struct Bot<R> {
     since_ms: u64,
     /// How far the stream has been read: the live channel resumes here.
     cursor: Option<String>,
+    /// The open live channel's poster: replies go there first (`post`).
+    channel: std::sync::Mutex<Option<ChannelPoster>>,
+    /// Replies posted on the channel (the rest went over HTTP).
+    on_channel: Arc<AtomicU64>,
 }
 
 fn now_ms() -> u64 {
@@ -155,7 +162,15 @@ impl<R: Responder> Bot<R> {
             status: Status::default(),
             since_ms: now_ms(),
             cursor: None,
+            channel: std::sync::Mutex::new(None),
+            on_channel: Arc::default(),
         }
+    }
+
+    /// How many replies went on the live channel so far (the rest over HTTP); readable while
+    /// the bot runs.
+    pub fn posted_on_channel(&self) -> Arc<AtomicU64> {
+        self.on_channel.clone()
     }
 
     /// Restricts the bot to one site's comments (`None`: every site).
@@ -349,7 +364,7 @@ impl<R: Responder> Bot<R> {
             "replyTo": original.id,
             "botParams": BotParams { entity: Some(job.entity.id.clone()), ..Default::default() },
         });
-        let (stored, created) = self.api.post(&reply).await?;
+        let (stored, created) = self.post(&reply).await?;
         // A reply already stored under our id is ours only if we wrote it (a crash between
         // the POST and the PATCH); anything else must not close the comment in our name.
         if !created && !is_own(&stored, original, &speaker) {
@@ -365,6 +380,42 @@ impl<R: Responder> Bot<R> {
             self.api.mark_processed(&original.id).await?;
         }
         Ok(Done::Posted)
+    }
+
+    /// Posts a reply: on the live channel while it is open, else (or when it gives no answer,
+    /// or cannot take the post) over HTTP, under the same id, so it is stored once.
+    async fn post(&self, reply: &Value) -> Result<(Comment, bool), ClientError> {
+        let poster = self.channel.lock().ok().and_then(|p| p.clone());
+        if let Some(ack) = match poster {
+            Some(p) => p.post(reply).await,
+            None => None,
+        } {
+            match ack {
+                Ack {
+                    status: status @ (200 | 201),
+                    comment: Some(stored),
+                    ..
+                } => {
+                    self.on_channel.fetch_add(1, Ordering::Relaxed);
+                    return Ok((stored, status == 201));
+                }
+                Ack { status, code, .. }
+                    if status >= 500 || code.as_deref() == Some("post_over_http") => {}
+                Ack {
+                    status: 429,
+                    retry_after,
+                    ..
+                } => return Err(ClientError::RateLimited(retry_after.unwrap_or(60).into())),
+                Ack { status, error, .. } => {
+                    return Err(ClientError::Refused {
+                        url: "the live channel".into(),
+                        status,
+                        message: error.unwrap_or_default(),
+                    })
+                }
+            }
+        }
+        self.api.post(reply).await
     }
 
     /// Runs for ever: follows the live channel and answers as comments land; when the
@@ -419,6 +470,19 @@ impl<R: Responder> Bot<R> {
             .await
             .map_err(|e| e.to_string())?;
         eprintln!("{}: following the live channel", self.me.name);
+        self.set_channel(Some(channel.poster()));
+        let ended = self.follow_on(&mut channel, tick).await;
+        self.set_channel(None);
+        ended
+    }
+
+    fn set_channel(&self, poster: Option<ChannelPoster>) {
+        if let Ok(mut p) = self.channel.lock() {
+            *p = poster;
+        }
+    }
+
+    async fn follow_on(&mut self, channel: &mut Channel, tick: Duration) -> Result<(), String> {
         loop {
             tokio::select! {
                 frame = channel.next() => {

@@ -1,12 +1,21 @@
 //! The live channel from the bot's side: a WebSocket to `/api/comments/live` that receives
 //! every comment as the log commits it. Frames are `GET /api/comments` pages; the bot keeps
-//! the last cursor and resumes from it when the socket drops, so nothing is missed.
+//! the last cursor and resumes from it when the socket drops, so nothing is missed. Its
+//! replies go on the same socket (`{"post": …}`, answered by an acknowledgement; docs/api.md),
+//! which spares the service a Worker request each.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
+use saywhatwant_wire::live::Ack;
 use saywhatwant_wire::{live, CommentsPage, CommentsQuery, Cursor};
+use serde_json::Value;
 use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
 use tokio::time::{timeout, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
@@ -30,10 +39,108 @@ pub enum LiveError {
     Broken(String),
 }
 
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Sink = Arc<tokio::sync::Mutex<SplitSink<Socket, Message>>>;
+/// Posts on the channel waiting for their acknowledgement, by id.
+type Acks = Arc<Mutex<HashMap<String, oneshot::Sender<Ack>>>>;
+
+/// The live channel. A task reads the socket, so acknowledgements reach the bot's answers
+/// while its follow loop is busy answering; frames wait for [`Channel::next`] in order.
 pub struct Channel {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    heard_rx: mpsc::UnboundedReceiver<Heard>,
+    out: Sink,
+    acks: Acks,
+    reader: JoinHandle<()>,
     heard: Instant,
     pinged: Instant,
+}
+
+/// What the reading task passed on.
+enum Heard {
+    Frame(Box<CommentsPage>),
+    /// Something that proves the socket lives (a pong, readers online, an acknowledgement).
+    Alive,
+    End(LiveError),
+}
+
+/// Posts on an open channel (`Channel::poster`); cheap to clone.
+#[derive(Clone)]
+pub struct ChannelPoster {
+    out: Sink,
+    acks: Acks,
+}
+
+impl ChannelPoster {
+    /// Sends `{"post": body}` and waits for its acknowledgement; `None` when none came within
+    /// `ACK_WAIT_MS` or the channel failed: post over HTTP then, under the same id, which
+    /// stores it once.
+    pub async fn post(&self, body: &Value) -> Option<Ack> {
+        let id = body.get("id")?.as_str()?.to_owned();
+        let (tx, rx) = oneshot::channel();
+        self.acks.lock().ok()?.insert(id.clone(), tx);
+        let message = Message::text(live::channel_post(&body.to_string()));
+        let sent = self.out.lock().await.send(message).await;
+        let ack = match sent {
+            Ok(()) => timeout(Duration::from_millis(live::ACK_WAIT_MS), rx)
+                .await
+                .ok()
+                .and_then(Result::ok),
+            Err(_) => None,
+        };
+        if let Ok(mut acks) = self.acks.lock() {
+            acks.remove(&id);
+        }
+        ack
+    }
+}
+
+/// Reads the socket until it ends: frames to the follow loop, acknowledgements to the posts
+/// that wait for them.
+async fn read(mut stream: SplitStream<Socket>, tx: mpsc::UnboundedSender<Heard>, acks: Acks) {
+    while let Some(msg) = stream.next().await {
+        let heard = match msg {
+            Err(e) => Heard::End(LiveError::Broken(e.to_string())),
+            Ok(Message::Text(text)) => hear(text.as_str(), &acks),
+            Ok(Message::Close(frame)) => Heard::End(match frame {
+                Some(f) => LiveError::Closed {
+                    code: f.code.into(),
+                    reason: f.reason.to_string(),
+                },
+                None => LiveError::Closed {
+                    code: 1005,
+                    reason: String::new(),
+                },
+            }),
+            Ok(_) => Heard::Alive,
+        };
+        let end = matches!(heard, Heard::End(_));
+        if tx.send(heard).is_err() || end {
+            return;
+        }
+    }
+    let _ = tx.send(Heard::End(LiveError::Closed {
+        code: 1006,
+        reason: "ended".into(),
+    }));
+}
+
+fn hear(text: &str, acks: &Acks) -> Heard {
+    if text == live::PONG || serde_json::from_str::<live::Presence>(text).is_ok() {
+        return Heard::Alive;
+    }
+    if text.starts_with("{\"ack\"") {
+        if let Ok(ack) = serde_json::from_str::<Ack>(text) {
+            let waiting = ack.ack.as_ref().and_then(|id| acks.lock().ok()?.remove(id));
+            if let Some(tx) = waiting {
+                let _ = tx.send(ack);
+            }
+            return Heard::Alive;
+        }
+    }
+    match serde_json::from_str(text) {
+        Ok(page) => Heard::Frame(Box::new(page)),
+        Err(e) => Heard::End(LiveError::Broken(format!("an unreadable frame: {e}"))),
+    }
 }
 
 /// `http://host` → `ws://host/api/comments/live?…`.
@@ -72,11 +179,26 @@ impl Channel {
         .await
         .map_err(|_| err("timed out".into()))?
         .map_err(|e| err(e.to_string()))?;
+        let (sink, stream) = ws.split();
+        let (tx, heard_rx) = mpsc::unbounded_channel();
+        let acks: Acks = Arc::default();
+        let reader = tokio::spawn(read(stream, tx, acks.clone()));
         Ok(Channel {
-            ws,
+            heard_rx,
+            out: Arc::new(tokio::sync::Mutex::new(sink)),
+            acks,
+            reader,
             heard: Instant::now(),
             pinged: Instant::now(),
         })
+    }
+
+    /// What posts on this channel while it is open.
+    pub fn poster(&self) -> ChannelPoster {
+        ChannelPoster {
+            out: self.out.clone(),
+            acks: self.acks.clone(),
+        }
     }
 
     /// The next frame; keeps the socket alive meanwhile.
@@ -90,13 +212,15 @@ impl Channel {
             let ping_in = PING_EVERY.saturating_sub(self.pinged.max(self.heard).elapsed());
             if ping_in.is_zero() {
                 self.pinged = Instant::now();
-                self.ws
+                self.out
+                    .lock()
+                    .await
                     .send(Message::text(live::PING))
                     .await
                     .map_err(|e| LiveError::Broken(e.to_string()))?;
                 continue;
             }
-            match timeout(silent.min(ping_in), self.ws.next()).await {
+            match timeout(silent.min(ping_in), self.heard_rx.recv()).await {
                 // Time to ping, or silent too long: the top of the loop says which.
                 Err(_) => {}
                 Ok(None) => {
@@ -105,36 +229,23 @@ impl Channel {
                         reason: "ended".into(),
                     })
                 }
-                Ok(Some(Err(e))) => return Err(LiveError::Broken(e.to_string())),
-                Ok(Some(Ok(msg))) => {
+                Ok(Some(heard)) => {
                     self.heard = Instant::now();
-                    match msg {
-                        Message::Text(text) if text.as_str() == live::PONG => {}
-                        // Readers online: not for a bot.
-                        Message::Text(text)
-                            if serde_json::from_str::<live::Presence>(text.as_str()).is_ok() => {}
-                        Message::Text(text) => {
-                            return serde_json::from_str(text.as_str()).map_err(|e| {
-                                LiveError::Broken(format!("an unreadable frame: {e}"))
-                            })
-                        }
-                        Message::Close(frame) => {
-                            return Err(match frame {
-                                Some(f) => LiveError::Closed {
-                                    code: f.code.into(),
-                                    reason: f.reason.to_string(),
-                                },
-                                None => LiveError::Closed {
-                                    code: 1005,
-                                    reason: String::new(),
-                                },
-                            })
-                        }
-                        _ => {}
+                    match heard {
+                        Heard::Frame(page) => return Ok(*page),
+                        Heard::Alive => {}
+                        Heard::End(e) => return Err(e),
                     }
                 }
             }
         }
+    }
+}
+
+impl Drop for Channel {
+    fn drop(&mut self) {
+        // The reading half goes with its task; the socket closes with both halves.
+        self.reader.abort();
     }
 }
 

@@ -88,7 +88,7 @@ fn main() {
             ..*m
         });
         println!(
-            "With five rows a comment: ${:.2}. With a request per round per relay instead of the links: ${:.2}. With people's posts over HTTP instead of their sockets: ${:.2}.\n",
+            "With five rows a comment: ${:.2}. With a request per round per relay instead of the links: ${:.2}. With posts over HTTP instead of the posters' sockets: ${:.2}.\n",
             five_rows.total(),
             requests.total(),
             posts.total()

@@ -82,9 +82,8 @@ pub struct Model {
     /// relay; one round in 30 s a relay still goes as a request, the link's check) instead of
     /// one request each. Built (`cloudflare/object/links.rs`); `false` prices the requests.
     pub rounds_over_sockets: bool,
-    /// People post over their relay socket (a message in, then the relay's request to the
-    /// log) instead of a Worker request, as the page does while it holds one; bots post over
-    /// HTTP.
+    /// Posts go over the poster's relay socket (a message in, then the relay's request to the
+    /// log) instead of a Worker request, as the page and the bot do while they hold one.
     pub posts_over_socket: bool,
     pub sessions_per_day: f64,
     pub reconnects_per_day: f64,
@@ -195,9 +194,10 @@ pub fn month(m: &Model) -> Month {
     } else {
         (rounds, 0.0)
     };
-    // Human posts over a socket skip the Worker; the relay still asks the log.
+    // Posts over a socket (people's and the bots' replies) skip the Worker; the relay still
+    // asks the log.
     let socket_posts = if m.posts_over_socket {
-        posts / 2.0
+        posts
     } else {
         0.0
     };
