@@ -33,7 +33,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
-use saywhatwant_wire::live::Ack;
 use saywhatwant_wire::{BotParams, Comment, MessageType};
 use serde_json::{json, Value};
 
@@ -386,33 +385,12 @@ impl<R: Responder> Bot<R> {
     /// or cannot take the post) over HTTP, under the same id, so it is stored once.
     async fn post(&self, reply: &Value) -> Result<(Comment, bool), ClientError> {
         let poster = self.channel.lock().ok().and_then(|p| p.clone());
-        if let Some(ack) = match poster {
-            Some(p) => p.post(reply).await,
-            None => None,
-        } {
-            match ack {
-                Ack {
-                    status: status @ (200 | 201),
-                    comment: Some(stored),
-                    ..
-                } => {
+        if let Some(p) = poster {
+            if let Some(answer) = p.post(reply).await.and_then(live::outcome) {
+                if answer.is_ok() {
                     self.on_channel.fetch_add(1, Ordering::Relaxed);
-                    return Ok((stored, status == 201));
                 }
-                Ack { status, code, .. }
-                    if status >= 500 || code.as_deref() == Some("post_over_http") => {}
-                Ack {
-                    status: 429,
-                    retry_after,
-                    ..
-                } => return Err(ClientError::RateLimited(retry_after.unwrap_or(60).into())),
-                Ack { status, error, .. } => {
-                    return Err(ClientError::Refused {
-                        url: "the live channel".into(),
-                        status,
-                        message: error.unwrap_or_default(),
-                    })
-                }
+                return answer;
             }
         }
         self.api.post(reply).await

@@ -11,9 +11,11 @@ use std::time::Duration;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use saywhatwant_wire::live::Ack;
-use saywhatwant_wire::{live, CommentsPage, CommentsQuery, Cursor};
+use saywhatwant_wire::{live, Comment, CommentsPage, CommentsQuery, Cursor};
 use serde_json::Value;
 use tokio::net::TcpStream;
+
+use crate::client::ClientError;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::{timeout, Instant};
@@ -91,6 +93,33 @@ impl ChannelPoster {
             acks.remove(&id);
         }
         ack
+    }
+}
+
+/// What an acknowledgement means for a post: stored (and whether now), refused as HTTP would
+/// refuse it, or `None` when the channel could not take it (post over HTTP then).
+pub fn outcome(ack: Ack) -> Option<Result<(Comment, bool), ClientError>> {
+    match ack {
+        Ack {
+            status: status @ (200 | 201),
+            comment: Some(stored),
+            ..
+        } => Some(Ok((stored, status == 201))),
+        Ack { status, code, .. } if status >= 500 || code.as_deref() == Some("post_over_http") => {
+            None
+        }
+        Ack {
+            status: 429,
+            retry_after,
+            ..
+        } => Some(Err(ClientError::RateLimited(
+            retry_after.unwrap_or(60).into(),
+        ))),
+        Ack { status, error, .. } => Some(Err(ClientError::Refused {
+            url: "the live channel".into(),
+            status,
+            message: error.unwrap_or_default(),
+        })),
     }
 }
 
@@ -204,6 +233,12 @@ impl Channel {
     /// The next frame; keeps the socket alive meanwhile.
     pub async fn next(&mut self) -> Result<CommentsPage, LiveError> {
         loop {
+            // What came while the bot was answering first: it was heard then, not silence.
+            while let Ok(heard) = self.heard_rx.try_recv() {
+                if let Some(end) = self.take(heard) {
+                    return end;
+                }
+            }
             let silent = SILENT_FOR.saturating_sub(self.heard.elapsed());
             if silent.is_zero() {
                 return Err(LiveError::Silent);
@@ -230,14 +265,21 @@ impl Channel {
                     })
                 }
                 Ok(Some(heard)) => {
-                    self.heard = Instant::now();
-                    match heard {
-                        Heard::Frame(page) => return Ok(*page),
-                        Heard::Alive => {}
-                        Heard::End(e) => return Err(e),
+                    if let Some(end) = self.take(heard) {
+                        return end;
                     }
                 }
             }
+        }
+    }
+
+    /// Something the reading task passed on: a frame or the end to return, or proof of life.
+    fn take(&mut self, heard: Heard) -> Option<Result<CommentsPage, LiveError>> {
+        self.heard = Instant::now();
+        match heard {
+            Heard::Frame(page) => Some(Ok(*page)),
+            Heard::Alive => None,
+            Heard::End(e) => Some(Err(e)),
         }
     }
 }
@@ -252,6 +294,40 @@ impl Drop for Channel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_acknowledgement_reads_as_http_would_answer() {
+        let comment: Comment = serde_json::from_value(serde_json::json!({
+            "id": "re-a", "text": "hi", "timestamp": 1, "domain": "d", "language": "en",
+            "message-type": "AI", "misc": ""
+        }))
+        .expect("a comment");
+        let body = |error: &str, code: &str| saywhatwant_wire::ErrorBody {
+            error: error.into(),
+            code: code.into(),
+        };
+        let created = outcome(Ack::stored(comment.clone(), true)).expect("an answer");
+        assert!(matches!(created, Ok((ref c, true)) if c.id == "re-a"));
+        let before = outcome(Ack::stored(comment, false)).expect("an answer");
+        assert!(matches!(before, Ok((_, false))));
+        for (status, code) in [(503, "storage_unavailable"), (409, "post_over_http")] {
+            let ack = Ack::failed(Some("re-a".into()), status, body("no", code), None);
+            assert!(outcome(ack).is_none(), "{status}: over HTTP instead");
+        }
+        let limited = Ack::failed(None, 429, body("slow", "rate_limited"), Some(12));
+        assert!(matches!(
+            outcome(limited),
+            Some(Err(ClientError::RateLimited(12)))
+        ));
+        let refused = Ack::failed(None, 400, body("`text` is required", "invalid_field"), None);
+        match outcome(refused) {
+            Some(Err(e)) => {
+                assert!(!e.is_transient());
+                assert!(e.to_string().contains("`text` is required"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn the_channel_url_follows_the_site() {
