@@ -196,11 +196,7 @@ pub fn month(m: &Model) -> Month {
     };
     // Posts over a socket (people's and the bots' replies) skip the Worker; the relay still
     // asks the log.
-    let socket_posts = if m.posts_over_socket {
-        posts
-    } else {
-        0.0
-    };
+    let socket_posts = if m.posts_over_socket { posts } else { 0.0 };
     // The log works for its commits, the first frames of opening sockets and the alarms; it
     // is billed also while it awaits each round's slowest relay (there and back).
     let log_ms = posts * m.commit_ms + opens * m.handler_ms + alarms * 5.0;
