@@ -57,17 +57,34 @@ echo "worker ready on http://127.0.0.1:$port (rate limit: $rate_limit/min)" >&2
 # The load benches connect their readers here; it is whichever of the runtime's ports serves
 # the API.
 runtime_url="http://127.0.0.1:$port"
-runtime=$(pgrep -s "$pid" -f 'socket-addr=entry=127.0.0.1:0' | head -1 || true)
-if [ -n "$runtime" ]; then
-  # Its other ports are the inspector and a Cap'n Proto debug port, which must not be sent HTTP.
-  skip=$(tr '\0' ' ' < "/proc/$runtime/cmdline" | grep -o 'inspector-addr=[^ ]*\|debug-port=[^ ]*' | sed 's/.*://' | tr '\n' ' ')
-  for rp in $(ss -ltnp | grep "pid=$runtime," | awk '{print $4}' | sed 's/.*://'); do
-    case " $skip " in *" $rp "*) continue ;; esac
-    if curl -sf -m 2 "http://127.0.0.1:$rp/api/health" 2>/dev/null | grep -q '"ok":true'; then
-      runtime_url="http://127.0.0.1:$rp"; break
-    fi
-  done
-fi
+# The runtime's listening ports, read from /proc (no ss or pgrep on a fresh machine): the
+# workerd of this run's session started with an entry port of 0. The others are its inspector
+# and a Cap'n Proto debug port; only the entry answers /api/health.
+runtime_ports() {
+  python3 - "$pid" <<'PY'
+import os, sys
+session = sys.argv[1]
+for p in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+        cmd = open(f"/proc/{p}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+        if stat[3] != session or "socket-addr=entry=127.0.0.1:0" not in cmd:
+            continue
+        inodes = {os.readlink(f"/proc/{p}/fd/{fd}")[8:-1] for fd in os.listdir(f"/proc/{p}/fd")
+                  if os.readlink(f"/proc/{p}/fd/{fd}").startswith("socket:[")}
+    except OSError:
+        continue
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        f = line.split()
+        if f[3] == "0A" and f[9] in inodes:  # LISTEN
+            print(int(f[1].split(":")[1], 16))
+PY
+}
+for rp in $(runtime_ports 2>/dev/null || true); do
+  if curl -sf -m 2 "http://127.0.0.1:$rp/api/health" 2>/dev/null | grep -q '"ok":true'; then
+    runtime_url="http://127.0.0.1:$rp"; break
+  fi
+done
 export SWW_RUNTIME_URL="$runtime_url"
 if [ -n "$browser" ]; then
   dport=$(free_port)
