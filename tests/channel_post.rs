@@ -110,6 +110,7 @@ async fn every_refusal_names_what_was_wrong_and_the_credential_is_the_sockets() 
     assert_eq!(stored(&api, domain).await.len(), 1);
 }
 
+/// One location here: deployed, the relay's count and the Worker's may be two (docs/api.md).
 #[tokio::test]
 async fn posts_on_the_socket_spend_the_same_allowance_as_http() {
     let api = Api::new();
