@@ -54,7 +54,7 @@ impl Stream {
                         } else if let Some(n) = codec::presence(&json) {
                             self.0.state.online.try_set(Some(n));
                         } else if let Some(ack) = codec::ack(&json) {
-                            self.acked(ack.ack, text);
+                            self.acked(ack);
                         }
                     }
                     Wait::Woken(Signal::Closed(n, code)) if n == o.number => {

@@ -13,7 +13,7 @@ use std::task::{Poll, Waker};
 use gloo_timers::future::TimeoutFuture;
 
 /// What arrives in the stream's inbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Signal {
     /// The tab was shown, the network came back, or the reader chose another channel.
     Poke,
@@ -21,6 +21,8 @@ pub enum Signal {
     Frame(u32, String),
     /// Live channel number `.0` closed, with its close code.
     Closed(u32, u16),
+    /// The answer to a post on the channel, to the post waiting for it (`posting.rs`).
+    Acked(Box<saywhatwant_wire::live::Ack>),
 }
 
 pub enum Wait {

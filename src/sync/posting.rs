@@ -68,7 +68,7 @@ impl Stream {
         };
         self.0.acks.borrow_mut().retain(|(_, w)| !w.same(&waiter));
         match answer {
-            Wait::Woken(Signal::Frame(_, text)) => from_ack(codec::ack(&codec::parse(&text)?)?),
+            Wait::Woken(Signal::Acked(ack)) => from_ack(*ack),
             // The stream brought it: the log has it, whatever became of the answer.
             Wait::Woken(Signal::Poke) => self
                 .0
@@ -102,10 +102,10 @@ impl Stream {
     }
 
     /// An answer on the channel: to the post waiting for it.
-    pub(super) fn acked(&self, id: Option<String>, text: String) {
+    pub(super) fn acked(&self, ack: Ack) {
         let acks = self.0.acks.borrow();
-        if let Some((_, waiter)) = acks.iter().find(|(p, _)| Some(p) == id.as_ref()) {
-            waiter.send(Signal::Frame(0, text));
+        if let Some((_, waiter)) = acks.iter().find(|(p, _)| ack.ack.as_ref() == Some(p)) {
+            waiter.send(Signal::Acked(Box::new(ack)));
         }
     }
 
