@@ -57,7 +57,8 @@ pub fn channel_post(body_json: &str) -> String {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ack {
-    /// The post's id; `None` when the message had none that could be read.
+    /// The post's id; first, so a client can tell an answer from a frame by how it starts
+    /// (`{"ack"`) before reading it whole. `None` when the message had none that could be read.
     pub ack: Option<String>,
     pub status: u16,
     #[serde(default, skip_serializing_if = "Option::is_none")]

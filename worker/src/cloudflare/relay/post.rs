@@ -13,7 +13,7 @@ use saywhatwant_wire::ErrorBody;
 use worker::{Date, WebSocket};
 
 use super::{seat, Relay};
-use crate::api::{channel, Config, Ctx};
+use crate::api::{channel, ApiError, Config, Ctx};
 use crate::cloudflare::{rate_limit_on, Limiters, ObjectLog};
 
 impl Relay {
@@ -45,15 +45,10 @@ impl Relay {
                 },
                 None,
             ),
-            (_, Err(e)) => Ack::failed(
-                Ack::id_of(message),
-                503,
-                ErrorBody {
-                    error: format!("comment storage is unavailable right now ({e}); try again"),
-                    code: "storage_unavailable".into(),
-                },
-                None,
-            ),
+            (_, Err(e)) => {
+                let e = ApiError::Unavailable(e.to_string());
+                Ack::failed(Ack::id_of(message), e.status(), e.body(), None)
+            }
         };
         if let Ok(text) = serde_json::to_string(&ack) {
             // A socket that is closing fails here; the client posts again over HTTP.
