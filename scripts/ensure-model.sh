@@ -16,7 +16,26 @@ root=.tools
 venv=$root/llm
 logs=$root/logs
 model=$root/models/SmolLM2-135M-Instruct.Q4_1.gguf
-server_ready() { "$venv/bin/python" -c 'import llama_cpp.server' 2>/dev/null; }
+# What llama.cpp is built for. On x86-64: the CPU's own features from /proc/cpuinfo, but never
+# AMX. Hypervisors advertise amx_tile to guests without enabling it, and a native build then
+# dies on its first answer (a general protection fault at `ldtilecfg` in libggml-cpu, seen on
+# this project's 2-core machine, 2026-12-08). Elsewhere: the native build.
+cpu_args() {
+  [ "$(uname -m)" = x86_64 ] || return 0
+  local flags args="-DGGML_NATIVE=OFF" pair
+  flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+  for pair in avx:AVX avx2:AVX2 fma:FMA f16c:F16C bmi2:BMI2 avx_vnni:AVX_VNNI avx512f:AVX512 \
+      avx512vbmi:AVX512_VBMI avx512_vnni:AVX512_VNNI avx512_bf16:AVX512_BF16; do
+    case "$flags" in *" ${pair%%:*} "*) args+=" -DGGML_${pair#*:}=ON" ;; esac
+  done
+  echo "$args"
+}
+cpu=$(cpu_args)
+# Ready: the server imports, and it was built for this machine as cpu_args says now.
+server_ready() {
+  "$venv/bin/python" -c 'import llama_cpp.server' 2>/dev/null &&
+    [ "$(cat "$venv/cpu-args" 2>/dev/null)" = "$cpu" ]
+}
 if [ "${1:-}" = --check ]; then
   server_ready && [ -s "$model" ]
   exit
@@ -35,7 +54,7 @@ if ! server_ready; then
   # Lean build: none of llama.cpp's tests, examples or tools (the Python package builds the one
   # library it loads); niced so the site's own build keeps the cores it needs first.
   CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}" \
-  CMAKE_ARGS="${CMAKE_ARGS:--DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF}" \
+  CMAKE_ARGS="${CMAKE_ARGS:--DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF $cpu}" \
     nice -n 10 "$venv/bin/pip" install -v --no-cache-dir "llama-cpp-python[server]==$LLAMA_VERSION" \
     >"$logs/llm-build.log" 2>&1 &
   pid=$!
@@ -46,6 +65,7 @@ if ! server_ready; then
       log "still building ($(elapsed)): $(grep -o '^ *\[[0-9]*/[0-9]*\]' "$logs/llm-build.log" | tail -1 | tr -d ' ') $(grep -o ' -o [^ ]*\.o ' "$logs/llm-build.log" | tail -1 | sed 's|.*/||')"
   done
   wait "$pid" || { log "the build failed; see $logs/llm-build.log"; tail -20 "$logs/llm-build.log" >&2; exit 1; }
+  echo "$cpu" >"$venv/cpu-args"
   step llama-cpp-python $(( $(date +%s) - t0 ))
   log "llama-cpp-python ready ($(elapsed))"
 fi
